@@ -1,0 +1,25 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'engine',
+          include: ['test/engine/**/*.test.ts'],
+          // One real dockerd, two cores: engine tests run one file at a time.
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+          testTimeout: 20 * 60_000,
+          hookTimeout: 30 * 60_000,
+        },
+      },
+    ],
+  },
+});
