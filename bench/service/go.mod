@@ -1,0 +1,3 @@
+module example.com/imgbench/sample
+
+go 1.24
