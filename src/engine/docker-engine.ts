@@ -1,0 +1,285 @@
+import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import Docker from 'dockerode';
+import { extract } from 'tar-stream';
+import { BuildError, EngineError, errorMessage } from '../errors.js';
+import { tail } from '../exec/run-command.js';
+import { BuildTranscriptReader } from './build-transcript.js';
+import type {
+  BuildOutcome,
+  BuildRequest,
+  Engine,
+  EngineInfo,
+  ImageDetails,
+  ImageFile,
+} from './engine.js';
+import { managedLabels } from './labels.js';
+
+/** `version=2` (BuildKit) on `POST /build` exists from API 1.39 on. */
+export const BUILDKIT_API_VERSION = '1.39';
+/** dockerd 19.03; 20.10 (API 1.41) is the oldest tested. */
+export const MIN_API_VERSION = '1.40';
+const DEFAULT_SOCKET = '/var/run/docker.sock';
+const ENGINE_FIX =
+  'run `bash scripts/setup.sh` (installs docker.io and starts dockerd), or set DOCKER_HOST to an engine that answers';
+
+export function describeEndpoint(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DOCKER_HOST ?? `unix://${DEFAULT_SOCKET}`;
+}
+
+function compareApiVersions(a: string, b: string): number {
+  const [aMajor = 0, aMinor = 0] = a.split('.').map(Number);
+  const [bMajor = 0, bMinor = 0] = b.split('.').map(Number);
+  return aMajor - bMajor || aMinor - bMinor;
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as { statusCode?: number }).statusCode === 404;
+}
+
+/**
+ * Engine backed by dockerode, reached through DOCKER_HOST or the default
+ * socket. This is the only module that imports dockerode.
+ */
+export class DockerEngine implements Engine {
+  readonly endpoint: string;
+  readonly #docker: Docker;
+
+  private constructor(docker: Docker, endpoint: string) {
+    this.#docker = docker;
+    this.endpoint = endpoint;
+  }
+
+  /**
+   * Connects and checks that the engine answers and is recent enough.
+   * Rejects with an `EngineError` that names the endpoint and the fix.
+   */
+  static async connect(options: { timeoutMs?: number } = {}): Promise<DockerEngine> {
+    const endpoint = describeEndpoint();
+    // docker-modem reads DOCKER_HOST itself; with none it uses the default socket.
+    const docker = new Docker({ timeout: options.timeoutMs ?? 10_000 });
+    let version: Docker.DockerVersion;
+    try {
+      version = await docker.version();
+    } catch (error) {
+      throw new EngineError(
+        'E_ENGINE_UNREACHABLE',
+        `No Docker engine answers at \`${endpoint}\` (${errorMessage(error)})`,
+        { cause: error, hint: ENGINE_FIX },
+      );
+    }
+    if (compareApiVersions(version.ApiVersion, MIN_API_VERSION) < 0) {
+      throw new EngineError(
+        'E_ENGINE_TOO_OLD',
+        `The engine at \`${endpoint}\` speaks API ${version.ApiVersion}; imgbench needs ${MIN_API_VERSION} or newer for BuildKit builds`,
+        { hint: 'install Docker 19.03 or newer (Debian 12: `apt-get install docker.io`)' },
+      );
+    }
+    return new DockerEngine(docker, endpoint);
+  }
+
+  async info(): Promise<EngineInfo> {
+    const [info, version] = await Promise.all([
+      this.#docker.info() as Promise<Record<string, unknown>>,
+      this.#docker.version(),
+    ]);
+    return {
+      endpoint: this.endpoint,
+      serverVersion: version.Version,
+      apiVersion: version.ApiVersion,
+      os: String(info.OperatingSystem ?? version.Os),
+      arch: version.Arch,
+      kernelVersion: version.KernelVersion,
+      storageDriver: String(info.Driver ?? ''),
+      cgroupVersion: String(info.CgroupVersion ?? ''),
+      cgroupDriver: String(info.CgroupDriver ?? ''),
+      dockerRootDir: String(info.DockerRootDir ?? ''),
+      cpus: Number(info.NCPU ?? 0),
+      memTotalBytes: Number(info.MemTotal ?? 0),
+      buildkit: compareApiVersions(version.ApiVersion, BUILDKIT_API_VERSION) >= 0,
+    };
+  }
+
+  async build(request: BuildRequest): Promise<BuildOutcome> {
+    const started = performance.now();
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), request.timeoutMs);
+    const reader = new BuildTranscriptReader();
+    try {
+      const stream = (await this.#docker.buildImage(request.context, {
+        t: request.tag,
+        dockerfile: request.dockerfile,
+        buildargs: request.buildArgs ?? {},
+        labels: request.labels ?? {},
+        nocache: request.noCache ?? false,
+        rm: true,
+        forcerm: true,
+        version: '2',
+        abortSignal: abort.signal,
+      } as Docker.ImageBuildOptions)) as Readable;
+      let rest = '';
+      for await (const chunk of stream) {
+        rest = reader.pushText(rest + String(chunk));
+      }
+      reader.pushText(`${rest}\n`);
+    } catch (error) {
+      if (abort.signal.aborted) {
+        throw new BuildError(
+          `Build of \`${request.tag}\` timed out after ${Math.round(request.timeoutMs / 1000)} s`,
+          '',
+          { cause: error },
+        );
+      }
+      throw new BuildError(`Build of \`${request.tag}\` failed: ${errorMessage(error)}`, '', {
+        cause: error,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+    const transcript = reader.transcript();
+    if (transcript.error || !transcript.imageId) {
+      const log = transcript.failedStepLog ?? '';
+      throw new BuildError(
+        transcript.error ?? `Build of \`${request.tag}\` ended without an image id`,
+        tail(log, 40),
+      );
+    }
+    return { imageId: transcript.imageId, durationMs: performance.now() - started, transcript };
+  }
+
+  async inspectImage(ref: string): Promise<ImageDetails | undefined> {
+    try {
+      const image = await this.#docker.getImage(ref).inspect();
+      return {
+        id: image.Id,
+        repoTags: image.RepoTags ?? [],
+        sizeBytes: image.Size,
+        layerCount: image.RootFS?.Layers?.length ?? 0,
+        labels: image.Config?.Labels ?? {},
+        entrypoint: toArray(image.Config?.Entrypoint),
+        cmd: toArray(image.Config?.Cmd),
+        workingDir: image.Config?.WorkingDir ?? '',
+        user: image.Config?.User ?? '',
+        created: image.Created,
+      };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async readImageFile(
+    ref: string,
+    path: string,
+    headBytes: number,
+  ): Promise<ImageFile | undefined> {
+    const container = await this.#docker.createContainer({
+      Image: ref,
+      // Never started; a command is given so that images with none can be created.
+      Cmd: ['/imgbench-never-run'],
+      Labels: managedLabels('inspect-container'),
+      NetworkDisabled: true,
+    });
+    try {
+      let current = path;
+      for (let hops = 0; hops < 8; hops++) {
+        const entry = await readArchiveHead(container, current, headBytes);
+        if (!entry) return undefined;
+        if (entry.linkTarget === undefined) {
+          return { sizeBytes: entry.sizeBytes, head: entry.head, resolvedPath: current };
+        }
+        current = posix.resolve(posix.dirname(current), entry.linkTarget);
+      }
+      return undefined;
+    } finally {
+      await container.remove({ force: true, v: true });
+    }
+  }
+
+  async removeImage(ref: string): Promise<void> {
+    try {
+      await this.#docker.getImage(ref).remove({ force: false, noprune: false });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  async listImages(
+    labels: Record<string, string>,
+  ): Promise<Array<{ id: string; repoTags: string[] }>> {
+    const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+    const images = await this.#docker.listImages({ filters: JSON.stringify({ label }) });
+    return images.map((i) => ({ id: i.Id, repoTags: i.RepoTags ?? [] }));
+  }
+}
+
+function toArray(value: string | string[] | undefined | null): string[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+interface ArchiveHead {
+  sizeBytes: number;
+  head: Buffer;
+  linkTarget?: string;
+}
+
+/** The first entry of `GET /containers/{id}/archive?path=…`: its size and first bytes. */
+async function readArchiveHead(
+  container: Docker.Container,
+  path: string,
+  headBytes: number,
+): Promise<ArchiveHead | undefined> {
+  let archive: NodeJS.ReadableStream;
+  try {
+    archive = await container.getArchive({ path });
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  return new Promise<ArchiveHead | undefined>((resolve, reject) => {
+    const tar = extract();
+    let settled = false;
+    const finish = (value: ArchiveHead | undefined) => {
+      if (settled) return;
+      settled = true;
+      resolve(value);
+      tar.destroy();
+      (archive as Readable).destroy?.();
+    };
+    tar.on('entry', (header, stream, next) => {
+      if (header.type === 'symlink' && header.linkname) {
+        stream.resume();
+        finish({ sizeBytes: 0, head: Buffer.alloc(0), linkTarget: header.linkname });
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let length = 0;
+      stream.on('data', (data: unknown) => {
+        const chunk = data as Buffer;
+        if (length < headBytes) {
+          chunks.push(chunk);
+          length += chunk.length;
+        }
+        if (length >= headBytes) {
+          finish({
+            sizeBytes: header.size ?? 0,
+            head: Buffer.concat(chunks).subarray(0, headBytes),
+          });
+        }
+      });
+      stream.on('end', () => {
+        finish({ sizeBytes: header.size ?? 0, head: Buffer.concat(chunks).subarray(0, headBytes) });
+        next();
+      });
+    });
+    tar.on('finish', () => finish(undefined));
+    tar.on('error', (error) => {
+      if (!settled) {
+        settled = true;
+        reject(error);
+      }
+    });
+    archive.pipe(tar);
+  });
+}

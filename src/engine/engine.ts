@@ -1,0 +1,79 @@
+import type { Readable } from 'node:stream';
+import type { BuildTranscript } from './build-transcript.js';
+
+/** Facts about the engine, recorded in every run. */
+export interface EngineInfo {
+  /** Where it was reached: `unix:///var/run/docker.sock` or the DOCKER_HOST value. */
+  endpoint: string;
+  serverVersion: string;
+  apiVersion: string;
+  os: string;
+  arch: string;
+  kernelVersion: string;
+  storageDriver: string;
+  cgroupVersion: string;
+  cgroupDriver: string;
+  dockerRootDir: string;
+  cpus: number;
+  memTotalBytes: number;
+  /** Whether the API accepts BuildKit builds; imgbench asks for BuildKit on every build. */
+  buildkit: boolean;
+}
+
+export interface ImageDetails {
+  id: string;
+  repoTags: string[];
+  /** Bytes, exactly as `docker image inspect --format '{{.Size}}'`. */
+  sizeBytes: number;
+  layerCount: number;
+  labels: Record<string, string>;
+  entrypoint: string[];
+  cmd: string[];
+  workingDir: string;
+  user: string;
+  created: string;
+}
+
+export interface BuildRequest {
+  /** A tar stream of the build context. */
+  context: Readable;
+  /** Path of the Dockerfile inside the context. */
+  dockerfile: string;
+  tag: string;
+  buildArgs?: Record<string, string>;
+  labels?: Record<string, string>;
+  /** Bypass BuildKit's cache. @default false */
+  noCache?: boolean;
+  timeoutMs: number;
+}
+
+export interface BuildOutcome {
+  imageId: string;
+  durationMs: number;
+  transcript: BuildTranscript;
+}
+
+export interface ImageFile {
+  /** Bytes of the file as stored in the image. */
+  sizeBytes: number;
+  /** The first bytes of the file, up to the length asked for. */
+  head: Buffer;
+  /** The path read after following symbolic links. */
+  resolvedPath: string;
+}
+
+/**
+ * The small interface through which everything in imgbench talks to Docker.
+ * `DockerEngine` implements it with dockerode; unit tests use a fake.
+ */
+export interface Engine {
+  info(): Promise<EngineInfo>;
+  /** Builds with BuildKit; rejects with `BuildError` (carrying the failing step's output) on failure. */
+  build(request: BuildRequest): Promise<BuildOutcome>;
+  inspectImage(ref: string): Promise<ImageDetails | undefined>;
+  /** Reads a file from an image without running it (scratch has nothing to run `cat` with). */
+  readImageFile(ref: string, path: string, headBytes: number): Promise<ImageFile | undefined>;
+  removeImage(ref: string): Promise<void>;
+  /** Images whose labels match every `key=value` given. */
+  listImages(labels: Record<string, string>): Promise<Array<{ id: string; repoTags: string[] }>>;
+}

@@ -1,0 +1,54 @@
+/**
+ * Error classes with a stable `name` and `code`. The CLI maps `UsageError`
+ * (bad input) to exit code 2; anything else is an internal or engine failure.
+ */
+
+export type ErrorCode =
+  | 'E_USAGE'
+  | 'E_ENGINE_UNREACHABLE'
+  | 'E_ENGINE_TOO_OLD'
+  | 'E_BUILD_FAILED'
+  | 'E_BASES'
+  | 'E_COMMAND'
+  | 'E_MEASURE';
+
+export class ImgbenchError extends Error {
+  override name = 'ImgbenchError';
+  readonly code: ErrorCode;
+  /** A short next step for the user, printed after the message. */
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; hint?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.hint = options?.hint;
+  }
+}
+
+/** Bad input from the user: an option, a path, a config value. Exit code 2. */
+export class UsageError extends ImgbenchError {
+  override name = 'UsageError';
+  constructor(message: string, options?: { cause?: unknown; hint?: string }) {
+    super('E_USAGE', message, options);
+  }
+}
+
+/** The Docker engine could not be reached or is unfit. Exit code 2. */
+export class EngineError extends ImgbenchError {
+  override name = 'EngineError';
+}
+
+/** A build that the engine reported as failed, carrying the build's own words. */
+export class BuildError extends ImgbenchError {
+  override name = 'BuildError';
+  /** The last lines of the failing step's output (the compiler's message for a Go error). */
+  readonly logTail: string;
+  constructor(message: string, logTail: string, options?: { cause?: unknown }) {
+    super('E_BUILD_FAILED', message, options);
+    this.logTail = logTail;
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
