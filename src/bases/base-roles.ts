@@ -1,0 +1,43 @@
+/**
+ * The four base images the variants are written against, by role, with the
+ * Dockerfile build ARG that carries each and the upstream image it means.
+ */
+export const BASE_ROLES = ['golang', 'golang-alpine', 'alpine', 'distroless-static'] as const;
+export type BaseRole = (typeof BASE_ROLES)[number];
+
+export const BASE_BUILD_ARGS: Record<BaseRole, string> = {
+  golang: 'GOLANG_IMAGE',
+  'golang-alpine': 'GOLANG_ALPINE_IMAGE',
+  alpine: 'ALPINE_IMAGE',
+  'distroless-static': 'DISTROLESS_IMAGE',
+};
+
+/** The images the seeds name, pinned to one Go and Alpine release. */
+export const UPSTREAM_IMAGES: Record<BaseRole, string> = {
+  golang: 'golang:1.24',
+  'golang-alpine': 'golang:1.24-alpine',
+  alpine: 'alpine:3.20',
+  'distroless-static': 'gcr.io/distroless/static-debian12:nonroot',
+};
+
+export type BaseProfileName = 'upstream' | 'offline';
+export const BASE_PROFILES: readonly BaseProfileName[] = ['upstream', 'offline'];
+
+/** One base image as a run used it; recorded in every result. */
+export interface BaseImage {
+  role: BaseRole;
+  /** The reference passed to the build (a stand-in's own tag, never the upstream name). */
+  image: string;
+  /** True for an image made here in the role of an upstream one. */
+  standIn: boolean;
+  /** The upstream image this one is, or plays the role of. */
+  upstream: string;
+  /** Image id (`sha256:…`) when the image is in the engine. */
+  imageId?: string;
+  /** sha256 of the stand-in recipe. */
+  recipeHash?: string;
+}
+
+export function roleForBuildArg(arg: string): BaseRole | undefined {
+  return BASE_ROLES.find((role) => BASE_BUILD_ARGS[role] === arg);
+}

@@ -1,0 +1,221 @@
+import {
+  chmod,
+  chown,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
+import { join } from 'node:path';
+import { ImgbenchError } from '../errors.js';
+import { runCommand, tail } from '../exec/run-command.js';
+import type { MinbaseRootfs, UnpackedRootfs } from './stand-in-recipes.js';
+import { DEBIAN_SUITE } from './stand-in-recipes.js';
+
+/** mmdebstrap on a slow mirror; a normal run takes ~35 s. */
+const MMDEBSTRAP_TIMEOUT_MS = 15 * 60_000;
+
+async function mustRun(
+  file: string,
+  args: string[],
+  what: string,
+  timeoutMs = MMDEBSTRAP_TIMEOUT_MS,
+) {
+  const result = await runCommand(file, args, { timeoutMs });
+  if (result.failedToStart) {
+    throw new ImgbenchError('E_BASES', `${what}: \`${file}\` is not installed`, {
+      hint: 'run `bash scripts/setup.sh` (installs mmdebstrap and dpkg-deb)',
+    });
+  }
+  if (result.exitCode !== 0) {
+    const reason = result.timedOut
+      ? `timed out after ${timeoutMs / 1000} s`
+      : `exit ${result.exitCode}`;
+    throw new ImgbenchError(
+      'E_BASES',
+      `${what} failed (${reason}):\n${tail(result.stderr || result.stdout)}`,
+    );
+  }
+  return result;
+}
+
+/** Writes a minbase Debian root filesystem as a tar file at `outTar`. */
+export async function makeMinbaseTar(recipe: MinbaseRootfs, outTar: string): Promise<void> {
+  await mustRun(
+    'mmdebstrap',
+    [
+      '--variant=minbase',
+      `--include=${recipe.include.join(',')}`,
+      // Device nodes are the engine's business, not the image's.
+      '--skip=output/dev',
+      ...recipe.pathExcludes.map((glob) => `--dpkgopt=path-exclude=${glob}`),
+      DEBIAN_SUITE,
+      outTar,
+    ],
+    `mmdebstrap ${DEBIAN_SUITE} (${recipe.include.join(', ')})`,
+  );
+}
+
+/**
+ * Downloads the named packages (apt resolves and fetches their dependencies
+ * too, which are then not used) and returns the path of each named .deb.
+ */
+async function downloadDebs(packages: string[], workDir: string): Promise<Map<string, string>> {
+  const root = join(workDir, 'download');
+  await mustRun(
+    'mmdebstrap',
+    [
+      '--variant=extract',
+      `--include=${packages.join(',')}`,
+      '--skip=download/empty',
+      '--skip=cleanup/apt/cache',
+      DEBIAN_SUITE,
+      root,
+    ],
+    `download of ${packages.join(', ')} from Debian ${DEBIAN_SUITE}`,
+  );
+  const archives = join(root, 'var/cache/apt/archives');
+  const files = await readdir(archives);
+  const debs = new Map<string, string>();
+  for (const name of packages) {
+    const file = files.find((f) => f.startsWith(`${name}_`) && f.endsWith('.deb'));
+    if (!file) throw new ImgbenchError('E_BASES', `Debian package \`${name}\` was not downloaded`);
+    debs.set(name, join(archives, file));
+  }
+  return debs;
+}
+
+/** The Mozilla bundle as update-ca-certificates would write it: every certificate, in name order. */
+async function concatCertificates(mozillaDir: string): Promise<string> {
+  const names = (await readdir(mozillaDir)).filter((n) => n.endsWith('.crt')).sort();
+  const pems = await Promise.all(names.map((n) => readFile(join(mozillaDir, n), 'utf8')));
+  return pems.map((pem) => (pem.endsWith('\n') ? pem : `${pem}\n`)).join('');
+}
+
+/** Unpacks the named packages into `rootDir` and lays them out like the image they stand in for. */
+export async function makeUnpackedRootfs(
+  recipe: UnpackedRootfs,
+  rootDir: string,
+  workDir: string,
+): Promise<void> {
+  const debs = await downloadDebs(recipe.packages, workDir);
+  const scratchDir = join(workDir, 'unpacked');
+  await mkdir(rootDir, { recursive: true });
+  await mkdir(scratchDir, { recursive: true });
+
+  if (recipe.layout === 'distroless-static') {
+    const statusDir = join(rootDir, 'var/lib/dpkg/status.d');
+    await mkdir(statusDir, { recursive: true });
+    for (const [name, deb] of debs) {
+      await mustRun('dpkg-deb', ['-x', deb, rootDir], `dpkg-deb -x ${name}`, 60_000);
+      // distroless records each package for scanners in status.d.
+      const control = await mustRun('dpkg-deb', ['-f', deb], `dpkg-deb -f ${name}`, 60_000);
+      await writeFile(
+        join(statusDir, name),
+        control.stdout.endsWith('\n') ? control.stdout : `${control.stdout}\n`,
+      );
+    }
+    await layoutDistroless(rootDir);
+  } else {
+    await mustRun(
+      'dpkg-deb',
+      ['-x', debs.get('busybox-static') as string, scratchDir],
+      'dpkg-deb -x busybox-static',
+      60_000,
+    );
+    await mustRun(
+      'dpkg-deb',
+      ['-x', debs.get('ca-certificates') as string, scratchDir],
+      'dpkg-deb -x ca-certificates',
+      60_000,
+    );
+    await layoutBusybox(rootDir, scratchDir);
+  }
+}
+
+async function writeCaBundle(rootDir: string, mozillaDir: string): Promise<void> {
+  await mkdir(join(rootDir, 'etc/ssl/certs'), { recursive: true });
+  await writeFile(
+    join(rootDir, 'etc/ssl/certs/ca-certificates.crt'),
+    await concatCertificates(mozillaDir),
+  );
+}
+
+async function makeTmp(rootDir: string): Promise<void> {
+  await mkdir(join(rootDir, 'tmp'), { recursive: true });
+  await chmod(join(rootDir, 'tmp'), 0o1777);
+}
+
+async function layoutDistroless(rootDir: string): Promise<void> {
+  await writeCaBundle(rootDir, join(rootDir, 'usr/share/ca-certificates/mozilla'));
+  // distroless ships the bundle, not the tooling that makes it.
+  await rm(join(rootDir, 'usr/share/ca-certificates'), { recursive: true, force: true });
+  await rm(join(rootDir, 'usr/sbin'), { recursive: true, force: true });
+  await rm(join(rootDir, 'etc/ca-certificates.conf'), { force: true });
+  for (const dir of ['usr/share/man', 'usr/share/lintian', 'usr/share/info']) {
+    await rm(join(rootDir, dir), { recursive: true, force: true });
+  }
+  await writeFile(
+    join(rootDir, 'etc/passwd'),
+    [
+      'root:x:0:0:root:/root:/sbin/nologin',
+      'nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin',
+      'nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin',
+      '',
+    ].join('\n'),
+  );
+  await writeFile(
+    join(rootDir, 'etc/group'),
+    ['root:x:0:', 'tty:x:5:', 'staff:x:50:', 'nobody:x:65534:', 'nonroot:x:65532:', ''].join('\n'),
+  );
+  await writeFile(join(rootDir, 'etc/nsswitch.conf'), 'hosts: files dns\n');
+  await makeTmp(rootDir);
+  for (const [dir, uid, mode] of [
+    ['root', 0, 0o700],
+    ['home/nonroot', 65532, 0o700],
+  ] as const) {
+    await mkdir(join(rootDir, dir), { recursive: true });
+    await chown(join(rootDir, dir), uid, uid);
+    await chmod(join(rootDir, dir), mode);
+  }
+}
+
+async function layoutBusybox(rootDir: string, unpackedDir: string): Promise<void> {
+  const busybox = join(unpackedDir, 'usr/bin/busybox');
+  await mkdir(join(rootDir, 'bin'), { recursive: true });
+  await rename(busybox, join(rootDir, 'bin/busybox'));
+  // busybox-static runs on the host: ask it where each applet lives, as `busybox --install -s` would.
+  const applets = await mustRun(
+    join(rootDir, 'bin/busybox'),
+    ['--list-full'],
+    'busybox --list-full',
+    10_000,
+  );
+  for (const path of applets.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
+    if (path === 'bin/busybox') continue;
+    const target = join(rootDir, path);
+    await mkdir(join(target, '..'), { recursive: true });
+    await symlink('/bin/busybox', target).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
+  await writeCaBundle(rootDir, join(unpackedDir, 'usr/share/ca-certificates/mozilla'));
+  await symlink('certs/ca-certificates.crt', join(rootDir, 'etc/ssl/cert.pem'));
+  await writeFile(
+    join(rootDir, 'etc/passwd'),
+    ['root:x:0:0:root:/root:/bin/sh', 'nobody:x:65534:65534:nobody:/:/sbin/nologin', ''].join('\n'),
+  );
+  await writeFile(join(rootDir, 'etc/group'), ['root:x:0:root', 'nobody:x:65534:', ''].join('\n'));
+  await writeFile(
+    join(rootDir, 'etc/os-release'),
+    'NAME="imgbench alpine stand-in"\nID=imgbench-standin\nPRETTY_NAME="busybox-static and CA bundle from Debian, in the role of alpine:3.20"\n',
+  );
+  await makeTmp(rootDir);
+  await mkdir(join(rootDir, 'root'), { recursive: true, mode: 0o700 });
+}

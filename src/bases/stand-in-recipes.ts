@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import type { BaseRole } from './base-roles.js';
+import { UPSTREAM_IMAGES } from './base-roles.js';
+
+/** Debian release the stand-ins are made from: it carries Go 1.24 (bookworm has 1.19). */
+export const DEBIAN_SUITE = 'trixie';
+
+/**
+ * Bump when the code that turns a recipe into a root filesystem changes, so
+ * that images made by the old code are rebuilt.
+ */
+export const RECIPE_FORMAT = 2;
+
+/** A Debian system made by `mmdebstrap --variant=minbase` with extra packages. */
+export interface MinbaseRootfs {
+  kind: 'minbase';
+  include: string[];
+  /** dpkg `path-exclude` globs: documentation that a container never reads. */
+  pathExcludes: string[];
+}
+
+/** Named packages unpacked with `dpkg-deb -x`, nothing else, then laid out like the image they stand in for. */
+export interface UnpackedRootfs {
+  kind: 'unpacked';
+  packages: string[];
+  layout: 'distroless-static' | 'busybox';
+}
+
+export interface StandInRecipe {
+  role: BaseRole;
+  /** Local tag; says "standin" so no listing can mistake it for the upstream image. */
+  tag: string;
+  standsInFor: string;
+  summary: string;
+  rootfs: MinbaseRootfs | UnpackedRootfs;
+  env: Record<string, string>;
+  workdir?: string;
+  user?: string;
+}
+
+const DOC_EXCLUDES = [
+  '/usr/share/doc/*',
+  '/usr/share/man/*',
+  '/usr/share/info/*',
+  '/usr/share/locale/*',
+  '/usr/share/lintian/*',
+];
+
+const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+// No module proxy is reachable where stand-ins are used: fail at once with
+// Go's own message instead of waiting on a network that is not there.
+const GO_ENV = {
+  GOPATH: '/go',
+  PATH: `/go/bin:${PATH}`,
+  GOTOOLCHAIN: 'local',
+  GOPROXY: 'off',
+};
+
+export const STAND_IN_RECIPES: Record<BaseRole, StandInRecipe> = {
+  golang: {
+    role: 'golang',
+    tag: 'imgbench/standin-golang:1.24',
+    standsInFor: UPSTREAM_IMAGES.golang,
+    summary:
+      'Debian trixie minbase with golang-go (Go 1.24), gcc and libc6-dev: like golang:1.24 a Debian system with a C toolchain, so cgo stays on by default',
+    rootfs: {
+      kind: 'minbase',
+      include: ['golang-go', 'gcc', 'libc6-dev', 'ca-certificates', 'tzdata'],
+      pathExcludes: [],
+    },
+    env: GO_ENV,
+    workdir: '/go',
+  },
+  'golang-alpine': {
+    role: 'golang-alpine',
+    tag: 'imgbench/standin-golang-alpine:1.24',
+    standsInFor: UPSTREAM_IMAGES['golang-alpine'],
+    summary:
+      'Debian trixie minbase with golang-go only, documentation left out: like golang:1.24-alpine a smaller OS with no C compiler, so cgo is off by default',
+    rootfs: {
+      kind: 'minbase',
+      include: ['golang-go', 'ca-certificates'],
+      pathExcludes: DOC_EXCLUDES,
+    },
+    env: GO_ENV,
+    workdir: '/go',
+  },
+  alpine: {
+    role: 'alpine',
+    tag: 'imgbench/standin-alpine:3.20',
+    standsInFor: UPSTREAM_IMAGES.alpine,
+    summary:
+      'busybox-static and the Mozilla CA bundle from Debian trixie, laid out like alpine:3.20 (busybox applets, /etc/ssl/certs/ca-certificates.crt); no apk, no musl',
+    rootfs: {
+      kind: 'unpacked',
+      packages: ['busybox-static', 'ca-certificates'],
+      layout: 'busybox',
+    },
+    env: { PATH },
+  },
+  'distroless-static': {
+    role: 'distroless-static',
+    tag: 'imgbench/standin-distroless-static:nonroot',
+    standsInFor: UPSTREAM_IMAGES['distroless-static'],
+    summary:
+      'base-files, netbase, tzdata and ca-certificates from Debian trixie, /etc/passwd and /etc/group with nonroot 65532, /tmp, no shell: what distroless/static is made of',
+    rootfs: {
+      kind: 'unpacked',
+      packages: ['base-files', 'netbase', 'tzdata', 'ca-certificates'],
+      layout: 'distroless-static',
+    },
+    env: { PATH },
+    workdir: '/home/nonroot',
+    user: '65532',
+  },
+};
+
+/** sha256 over the recipe, the suite and the recipe format: the stand-in's identity. */
+export function recipeHash(recipe: StandInRecipe): string {
+  const canonical = JSON.stringify({ format: RECIPE_FORMAT, suite: DEBIAN_SUITE, recipe });
+  return `sha256:${createHash('sha256').update(canonical).digest('hex')}`;
+}
