@@ -43,9 +43,16 @@ export class BuildError extends ImgbenchError {
   override name = 'BuildError';
   /** The last lines of the failing step's output (the compiler's message for a Go error). */
   readonly logTail: string;
-  constructor(message: string, logTail: string, options?: { cause?: unknown }) {
+  /** The engine's own error for the failed step (`… did not complete successfully: exit code: 1`). */
+  readonly engineError: string;
+  constructor(
+    message: string,
+    logTail: string,
+    options?: { cause?: unknown; engineError?: string },
+  ) {
     super('E_BUILD_FAILED', message, options);
     this.logTail = logTail;
+    this.engineError = options?.engineError ?? message;
   }
 }
 

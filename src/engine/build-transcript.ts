@@ -21,6 +21,22 @@ export interface BuildTranscript {
   failedStepLog?: string;
 }
 
+/** A compiler diagnostic: `./main.go:3:28: undefined: x` (Go), `main.c:3:1: error: …` (C). */
+const DIAGNOSTIC = /^\S+:\d+(:\d+)?: .+/;
+
+/**
+ * The line a user needs first from a failed step: the first compiler
+ * diagnostic in its output, else the output's last line, else the engine's
+ * error.
+ */
+export function failureHeadline(stepLog: string | undefined, engineError: string): string {
+  const lines = (stepLog ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return lines.find((l) => DIAGNOSTIC.test(l)) ?? lines.at(-1) ?? engineError;
+}
+
 /** A message of dockerd's JSON build stream (classic builder or BuildKit). */
 export interface BuildStreamMessage {
   stream?: string;

@@ -4,7 +4,7 @@ import Docker from 'dockerode';
 import { extract } from 'tar-stream';
 import { BuildError, EngineError, errorMessage } from '../errors.js';
 import { tail } from '../exec/run-command.js';
-import { BuildTranscriptReader } from './build-transcript.js';
+import { BuildTranscriptReader, failureHeadline } from './build-transcript.js';
 import type {
   BuildOutcome,
   BuildRequest,
@@ -20,12 +20,17 @@ export const BUILDKIT_API_VERSION = '1.39';
 /** dockerd 19.03; 20.10 (API 1.41) is the oldest tested. */
 export const MIN_API_VERSION = '1.40';
 const DEFAULT_SOCKET = '/var/run/docker.sock';
+/** How long `connect` waits for the engine to answer `/version`. @default 10 s */
+export const CONNECT_TIMEOUT_MS = 10_000;
 const ENGINE_FIX =
   'run `bash scripts/setup.sh` (installs docker.io and starts dockerd), or set DOCKER_HOST to an engine that answers';
 
 export function describeEndpoint(env: NodeJS.ProcessEnv = process.env): string {
   return env.DOCKER_HOST ?? `unix://${DEFAULT_SOCKET}`;
 }
+
+// dockerode's version() takes an options object with abortSignal; @types/dockerode omits it.
+type VersionWithOptions = (opts: { abortSignal: AbortSignal }) => Promise<Docker.DockerVersion>;
 
 function compareApiVersions(a: string, b: string): number {
   const [aMajor = 0, aMinor = 0] = a.split('.').map(Number);
@@ -57,10 +62,14 @@ export class DockerEngine implements Engine {
   static async connect(options: { timeoutMs?: number } = {}): Promise<DockerEngine> {
     const endpoint = describeEndpoint();
     // docker-modem reads DOCKER_HOST itself; with none it uses the default socket.
-    const docker = new Docker({ timeout: options.timeoutMs ?? 10_000 });
+    // No modem-wide timeout: it would also cut long build streams that go quiet.
+    const docker = new Docker();
     let version: Docker.DockerVersion;
     try {
-      version = await docker.version();
+      const abortSignal = AbortSignal.timeout(options.timeoutMs ?? CONNECT_TIMEOUT_MS);
+      version = await (docker.version as unknown as VersionWithOptions).call(docker, {
+        abortSignal,
+      });
     } catch (error) {
       throw new EngineError(
         'E_ENGINE_UNREACHABLE',
@@ -138,10 +147,12 @@ export class DockerEngine implements Engine {
     }
     const transcript = reader.transcript();
     if (transcript.error || !transcript.imageId) {
-      const log = transcript.failedStepLog ?? '';
+      const engineError =
+        transcript.error ?? `Build of \`${request.tag}\` ended without an image id`;
       throw new BuildError(
-        transcript.error ?? `Build of \`${request.tag}\` ended without an image id`,
-        tail(log, 40),
+        failureHeadline(transcript.failedStepLog, engineError),
+        tail(transcript.failedStepLog ?? '', 40),
+        { engineError },
       );
     }
     return { imageId: transcript.imageId, durationMs: performance.now() - started, transcript };

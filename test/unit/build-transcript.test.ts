@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BuildTranscriptReader } from '../../src/engine/build-transcript.js';
+import { BuildTranscriptReader, failureHeadline } from '../../src/engine/build-transcript.js';
 import { decodeBuildkitStatus } from '../../src/engine/buildkit-status.js';
 import { field, log, traceMessage, vertex } from './protobuf-writer.js';
 
@@ -38,6 +38,22 @@ describe('decodeBuildkitStatus', () => {
     expect(() =>
       decodeBuildkitStatus(bytes.subarray(0, bytes.length - 3).toString('base64')),
     ).toThrow(/truncated/);
+  });
+});
+
+describe('failureHeadline', () => {
+  it('picks the first compiler diagnostic over the package line and the engine error', () => {
+    const log = '# example.com/x\n./a.go:3:28: undefined: y\n./b.go:1:1: z\n';
+    expect(failureHeadline(log, 'exit code: 1')).toBe('./a.go:3:28: undefined: y');
+  });
+
+  it('falls back to the last output line, then to the engine error', () => {
+    expect(
+      failureHeadline('go: downloading x\ngo: module lookup disabled by GOPROXY=off\n', 'e'),
+    ).toBe('go: module lookup disabled by GOPROXY=off');
+    expect(failureHeadline(undefined, 'failed to compute cache key')).toBe(
+      'failed to compute cache key',
+    );
   });
 });
 

@@ -1,0 +1,39 @@
+import { BASE_ROLES, type BaseRole } from '../../bases/base-roles.js';
+import { ensureStandIns } from '../../bases/stand-in-builder.js';
+import type { Engine } from '../../engine/engine.js';
+import { UsageError } from '../../errors.js';
+import { parseList } from '../../options.js';
+import { formatDuration } from '../../report/format.js';
+import type { Output } from '../output.js';
+
+/** `imgbench bases`: makes the offline stand-ins, skipping those already built from the same recipe. */
+export async function basesCommand(
+  engine: Engine,
+  values: { roles?: string; force?: boolean; json?: boolean },
+  output: Output,
+): Promise<number> {
+  const roles = values.roles
+    ? parseList('--roles', values.roles).map((role) => {
+        if (!(BASE_ROLES as readonly string[]).includes(role)) {
+          throw new UsageError(
+            `Unknown base role \`${role}\` in \`--roles\`; known: ${BASE_ROLES.join(', ')}`,
+          );
+        }
+        return role as BaseRole;
+      })
+    : BASE_ROLES;
+  const outcomes = await ensureStandIns(engine, roles, {
+    force: values.force ?? false,
+    onProgress: (message) => output.progress(message),
+  });
+  if (values.json) {
+    output.result(JSON.stringify(outcomes, null, 2));
+    return 0;
+  }
+  for (const { base, action, durationMs } of outcomes) {
+    const how =
+      action === 'built' ? `built in ${formatDuration(durationMs)}` : 'present, same recipe';
+    output.result(`${base.image}  stand-in for ${base.upstream}  ${how}  ${base.imageId ?? ''}`);
+  }
+  return 0;
+}

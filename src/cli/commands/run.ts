@@ -1,0 +1,66 @@
+import { relative } from 'node:path';
+import type { Engine } from '../../engine/engine.js';
+import { parseList } from '../../options.js';
+import { formatDuration, formatMB } from '../../report/format.js';
+import { toJson } from '../../report/json.js';
+import { toTable } from '../../report/table.js';
+import { runSuite } from '../../run/run-suite.js';
+import type { Output } from '../output.js';
+import { paint } from '../output.js';
+
+export interface RunCommandValues {
+  metrics?: string;
+  variants?: string;
+  out?: string;
+  service?: string;
+  main?: string;
+  bases?: string;
+  json?: boolean;
+}
+
+/** `imgbench run`: exit code 0 when every variant is ok, 1 when any failed. */
+export async function runCommand(
+  engine: Engine,
+  values: RunCommandValues,
+  output: Output,
+): Promise<number> {
+  const started = performance.now();
+  const { run, dir } = await runSuite(
+    engine,
+    {
+      ...(values.metrics ? { metrics: parseList('--metrics', values.metrics) } : {}),
+      ...(values.variants ? { variants: parseList('--variants', values.variants) } : {}),
+      ...(values.out ? { outDir: values.out } : {}),
+      ...(values.service ? { serviceDir: values.service } : {}),
+      ...(values.main ? { mainPackage: values.main } : {}),
+      ...(values.bases ? { bases: values.bases } : {}),
+    },
+    {
+      onEvent: (event) => {
+        const elapsed = formatDuration(performance.now() - started);
+        if (event.type === 'bases') output.progress(`bases: ${event.message} (${elapsed})`);
+        else if (event.type === 'variant-start') {
+          output.progress(
+            `[${event.index + 1}/${event.total}] ${event.name}: building (${elapsed})`,
+          );
+        } else {
+          const r = event.result;
+          const detail =
+            r.state === 'ok'
+              ? `${paint(output, 32, 'ok')} ${formatMB(r.size.sizeBytes)}, binary ${formatMB(r.size.binary.sizeBytes)} ${r.size.binary.linkage}`
+              : `${paint(output, 31, r.state)} ${r.state === 'failed' ? r.failure.message.split('\n')[0] : ''}`;
+          output.progress(`[${event.index + 1}/${event.total}] ${r.name}: ${detail} (${elapsed})`);
+        }
+      },
+    },
+  );
+  if (values.json) output.result(toJson(run));
+  else {
+    output.result(`\n${toTable(run)}`);
+    const shown = relative(process.cwd(), dir);
+    output.result(
+      `Results: ${shown.startsWith('..') ? dir : shown}/ (results.json, results.csv, summary.md)`,
+    );
+  }
+  return run.variants.every((v) => v.state === 'ok') ? 0 : 1;
+}

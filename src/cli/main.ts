@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { DockerEngine } from '../engine/docker-engine.js';
+import { EngineError, errorMessage, ImgbenchError, UsageError } from '../errors.js';
+import { basesCommand } from './commands/bases.js';
+import { doctorCommand } from './commands/doctor.js';
+import { runCommand } from './commands/run.js';
+import { createOutput } from './output.js';
+
+const HELP = `imgbench — what each way of packaging a Go service into an image really costs
+
+Usage:
+  imgbench run [options]      build every variant and measure it; prints a table
+  imgbench bases [--force]    build the offline stand-in base images (skips unchanged ones)
+  imgbench doctor             check the engine and tools; names the fix for what is missing
+
+Options for run:
+  --metrics size              what to measure (default: size)
+  --variants a,b              variants to run, in order (default: all six)
+  --service DIR               your Go module instead of the sample service
+  --main ./cmd/server         main package inside --service (default: .)
+  --bases auto|upstream|offline
+                              base images: upstream names or local stand-ins (default: auto)
+  --out DIR                   where run folders go (default: results)
+  --json                      print the run as JSON instead of a table
+
+Common:
+  --debug                     print stack traces
+  -h, --help                  this text
+`;
+
+const OPTIONS = {
+  metrics: { type: 'string' },
+  variants: { type: 'string' },
+  out: { type: 'string' },
+  service: { type: 'string' },
+  main: { type: 'string' },
+  bases: { type: 'string' },
+  roles: { type: 'string' },
+  force: { type: 'boolean' },
+  json: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const ALLOWED: Record<string, readonly string[]> = {
+  run: ['metrics', 'variants', 'out', 'service', 'main', 'bases', 'json'],
+  bases: ['roles', 'force', 'json'],
+  doctor: ['json'],
+};
+
+async function main(argv: string[]): Promise<number> {
+  const output = createOutput();
+  let debug = argv.includes('--debug');
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: OPTIONS,
+      allowPositionals: true,
+    });
+    debug = values.debug ?? false;
+    const [command, ...extra] = positionals;
+    if (values.help || !command || command === 'help') {
+      output.result(HELP);
+      return command || values.help ? 0 : 2;
+    }
+    const allowed = ALLOWED[command];
+    if (!allowed)
+      throw new UsageError(
+        `Unknown command \`${command}\`; expected run, bases or doctor (see \`imgbench --help\`)`,
+      );
+    if (extra.length > 0)
+      throw new UsageError(`Unexpected argument \`${extra[0]}\` after \`${command}\``);
+    for (const key of Object.keys(values)) {
+      if (key !== 'debug' && !allowed.includes(key)) {
+        throw new UsageError(`Option \`--${key}\` does not apply to \`imgbench ${command}\``);
+      }
+    }
+    if (command === 'doctor') return await doctorCommand(values, output);
+    const engine = await DockerEngine.connect();
+    if (command === 'bases') return await basesCommand(engine, values, output);
+    return await runCommand(engine, values, output);
+  } catch (error) {
+    const usage = error instanceof UsageError || error instanceof EngineError;
+    const parseError = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    // node's parseArgs message suggests `--` positionals, which no command takes.
+    const message = parseError
+      ? `${errorMessage(error).split('. ')[0]}; see \`imgbench --help\``
+      : errorMessage(error);
+    process.stderr.write(`imgbench: ${message}\n`);
+    if (error instanceof ImgbenchError && error.hint)
+      process.stderr.write(`  fix: ${error.hint}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return usage || parseError ? 2 : 1;
+  }
+}
+
+// A reader that goes away (`imgbench doctor | head -2`) ends the output, not the program with a stack.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
+process.exitCode = await main(process.argv.slice(2));

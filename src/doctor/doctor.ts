@@ -1,0 +1,154 @@
+import { statfs } from 'node:fs/promises';
+import { BASE_ROLES } from '../bases/base-roles.js';
+import { recipeHash, STAND_IN_RECIPES } from '../bases/stand-in-recipes.js';
+import type { Engine, EngineInfo } from '../engine/engine.js';
+import { LABEL_RECIPE_HASH } from '../engine/labels.js';
+import { errorMessage } from '../errors.js';
+import { which } from '../exec/run-command.js';
+
+export interface DoctorCheck {
+  name: string;
+  /** 'missing' means imgbench cannot do its main job; 'warning' means part of it is affected. */
+  state: 'ok' | 'warning' | 'missing';
+  detail: string;
+  /** The exact step that fixes it. */
+  fix?: string;
+}
+
+/** Below this, building the six variants and the stand-ins can fill the disk. */
+export const MIN_FREE_DISK_BYTES = 10e9;
+
+const SETUP = 'bash scripts/setup.sh';
+
+async function toolCheck(name: string, pkg: string, neededFor: string): Promise<DoctorCheck> {
+  const path = await which(name);
+  return path
+    ? { name, state: 'ok', detail: path }
+    : {
+        name,
+        state: 'missing',
+        detail: `not on PATH; needed for ${neededFor}`,
+        fix: `apt-get install -y ${pkg} (or \`${SETUP}\`)`,
+      };
+}
+
+function engineChecks(info: EngineInfo): DoctorCheck[] {
+  return [
+    {
+      name: 'engine',
+      state: 'ok',
+      detail: `dockerd ${info.serverVersion}, API ${info.apiVersion}, at ${info.endpoint}`,
+    },
+    info.buildkit
+      ? {
+          name: 'buildkit',
+          state: 'ok',
+          detail: `API ${info.apiVersion} accepts BuildKit builds (version=2)`,
+        }
+      : {
+          name: 'buildkit',
+          state: 'missing',
+          detail: `API ${info.apiVersion} predates BuildKit builds (1.39)`,
+          fix: 'install Docker 19.03 or newer (`apt-get install docker.io`)',
+        },
+    {
+      name: 'storage driver',
+      state: info.storageDriver === 'overlay2' ? 'ok' : 'warning',
+      detail: info.storageDriver || 'unknown',
+      ...(info.storageDriver === 'overlay2'
+        ? {}
+        : {
+            fix: 'start dockerd with `--storage-driver overlay2`; sizes on other drivers are not comparable',
+          }),
+    },
+    {
+      name: 'cgroup',
+      state: 'ok',
+      detail: `v${info.cgroupVersion || '?'} (${info.cgroupDriver || 'unknown driver'})`,
+    },
+  ];
+}
+
+async function diskCheck(path: string): Promise<DoctorCheck> {
+  try {
+    const fs = await statfs(path);
+    const free = fs.bavail * fs.bsize;
+    const detail = `${(free / 1e9).toFixed(1)} GB free at ${path}`;
+    return free >= MIN_FREE_DISK_BYTES
+      ? { name: 'free disk', state: 'ok', detail }
+      : {
+          name: 'free disk',
+          state: 'warning',
+          detail: `${detail}; a full suite with stand-ins needs about ${MIN_FREE_DISK_BYTES / 1e9} GB`,
+          fix: '`imgbench clean --all` or `docker builder prune` to free space',
+        };
+  } catch (error) {
+    return {
+      name: 'free disk',
+      state: 'warning',
+      detail: `cannot read ${path}: ${errorMessage(error)}`,
+    };
+  }
+}
+
+async function standInCheck(engine: Engine): Promise<DoctorCheck> {
+  const stale: string[] = [];
+  for (const role of BASE_ROLES) {
+    const recipe = STAND_IN_RECIPES[role];
+    const image = await engine.inspectImage(recipe.tag);
+    if (image?.labels[LABEL_RECIPE_HASH] !== recipeHash(recipe)) stale.push(recipe.tag);
+  }
+  return stale.length === 0
+    ? {
+        name: 'offline bases',
+        state: 'ok',
+        detail: 'all four stand-ins built from the current recipes',
+      }
+    : {
+        name: 'offline bases',
+        state: 'warning',
+        detail: `not built yet (or from an older recipe): ${stale.join(', ')}`,
+        fix: '`imgbench bases` (a run also builds them when it needs them)',
+      };
+}
+
+async function engineFix(): Promise<string> {
+  if (process.env.DOCKER_HOST) {
+    return `DOCKER_HOST is \`${process.env.DOCKER_HOST}\`: start the engine it names, or unset it to use the local socket`;
+  }
+  const installed = await which('dockerd');
+  return installed
+    ? `dockerd is installed (${installed}) but not answering: \`${SETUP}\` starts it in the background`
+    : `no engine installed: \`${SETUP}\` installs Debian's docker.io and starts dockerd`;
+}
+
+/** What imgbench found on this machine, and for each missing piece the exact fix. */
+export async function runDoctor(connect: () => Promise<Engine>): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
+  let engine: Engine | undefined;
+  let info: EngineInfo | undefined;
+  try {
+    engine = await connect();
+    info = await engine.info();
+    checks.push(...engineChecks(info));
+  } catch (error) {
+    checks.push({
+      name: 'engine',
+      state: 'missing',
+      detail: errorMessage(error),
+      fix: await engineFix(),
+    });
+  }
+  checks.push(await diskCheck(info?.dockerRootDir || '/'));
+  checks.push(await toolCheck('mmdebstrap', 'mmdebstrap', 'building the offline stand-in bases'));
+  checks.push(await toolCheck('dpkg-deb', 'dpkg', 'building the offline stand-in bases'));
+  checks.push(
+    await toolCheck(
+      'docker-registry',
+      'docker-registry',
+      'the local registry of pull measurements',
+    ),
+  );
+  if (engine) checks.push(await standInCheck(engine));
+  return checks;
+}

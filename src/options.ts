@@ -1,0 +1,106 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { BaseProfileRequest } from './bases/resolve-bases.js';
+import { parseBaseProfile } from './bases/resolve-bases.js';
+import { UsageError } from './errors.js';
+import { sampleServiceDir, variantsDir } from './paths.js';
+import type { MetricName } from './types.js';
+import { METRICS } from './types.js';
+
+/** @default 20 minutes: a cold single-stage build compiles the standard library on two cores. */
+export const DEFAULT_BUILD_TIMEOUT_MS = 20 * 60_000;
+/** @default 'results' */
+export const DEFAULT_OUT_DIR = 'results';
+/** @default '.' */
+export const DEFAULT_MAIN_PACKAGE = '.';
+
+/** What a user may pass to `runSuite`; `normalizeRunOptions` fills in the rest. */
+export interface RunOptionsInput {
+  /** @default ['size'] */
+  metrics?: readonly string[];
+  /** Variant names, in the order to run them. @default every variant under variants/ */
+  variants?: readonly string[];
+  /** Where run folders go. @default 'results' */
+  outDir?: string;
+  /** The Go service to package. @default the sample service in bench/service */
+  serviceDir?: string;
+  /** Main package path inside the service, as `go build` takes it. @default '.' */
+  mainPackage?: string;
+  /** @default 'auto' */
+  bases?: string;
+  /** @default DEFAULT_BUILD_TIMEOUT_MS */
+  buildTimeoutMs?: number;
+  /** Folder of variant Dockerfiles. @default the package's variants/ */
+  variantsDir?: string;
+}
+
+export interface RunOptions {
+  metrics: MetricName[];
+  variants: string[] | undefined;
+  outDir: string;
+  serviceDir: string;
+  mainPackage: string;
+  bases: BaseProfileRequest;
+  buildTimeoutMs: number;
+  variantsDir: string;
+}
+
+/** Splits `a,b , c` into names, rejecting empty lists. */
+export function parseList(option: string, value: string): string[] {
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (items.length === 0)
+    throw new UsageError(`Expected \`${option}\` to list at least one name, got \`${value}\``);
+  return items;
+}
+
+function checkServiceDir(dir: string): void {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new UsageError(
+      `\`--service\` \`${dir}\` is not a directory; point it at a Go module (a folder with go.mod)`,
+    );
+  }
+  if (!existsSync(join(dir, 'go.mod'))) {
+    throw new UsageError(
+      `\`--service\` \`${dir}\` has no go.mod; point it at the root of a Go module`,
+    );
+  }
+}
+
+/** Applies every default in one place and validates the result. */
+export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
+  const metrics = (input.metrics ?? ['size']).map((m) => {
+    if (!(METRICS as readonly string[]).includes(m)) {
+      throw new UsageError(
+        `Unknown metric \`${m}\` in \`--metrics\`; this version measures: ${METRICS.join(', ')}`,
+      );
+    }
+    return m as MetricName;
+  });
+  const serviceDir = resolve(input.serviceDir ?? sampleServiceDir());
+  checkServiceDir(serviceDir);
+  const mainPackage = input.mainPackage ?? DEFAULT_MAIN_PACKAGE;
+  if (!/^\.(\/[\w.@~-]+)*\/?$/.test(mainPackage) || mainPackage.split('/').includes('..')) {
+    throw new UsageError(
+      `Expected \`--main\` to be a package path inside the service such as \`./cmd/server\`, got \`${mainPackage}\``,
+    );
+  }
+  const timeout = input.buildTimeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS;
+  if (!Number.isInteger(timeout) || timeout <= 0) {
+    throw new UsageError(
+      `Expected the build timeout to be a positive number of ms, got \`${timeout}\``,
+    );
+  }
+  return {
+    metrics: [...new Set(metrics)],
+    variants: input.variants ? [...input.variants] : undefined,
+    outDir: resolve(input.outDir ?? DEFAULT_OUT_DIR),
+    serviceDir,
+    mainPackage,
+    bases: parseBaseProfile(input.bases ?? 'auto'),
+    buildTimeoutMs: timeout,
+    variantsDir: resolve(input.variantsDir ?? variantsDir()),
+  };
+}

@@ -1,0 +1,16 @@
+/** Decimal megabytes, as `docker images` shows them (1 MB = 10^6 bytes). */
+export function formatMB(bytes: number): string {
+  const mb = bytes / 1e6;
+  return `${mb >= 100 ? mb.toFixed(0) : mb >= 10 ? mb.toFixed(1) : mb.toFixed(2)} MB`;
+}
+
+/** "12.3×" — how many times `reference` is larger than `value`. */
+export function formatRatio(reference: number, value: number): string {
+  if (value <= 0) return '–';
+  const ratio = reference / value;
+  return `${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(1)}×`;
+}
+
+export function formatDuration(ms: number): string {
+  return ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,38 @@
+import type { RunResult } from '../types.js';
+import { formatDuration } from './format.js';
+import { basesLine, SIZE_COLUMNS, sizeRows } from './size-table.js';
+
+const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** GitHub-flavoured Markdown summary of a run: fit for a README or `$GITHUB_STEP_SUMMARY`. */
+export function toMarkdown(run: RunResult): string {
+  const out: string[] = [];
+  out.push(`## imgbench run ${run.runId}`, '');
+  const status = run.complete ? 'complete' : 'incomplete (stopped before every variant was done)';
+  const ended = run.finishedAt
+    ? `, took ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}`
+    : '';
+  out.push(
+    `Started ${run.startedAt}, ${status}${ended}. Engine ${run.engine.serverVersion} (API ${run.engine.apiVersion}, ${run.engine.storageDriver}), ${run.host.cpus} CPUs.`,
+    '',
+  );
+  out.push(`${basesLine(run)}.`, '');
+  out.push(`| ${SIZE_COLUMNS.join(' | ')} |`);
+  out.push(`|${SIZE_COLUMNS.map((_, i) => (i >= 2 && i <= 6 ? ' ---: ' : ' --- ')).join('|')}|`);
+  for (const row of sizeRows(run)) out.push(`| ${row.map(escapeCell).join(' | ')} |`);
+  out.push('', 'Sizes are uncompressed, as `docker image inspect` reports them; MB = 10^6 bytes.');
+
+  const failed = run.variants.filter((v) => v.state === 'failed');
+  if (failed.length > 0) {
+    out.push('', '### Failures');
+    for (const v of failed) {
+      if (v.state !== 'failed') continue;
+      out.push('', `**${v.name}** — ${v.failure.stage} failed: ${escapeCell(v.failure.message)}`);
+      if (v.failure.engineError) out.push('', `Engine: ${escapeCell(v.failure.engineError)}`);
+      if (v.failure.logTail) out.push('', '```text', v.failure.logTail, '```');
+    }
+  }
+  out.push('', '### Variants', '');
+  for (const v of run.variants) out.push(`- **${v.name}**: ${v.description}`);
+  return `${out.join('\n')}\n`;
+}

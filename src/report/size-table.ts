@@ -1,0 +1,56 @@
+import type { RunResult, VariantResult } from '../types.js';
+import { formatMB, formatRatio } from './format.js';
+
+export const SIZE_COLUMNS = [
+  'Variant',
+  'State',
+  'Image size',
+  'Bytes',
+  '× smaller than golang',
+  'Layers',
+  'Binary',
+  'Linkage',
+] as const;
+
+/** The variant every ratio is taken against: the seeds' starting point. */
+export const REFERENCE_VARIANT = 'golang';
+
+function referenceSize(run: RunResult): number | undefined {
+  const reference = run.variants.find((v) => v.name === REFERENCE_VARIANT);
+  return reference?.state === 'ok' ? reference.size.sizeBytes : undefined;
+}
+
+function failureSummary(variant: VariantResult): string {
+  if (variant.state !== 'failed') return '';
+  return `${variant.failure.stage} failed: ${variant.failure.message.split('\n')[0]}`;
+}
+
+/** One row of text cells per variant, in SIZE_COLUMNS order, shared by the terminal and Markdown tables. */
+export function sizeRows(run: RunResult): string[][] {
+  const reference = referenceSize(run);
+  return run.variants.map((v) => {
+    if (v.state !== 'ok') {
+      return [v.name, v.state, '', '', '', '', '', failureSummary(v)];
+    }
+    const { size } = v;
+    return [
+      v.name,
+      v.state,
+      formatMB(size.sizeBytes),
+      String(size.sizeBytes),
+      reference === undefined ? '–' : formatRatio(reference, size.sizeBytes),
+      String(size.layerCount),
+      formatMB(size.binary.sizeBytes),
+      size.binary.linkage,
+    ];
+  });
+}
+
+/** One line saying which base images the numbers come from; stand-ins are named as such. */
+export function basesLine(run: RunResult): string {
+  if (run.bases.profile === 'upstream') {
+    return `Bases: upstream (${run.bases.images.map((b) => b.image).join(', ')})`;
+  }
+  const list = run.bases.images.map((b) => `${b.image} for ${b.upstream}`).join('; ');
+  return `Bases: offline stand-ins built from Debian packages, not the upstream images (${list})`;
+}

@@ -1,0 +1,192 @@
+import { readFileSync } from 'node:fs';
+import { arch, availableParallelism, platform, totalmem } from 'node:os';
+import { basename, join } from 'node:path';
+import type { BaseImage, BaseRole } from '../bases/base-roles.js';
+import { BASE_BUILD_ARGS } from '../bases/base-roles.js';
+import { resolveBases } from '../bases/resolve-bases.js';
+import type { Engine } from '../engine/engine.js';
+import { LABEL_RUN_ID, LABEL_SERVICE, LABEL_VARIANT, managedLabels } from '../engine/labels.js';
+import { BuildError, errorMessage, ImgbenchError } from '../errors.js';
+import { measureImageSize } from '../measure/image-size.js';
+import type { RunOptions, RunOptionsInput } from '../options.js';
+import { normalizeRunOptions } from '../options.js';
+import { packageRoot } from '../paths.js';
+import { packBuildContext, readIgnoreRules } from '../service/build-context.js';
+import type { RunResult, VariantFailure, VariantIdentity, VariantResult } from '../types.js';
+import { SCHEMA_VERSION } from '../types.js';
+import type { Variant } from '../variants/variant-catalog.js';
+import { loadVariants, selectVariants } from '../variants/variant-catalog.js';
+import { makeRunId, RunStore } from './run-store.js';
+
+export type RunEvent =
+  | { type: 'bases'; message: string }
+  | { type: 'variant-start'; name: string; index: number; total: number }
+  | { type: 'variant-done'; result: VariantResult; index: number; total: number };
+
+export interface RunHooks {
+  onEvent?: (event: RunEvent) => void;
+}
+
+export interface SuiteOutcome {
+  run: RunResult;
+  /** The run folder holding results.json, results.csv and summary.md. */
+  dir: string;
+}
+
+const toolVersion = (): string =>
+  (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string })
+    .version;
+
+/** `imgbench/<service>:<variant>`; the sample service is `sample`. */
+export function variantTag(serviceDir: string, variant: string): string {
+  const slug = basename(serviceDir)
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '');
+  return `imgbench/${slug === 'service' ? 'sample' : slug || 'service'}:${variant}`;
+}
+
+function identity(variant: Variant, tag: string, bases: BaseImage[]): VariantIdentity {
+  return {
+    name: variant.name,
+    description: variant.description,
+    source: variant.source,
+    image: tag,
+    bases: bases.filter((b) => variant.baseRoles.includes(b.role)),
+  };
+}
+
+function toFailure(stage: VariantFailure['stage'], error: unknown): VariantFailure {
+  const failure: VariantFailure = {
+    stage,
+    code: error instanceof ImgbenchError ? error.code : 'E_UNKNOWN',
+    message: errorMessage(error),
+  };
+  if (error instanceof BuildError) {
+    if (error.logTail) failure.logTail = error.logTail;
+    if (error.engineError !== failure.message) failure.engineError = error.engineError;
+  }
+  return failure;
+}
+
+async function runVariant(
+  engine: Engine,
+  options: RunOptions,
+  runId: string,
+  variant: Variant,
+  id: VariantIdentity,
+): Promise<VariantResult> {
+  const buildArgs: Record<string, string> = { MAIN_PKG: options.mainPackage };
+  for (const base of id.bases) buildArgs[BASE_BUILD_ARGS[base.role]] = base.image;
+  const previous = await engine.inspectImage(id.image);
+  let outcome: Awaited<ReturnType<Engine['build']>>;
+  try {
+    const context = await packBuildContext(
+      options.serviceDir,
+      variant.dockerfile,
+      join(options.variantsDir, '.dockerignore'),
+    );
+    outcome = await engine.build({
+      context: context.stream,
+      dockerfile: context.dockerfile,
+      tag: id.image,
+      buildArgs,
+      labels: managedLabels('variant-image', {
+        [LABEL_RUN_ID]: runId,
+        [LABEL_VARIANT]: variant.name,
+        [LABEL_SERVICE]: options.serviceDir,
+      }),
+      timeoutMs: options.buildTimeoutMs,
+    });
+  } catch (error) {
+    return { ...id, state: 'failed', failure: toFailure('build', error) };
+  }
+  // The tag moved to the new image; the one it left is ours and now unnamed.
+  if (previous && previous.id !== outcome.imageId) {
+    await engine.removeImage(previous.id).catch(() => {});
+  }
+  try {
+    const size = await measureImageSize(engine, outcome.imageId);
+    const steps = outcome.transcript.steps;
+    return {
+      ...id,
+      state: 'ok',
+      imageId: outcome.imageId,
+      build: {
+        durationMs: outcome.durationMs,
+        steps: steps.length,
+        cachedSteps: steps.filter((s) => s.cached).length,
+      },
+      size,
+    };
+  } catch (error) {
+    return { ...id, state: 'failed', failure: toFailure('measure', error) };
+  }
+}
+
+/**
+ * Builds and measures each selected variant of a Go service. A variant that
+ * fails is recorded as `failed` with its reason and the others go on; the
+ * run folder is rewritten after every variant.
+ */
+export async function runSuite(
+  engine: Engine,
+  input: RunOptionsInput = {},
+  hooks: RunHooks = {},
+): Promise<SuiteOutcome> {
+  const options = normalizeRunOptions(input);
+  const variants = selectVariants(await loadVariants(options.variantsDir), options.variants);
+  const roles = [...new Set(variants.flatMap((v) => v.baseRoles))] as BaseRole[];
+  const emit = hooks.onEvent ?? (() => {});
+  const startedAt = new Date();
+  const [engineInfo, bases] = await Promise.all([
+    engine.info(),
+    resolveBases(engine, options.bases, roles, {
+      onProgress: (message) => emit({ type: 'bases', message }),
+    }),
+  ]);
+  const runId = makeRunId(startedAt);
+  const store = await RunStore.create(options.outDir, runId);
+  const ids = variants.map((v) =>
+    identity(v, variantTag(options.serviceDir, v.name), bases.images),
+  );
+  const run: RunResult = {
+    schemaVersion: SCHEMA_VERSION,
+    runId,
+    tool: { name: 'imgbench', version: toolVersion() },
+    startedAt: startedAt.toISOString(),
+    complete: false,
+    metrics: options.metrics,
+    host: {
+      platform: platform(),
+      arch: arch(),
+      cpus: availableParallelism(),
+      memTotalBytes: totalmem(),
+      nodeVersion: process.version,
+    },
+    engine: engineInfo,
+    bases: { profile: bases.profile, reason: bases.reason, images: bases.images },
+    service: {
+      dir: options.serviceDir,
+      mainPackage: options.mainPackage,
+      ignoreFile: (
+        await readIgnoreRules(options.serviceDir, join(options.variantsDir, '.dockerignore'))
+      ).file,
+    },
+    variants: ids.map((id) => ({ ...id, state: 'pending' })),
+  };
+  await store.write(run);
+
+  for (const [index, variant] of variants.entries()) {
+    emit({ type: 'variant-start', name: variant.name, index, total: variants.length });
+    const result = await runVariant(engine, options, runId, variant, ids[index] as VariantIdentity);
+    run.variants[index] = result;
+    await store.write(run);
+    emit({ type: 'variant-done', result, index, total: variants.length });
+  }
+  run.complete = true;
+  run.finishedAt = new Date().toISOString();
+  await store.write(run);
+  await store.linkLatest();
+  return { run, dir: store.dir };
+}

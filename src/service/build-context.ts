@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, posix, relative, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import dockerignoreModule from '@balena/dockerignore';
+import { pack } from 'tar-fs';
+import { contextDockerfile, SERVICE_PREFIX } from './context-dockerfile.js';
+
+/** Name of the Dockerfile at the root of the context, beside the service folder. */
+export const CONTEXT_DOCKERFILE = 'Dockerfile.imgbench';
+
+// The package is CommonJS (`module.exports = factory`) while its types declare
+// a default export; under NodeNext the default import is the factory itself.
+const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default;
+
+export interface BuildContext {
+  stream: Readable;
+  dockerfile: string;
+  /** Which .dockerignore filtered the context. */
+  ignoreFile: string;
+}
+
+/**
+ * The service's own `.dockerignore` when it has one, else the Go default in
+ * `variants/.dockerignore`.
+ */
+export async function readIgnoreRules(
+  serviceDir: string,
+  fallbackIgnoreFile: string,
+): Promise<{ file: string; rules: string }> {
+  const own = join(serviceDir, '.dockerignore');
+  const file = existsSync(own) ? own : fallbackIgnoreFile;
+  return { file, rules: await readFile(file, 'utf8') };
+}
+
+/**
+ * A tar stream of `serviceDir` filtered by .dockerignore (excluded files
+ * never leave the host, as with the docker CLI), under `svc/`, with the
+ * variant's Dockerfile beside it (see context-dockerfile.ts for why).
+ */
+export async function packBuildContext(
+  serviceDir: string,
+  dockerfileText: string,
+  fallbackIgnoreFile: string,
+): Promise<BuildContext> {
+  const { file, rules } = await readIgnoreRules(serviceDir, fallbackIgnoreFile);
+  const ignore = dockerignore({ ignorecase: false }).add(rules);
+  const tar = pack(serviceDir, {
+    // Modes as they are on disk, like the docker CLI (tar-fs would apply the process umask).
+    umask: 0,
+    ignore: (path: string) => {
+      const rel = relative(serviceDir, path).split(sep).join('/');
+      return rel !== '' && ignore.ignores(rel);
+    },
+    map: (header) => ({ ...header, name: posix.join(SERVICE_PREFIX, header.name) }),
+    finalize: false,
+    finish: (pack) => {
+      pack.entry({ name: CONTEXT_DOCKERFILE, mode: 0o644 }, contextDockerfile(dockerfileText));
+      pack.finalize();
+    },
+  });
+  // tar-fs streams are streamx streams; Readable.from gives the Node stream dockerode pipes.
+  return { stream: Readable.from(tar), dockerfile: CONTEXT_DOCKERFILE, ignoreFile: file };
+}

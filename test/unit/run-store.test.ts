@@ -1,0 +1,44 @@
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeRunId, RunStore, readRun } from '../../src/run/run-store.js';
+import { sampleRun } from './sample-run.js';
+
+describe('RunStore', () => {
+  it('writes the three files, leaves no temporary file, and points latest at the run', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'imgbench-out-'));
+    const run = sampleRun();
+    const store = await RunStore.create(out, run.runId);
+    await store.write({ ...run, complete: false });
+    await store.write(run);
+    await store.linkLatest();
+    expect(readdirSync(store.dir).sort()).toEqual(['results.csv', 'results.json', 'summary.md']);
+    expect(readlinkSync(join(out, 'latest'))).toBe(run.runId);
+    expect((await readRun(join(out, 'latest'))).complete).toBe(true);
+  });
+
+  it('refuses a folder that is not a run, naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imgbench-notrun-'));
+    await expect(readRun(dir)).rejects.toThrow(/is not a readable imgbench results.json/);
+    writeFileSync(join(dir, 'results.json'), '{"hello": 1}');
+    await expect(readRun(dir)).rejects.toThrow(/no schemaVersion or variants/);
+    await expect(readRun(join(dir, 'missing'))).rejects.toThrow(/No run at/);
+    expect(existsSync(join(dir, 'results.json'))).toBe(true);
+    expect(readFileSync(join(dir, 'results.json'), 'utf8')).toBe('{"hello": 1}');
+  });
+
+  it('makes run ids that sort by start time', () => {
+    const a = makeRunId(new Date('2026-11-22T09:05:00Z'));
+    const b = makeRunId(new Date('2026-11-22T10:00:00Z'));
+    expect(a).toMatch(/^20261122-090500-[0-9a-f]{4}$/);
+    expect([b, a].sort()).toEqual([a, b]);
+  });
+});
