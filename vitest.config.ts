@@ -13,6 +13,7 @@ export default defineConfig({
         test: {
           name: 'engine',
           include: ['test/engine/**/*.test.ts'],
+          globalSetup: ['test/engine/global-setup.ts'],
           // One real dockerd, two cores: engine tests run one file at a time.
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },

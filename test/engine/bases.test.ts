@@ -1,0 +1,60 @@
+import { execSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { STAND_IN_RECIPES } from '../../src/bases/stand-in-recipes.js';
+import { dockerCli, imgbench } from './helpers.js';
+
+describe('imgbench bases', () => {
+  it('is idempotent: a second call finds every stand-in present with the same recipe', () => {
+    const first = imgbench(['bases']);
+    expect(first.status).toBe(0);
+    const second = imgbench(['bases', '--json']);
+    expect(second.status).toBe(0);
+    const outcomes = JSON.parse(second.stdout) as Array<{
+      action: string;
+      base: { image: string };
+    }>;
+    expect(outcomes.map((o) => o.action)).toEqual(['present', 'present', 'present', 'present']);
+  });
+
+  it('labels each stand-in with what it stands in for and its recipe hash', () => {
+    for (const recipe of Object.values(STAND_IN_RECIPES)) {
+      const labels = JSON.parse(
+        dockerCli(['image', 'inspect', '-f', '{{json .Config.Labels}}', recipe.tag]),
+      );
+      expect(labels['org.imgbench.stands-in-for']).toBe(recipe.standsInFor);
+      expect(labels['org.imgbench.recipe-hash']).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(recipe.tag).toContain('standin');
+    }
+  });
+
+  it('makes a distroless stand-in as distroless is: no shell, nonroot 65532, CA bundle, time zones, /tmp 1777', () => {
+    const image = STAND_IN_RECIPES['distroless-static'].tag;
+    expect(dockerCli(['image', 'inspect', '-f', '{{.Config.User}}', image])).toBe('65532');
+    const container = dockerCli([
+      'create',
+      '--label',
+      'org.imgbench.managed=true',
+      image,
+      '/nothing',
+    ]);
+    let listing: string;
+    let passwd: string;
+    try {
+      listing = execSync(`docker export ${container} | tar -tvf -`, {
+        encoding: 'utf8',
+        maxBuffer: 64e6,
+      });
+      passwd = execSync(`docker export ${container} | tar -xOf - etc/passwd`, { encoding: 'utf8' });
+    } finally {
+      dockerCli(['rm', container]);
+    }
+    const paths = listing.split('\n').map((l) => l.split(/\s+/).slice(5).join(' '));
+    for (const shell of ['bin/sh', 'usr/bin/sh', 'bin/bash', 'usr/bin/bash', 'bin/busybox']) {
+      expect(paths).not.toContain(shell);
+    }
+    expect(paths).toContain('etc/ssl/certs/ca-certificates.crt');
+    expect(paths).toContain('usr/share/zoneinfo/Europe/Berlin');
+    expect(listing).toMatch(/^drwxrwxrwt .* tmp\/$/m);
+    expect(passwd).toContain('nonroot:x:65532:65532:');
+  });
+});

@@ -1,0 +1,77 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readRun } from '../../src/run/run-store.js';
+import { imgbench, labelledContainers } from './helpers.js';
+
+describe('failures a user meets', () => {
+  it('fails only the variant whose Go code does not compile, with the compiler message, and finishes the others', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'imgbench-fail-'));
+    const service = join(import.meta.dirname, 'fixtures', 'cgo-only-bug');
+    const result = imgbench([
+      'run',
+      '--service',
+      service,
+      '--variants',
+      'golang,scratch',
+      '--bases',
+      'offline',
+      '--out',
+      out,
+    ]);
+    expect(result.status).toBe(1);
+    const run = await readRun(join(out, 'latest'));
+    const [golang, scratch] = run.variants;
+    expect(golang?.state).toBe('failed');
+    if (golang?.state !== 'failed') return;
+    expect(golang.failure.stage).toBe('build');
+    expect(golang.failure.message).toBe('./cgo_only.go:8:29: undefined: notDefinedAnywhere');
+    expect(golang.failure.engineError).toMatch(/exit code: 1/);
+    expect(scratch?.state).toBe('ok');
+    expect(result.stdout).toMatch(/^golang\s+failed\s.*undefined: notDefinedAnywhere/m);
+    expect(labelledContainers()).toEqual([]);
+  });
+
+  it('doctor on a machine with no engine says so and names the fix', () => {
+    const result = imgbench(['doctor'], { DOCKER_HOST: 'unix:///tmp/imgbench-no-engine.sock' });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(
+      /^MISSING\s+engine\s+No Docker engine answers at `unix:\/\/\/tmp\/imgbench-no-engine.sock`/m,
+    );
+    expect(result.stdout).toMatch(
+      /fix: DOCKER_HOST is `unix:\/\/\/tmp\/imgbench-no-engine.sock`: start the engine it names/,
+    );
+  });
+
+  it('run with no engine gives one line, the fix, and exit 2', () => {
+    const result = imgbench(['run'], { DOCKER_HOST: 'unix:///tmp/imgbench-no-engine.sock' });
+    expect(result.status).toBe(2);
+    expect(result.stderr.split('\n')[0]).toMatch(/^imgbench: No Docker engine answers at/);
+    expect(result.stderr).toContain('fix: run `bash scripts/setup.sh`');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    [
+      ['run', '--variants', 'tiny'],
+      /^imgbench: Unknown variant `tiny` in `--variants`; known: golang, alpine/,
+    ],
+    [['run', '--metrics', 'speed'], /^imgbench: Unknown metric `speed`/],
+    [
+      ['run', '--service', '/nonexistent'],
+      /^imgbench: `--service` `\/nonexistent` is not a directory/,
+    ],
+    [
+      ['run', '--bases', 'cloud'],
+      /^imgbench: Expected `--bases` to be one of auto, upstream, offline, got `cloud`/,
+    ],
+    [['run', '--bogus'], /^imgbench: Unknown option '--bogus'; see `imgbench --help`/],
+    [['frobnicate'], /^imgbench: Unknown command `frobnicate`/],
+  ])('%j: one line, exit 2', (args, message) => {
+    const result = imgbench(args);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(message);
+  });
+});

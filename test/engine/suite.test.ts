@@ -1,0 +1,112 @@
+import { mkdtempSync, readFileSync, readlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readRun } from '../../src/run/run-store.js';
+import type { RunResult, VariantResult } from '../../src/types.js';
+import { dockerCli, imgbench, labelledContainers } from './helpers.js';
+
+type Ok = Extract<VariantResult, { state: 'ok' }>;
+
+describe('imgbench run --metrics size on the real engine, offline bases', () => {
+  const out = mkdtempSync(join(tmpdir(), 'imgbench-suite-'));
+  let run: RunResult;
+  let stdout: string;
+  let status: number | null;
+  const ok = (name: string): Ok => {
+    const v = run.variants.find((x) => x.name === name);
+    if (v?.state !== 'ok') throw new Error(`${name} is ${v?.state}: ${JSON.stringify(v)}`);
+    return v;
+  };
+
+  beforeAll(() => {
+    const result = imgbench(['run', '--metrics', 'size', '--bases', 'offline', '--out', out]);
+    stdout = result.stdout;
+    status = result.status;
+    if (status !== 0) console.error(result.stderr);
+  });
+
+  it('finishes with all six variants ok, exit 0, and prints the table', async () => {
+    expect(status).toBe(0);
+    run = await readRun(join(out, 'latest'));
+    expect(run.complete).toBe(true);
+    expect(run.variants.map((v) => [v.name, v.state])).toEqual(
+      ['golang', 'alpine', 'multi-stage', 'stripped', 'scratch', 'distroless'].map((n) => [
+        n,
+        'ok',
+      ]),
+    );
+    for (const v of run.variants) expect(stdout).toMatch(new RegExp(`^${v.name}\\s+ok\\s`, 'm'));
+    expect(stdout).toContain('Bases: offline stand-ins');
+  });
+
+  it('records sizes and layer counts equal to `docker image inspect`, to the byte', () => {
+    for (const v of run.variants as Ok[]) {
+      const [size, layers] = dockerCli([
+        'image',
+        'inspect',
+        '-f',
+        '{{.Size}} {{len .RootFS.Layers}}',
+        v.image,
+      ]).split(' ');
+      expect(v.size.sizeBytes, v.name).toBe(Number(size));
+      expect(v.size.layerCount, v.name).toBe(Number(layers));
+      expect(dockerCli(['image', 'inspect', '-f', '{{.Id}}', v.image])).toBe(v.imageId);
+    }
+  });
+
+  it('orders sizes as the seeds say: golang > alpine > multi-stage > stripped, scratch < distroless', () => {
+    const size = (n: string) => ok(n).size.sizeBytes;
+    expect(size('golang')).toBeGreaterThan(size('alpine'));
+    expect(size('alpine')).toBeGreaterThan(size('multi-stage'));
+    expect(size('multi-stage')).toBeGreaterThan(size('stripped'));
+    expect(size('scratch')).toBeLessThan(size('distroless'));
+  });
+
+  it('finds the scratch and stripped binaries static and the golang one dynamic (cgo on, glibc loader)', () => {
+    expect(ok('scratch').size.binary.linkage).toBe('static');
+    expect(ok('stripped').size.binary.linkage).toBe('static');
+    expect(ok('golang').size.binary).toMatchObject({ linkage: 'dynamic', path: '/app/main' });
+    expect(ok('golang').size.binary.interpreter).toMatch(/ld-linux/);
+  });
+
+  it('reads binary sizes that agree with the file in the image and with the single-layer scratch image', () => {
+    const listed = dockerCli([
+      'run',
+      '--rm',
+      '--entrypoint',
+      'stat',
+      ok('golang').image,
+      '-c',
+      '%s',
+      '/app/main',
+    ]);
+    expect(ok('golang').size.binary.sizeBytes).toBe(Number(listed));
+    // scratch holds the binary alone, so the image is exactly the binary.
+    expect(ok('scratch').size.binary.sizeBytes).toBe(ok('scratch').size.sizeBytes);
+  });
+
+  it('writes CSV and Markdown that agree with results.json, and marks every base as a stand-in', () => {
+    const dir = join(out, readlinkSync(join(out, 'latest')));
+    const rows = parse(readFileSync(join(dir, 'results.csv'), 'utf8'), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    for (const v of run.variants as Ok[]) {
+      const row = rows.find((r) => r.variant === v.name);
+      expect(Number(row?.image_size_bytes), v.name).toBe(v.size.sizeBytes);
+    }
+    const md = readFileSync(join(dir, 'summary.md'), 'utf8');
+    expect(md).toMatch(/^\| distroless \| ok \|/m);
+    expect(run.bases.profile).toBe('offline');
+    for (const base of run.bases.images) {
+      expect(base.standIn).toBe(true);
+      expect(base.image).toMatch(/^imgbench\/standin-/);
+    }
+  });
+
+  it('leaves no container behind', () => {
+    expect(labelledContainers()).toEqual([]);
+  });
+});
