@@ -32,8 +32,12 @@ else
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "installing npm dependencies"
-  npm ci --no-audit --no-fund --loglevel=error
+  log "installing npm dependencies (versions from package-lock.json)"
+  # Not `npm ci`: npm 11 leaves other platforms' optional packages (Biome's,
+  # esbuild's) out of the lock and then `npm ci` refuses that same lock
+  # (npm/cli#4828, #8320). `install --no-save` installs the locked versions
+  # and leaves package-lock.json untouched.
+  npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 log "compiling"
 npm run --silent build
