@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { BASE_ROLES, UPSTREAM_IMAGES } from '../../src/bases/base-roles.js';
+import { resolveBases } from '../../src/bases/resolve-bases.js';
+import { recipeHash, STAND_IN_RECIPES } from '../../src/bases/stand-in-recipes.js';
+import { runDoctor } from '../../src/doctor/doctor.js';
+import { LABEL_RECIPE_HASH } from '../../src/engine/labels.js';
+import { FakeEngine } from './fake-engine.js';
+import { sampleRun } from './sample-run.js';
+
+function withStandIns(
+  hashFor = (role: (typeof BASE_ROLES)[number]) => recipeHash(STAND_IN_RECIPES[role]),
+) {
+  const engine = new FakeEngine();
+  for (const role of BASE_ROLES) {
+    engine.addImage(STAND_IN_RECIPES[role].tag, { labels: { [LABEL_RECIPE_HASH]: hashFor(role) } });
+  }
+  return engine;
+}
+
+describe('runDoctor', () => {
+  it('names a stand-in made from an older recipe and the command that rebuilds it', async () => {
+    const engine = withStandIns((role) =>
+      role === 'alpine' ? 'sha256:old' : recipeHash(STAND_IN_RECIPES[role]),
+    );
+    engine.info = async () => ({ ...sampleRun().engine });
+    const checks = await runDoctor(async () => engine);
+    const bases = checks.find((c) => c.name === 'offline bases');
+    expect(bases).toMatchObject({
+      state: 'warning',
+      fix: expect.stringContaining('imgbench bases'),
+    });
+    expect(bases?.detail).toContain('imgbench/standin-alpine:3.20');
+    expect(bases?.detail).not.toContain('standin-golang');
+  });
+
+  it('reports an engine that cannot be reached as missing, with a fix', async () => {
+    const checks = await runDoctor(async () => {
+      throw new Error('connect ENOENT /var/run/docker.sock');
+    });
+    expect(checks[0]).toMatchObject({ name: 'engine', state: 'missing' });
+    expect(checks[0]?.fix).toMatch(/scripts\/setup\.sh|DOCKER_HOST/);
+    expect(checks.find((c) => c.name === 'offline bases')).toBeUndefined();
+  });
+});
+
+describe('resolveBases', () => {
+  it('auto picks offline stand-ins when an upstream image is missing, and says which', async () => {
+    const engine = withStandIns();
+    engine.addImage(UPSTREAM_IMAGES.golang);
+    const bases = await resolveBases(engine, 'auto', ['golang', 'alpine']);
+    expect(bases.profile).toBe('offline');
+    expect(bases.reason).toContain('alpine:3.20 not in the engine');
+    expect(bases.images.map((b) => [b.image, b.standIn, b.upstream])).toEqual([
+      ['imgbench/standin-golang:1.24', true, 'golang:1.24'],
+      ['imgbench/standin-alpine:3.20', true, 'alpine:3.20'],
+    ]);
+    expect(engine.builds).toHaveLength(0);
+  });
+
+  it('auto picks upstream when every upstream image is in the engine', async () => {
+    const engine = new FakeEngine();
+    for (const role of BASE_ROLES) engine.addImage(UPSTREAM_IMAGES[role]);
+    const bases = await resolveBases(engine, 'auto', BASE_ROLES);
+    expect(bases.profile).toBe('upstream');
+    expect(bases.images.every((b) => !b.standIn && b.image === b.upstream)).toBe(true);
+  });
+
+  it('gives every stand-in a tag that says stand-in and differs from the upstream name', () => {
+    for (const role of BASE_ROLES) {
+      const recipe = STAND_IN_RECIPES[role];
+      expect(recipe.tag).toMatch(/^imgbench\/standin-/);
+      expect(recipe.tag).not.toBe(UPSTREAM_IMAGES[role]);
+      expect(recipe.standsInFor).toBe(UPSTREAM_IMAGES[role]);
+    }
+  });
+});

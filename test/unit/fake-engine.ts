@@ -1,0 +1,50 @@
+import type {
+  BuildOutcome,
+  BuildRequest,
+  Engine,
+  EngineInfo,
+  ImageDetails,
+  ImageFile,
+} from '../../src/engine/engine.js';
+
+/** An in-memory Engine for unit tests: images by reference, builds recorded, never run. */
+export class FakeEngine implements Engine {
+  readonly images = new Map<string, ImageDetails>();
+  readonly builds: BuildRequest[] = [];
+
+  addImage(ref: string, details: Partial<ImageDetails> = {}): void {
+    this.images.set(ref, {
+      id: `sha256:${ref}`,
+      repoTags: [ref],
+      sizeBytes: 1,
+      layerCount: 1,
+      labels: {},
+      entrypoint: [],
+      cmd: [],
+      workingDir: '',
+      user: '',
+      created: '2026-11-22T00:00:00Z',
+      ...details,
+    });
+  }
+
+  async info(): Promise<EngineInfo> {
+    throw new Error('not used');
+  }
+  async build(request: BuildRequest): Promise<BuildOutcome> {
+    this.builds.push(request);
+    throw new Error('FakeEngine does not build');
+  }
+  async inspectImage(ref: string): Promise<ImageDetails | undefined> {
+    return this.images.get(ref);
+  }
+  async readImageFile(): Promise<ImageFile | undefined> {
+    return undefined;
+  }
+  async removeImage(ref: string): Promise<void> {
+    this.images.delete(ref);
+  }
+  async listImages(): Promise<Array<{ id: string; repoTags: string[] }>> {
+    return [...this.images.values()].map((i) => ({ id: i.id, repoTags: i.repoTags }));
+  }
+}
