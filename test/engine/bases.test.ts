@@ -4,10 +4,10 @@ import { STAND_IN_RECIPES } from '../../src/bases/stand-in-recipes.js';
 import { dockerCli, imgbench } from './helpers.js';
 
 describe('imgbench bases', () => {
-  it('is idempotent: a second call finds every stand-in present with the same recipe', () => {
-    const first = imgbench(['bases']);
+  it('is idempotent: a second call finds every stand-in present with the same recipe', async () => {
+    const first = await imgbench(['bases']);
     expect(first.status).toBe(0);
-    const second = imgbench(['bases', '--json']);
+    const second = await imgbench(['bases', '--json']);
     expect(second.status).toBe(0);
     const outcomes = JSON.parse(second.stdout) as Array<{
       action: string;

@@ -16,7 +16,7 @@ describe('failures a user meets', () => {
       join(import.meta.dirname, 'fixtures', 'cgo-only-bug', 'cgo_only.go'),
       join(service, 'cgo_only.go'),
     );
-    const result = imgbench([
+    const result = await imgbench([
       'run',
       '--service',
       service,
@@ -40,8 +40,10 @@ describe('failures a user meets', () => {
     expect(labelledContainers()).toEqual([]);
   });
 
-  it('doctor on a machine with no engine says so and names the fix', () => {
-    const result = imgbench(['doctor'], { DOCKER_HOST: 'unix:///tmp/imgbench-no-engine.sock' });
+  it('doctor on a machine with no engine says so and names the fix', async () => {
+    const result = await imgbench(['doctor'], {
+      DOCKER_HOST: 'unix:///tmp/imgbench-no-engine.sock',
+    });
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(
       /^MISSING\s+engine\s+No Docker engine answers at `unix:\/\/\/tmp\/imgbench-no-engine.sock`/m,
@@ -51,8 +53,8 @@ describe('failures a user meets', () => {
     );
   });
 
-  it('run with no engine gives one line, the fix, and exit 2', () => {
-    const result = imgbench(['run'], { DOCKER_HOST: 'unix:///tmp/imgbench-no-engine.sock' });
+  it('run with no engine gives one line, the fix, and exit 2', async () => {
+    const result = await imgbench(['run'], { DOCKER_HOST: 'unix:///tmp/imgbench-no-engine.sock' });
     expect(result.status).toBe(2);
     expect(result.stderr.split('\n')[0]).toMatch(/^imgbench: No Docker engine answers at/);
     expect(result.stderr).toContain('fix: run `bash scripts/setup.sh`');
@@ -75,8 +77,8 @@ describe('failures a user meets', () => {
     ],
     [['run', '--bogus'], /^imgbench: Unknown option '--bogus'; see `imgbench --help`/],
     [['frobnicate'], /^imgbench: Unknown command `frobnicate`/],
-  ])('%j: one line, exit 2', (args, message) => {
-    const result = imgbench(args);
+  ])('%j: one line, exit 2', async (args, message) => {
+    const result = await imgbench(args);
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(message);

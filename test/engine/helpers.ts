@@ -1,5 +1,6 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { packageRoot } from '../../src/paths.js';
 
 /** The docker CLI: the independent witness for what imgbench reports. */
@@ -13,14 +14,21 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the compiled CLI the way a user does. */
-export function imgbench(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
-  const result = spawnSync(process.execPath, [join(packageRoot(), 'dist/cli/main.js'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, CI: '1', ...env },
+/**
+ * Runs the compiled CLI the way a user does. Asynchronous on purpose: a
+ * blocking spawn through a minutes-long run starves vitest's worker RPC.
+ */
+export async function imgbench(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const result = await execa(process.execPath, [join(packageRoot(), 'dist/cli/main.js'), ...args], {
+    reject: false,
+    env: { CI: '1', ...env },
     timeout: 30 * 60_000,
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return {
+    status: result.exitCode ?? null,
+    stdout: String(result.stdout),
+    stderr: String(result.stderr),
+  };
 }
 
 /** Containers imgbench made that are still there. */

@@ -20,8 +20,8 @@ describe('imgbench run --metrics size on the real engine, offline bases', () => 
     return v;
   };
 
-  beforeAll(() => {
-    const result = imgbench(['run', '--metrics', 'size', '--bases', 'offline', '--out', out]);
+  beforeAll(async () => {
+    const result = await imgbench(['run', '--metrics', 'size', '--bases', 'offline', '--out', out]);
     stdout = result.stdout;
     status = result.status;
     if (status !== 0) console.error(result.stderr);
