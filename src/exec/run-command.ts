@@ -59,6 +59,9 @@ export function tail(text: string, lines = 20): string {
 
 /** Full path of an executable on PATH, or undefined. */
 export async function which(name: string): Promise<string | undefined> {
-  const result = await runCommand('sh', ['-c', `command -v ${name}`], { timeoutMs: 5_000 });
+  // The name goes to a shell as an argument, never as code.
+  const result = await runCommand('sh', ['-c', 'command -v "$1"', 'which', name], {
+    timeoutMs: 5_000,
+  });
   return result.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
 }
