@@ -43,6 +43,8 @@ export interface RunOptions {
   bases: BaseProfileRequest;
   buildTimeoutMs: number;
   variantsDir: string;
+  /** The Go default .dockerignore in the variants folder, for services without their own. */
+  fallbackIgnoreFile: string;
 }
 
 /** Splits `a,b , c` into names, rejecting empty lists. */
@@ -93,6 +95,7 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
       `Expected the build timeout to be a positive number of ms, got \`${timeout}\``,
     );
   }
+  const resolvedVariantsDir = resolve(input.variantsDir ?? variantsDir());
   return {
     metrics: [...new Set(metrics)],
     variants: input.variants ? [...input.variants] : undefined,
@@ -101,6 +104,7 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     mainPackage,
     bases: parseBaseProfile(input.bases ?? 'auto'),
     buildTimeoutMs: timeout,
-    variantsDir: resolve(input.variantsDir ?? variantsDir()),
+    variantsDir: resolvedVariantsDir,
+    fallbackIgnoreFile: join(resolvedVariantsDir, '.dockerignore'),
   };
 }

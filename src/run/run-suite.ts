@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { arch, availableParallelism, platform, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
-import type { BaseImage, BaseRole } from '../bases/base-roles.js';
+import type { BaseImage } from '../bases/base-roles.js';
 import { BASE_BUILD_ARGS } from '../bases/base-roles.js';
 import { resolveBases } from '../bases/resolve-bases.js';
 import type { Engine } from '../engine/engine.js';
@@ -84,7 +84,7 @@ async function runVariant(
     const context = await packBuildContext(
       options.serviceDir,
       variant.dockerfile,
-      join(options.variantsDir, '.dockerignore'),
+      options.fallbackIgnoreFile,
     );
     outcome = await engine.build({
       context: context.stream,
@@ -136,7 +136,7 @@ export async function runSuite(
 ): Promise<SuiteOutcome> {
   const options = normalizeRunOptions(input);
   const variants = selectVariants(await loadVariants(options.variantsDir), options.variants);
-  const roles = [...new Set(variants.flatMap((v) => v.baseRoles))] as BaseRole[];
+  const roles = [...new Set(variants.flatMap((v) => v.baseRoles))];
   const emit = hooks.onEvent ?? (() => {});
   const startedAt = new Date();
   const [engineInfo, bases] = await Promise.all([
@@ -165,13 +165,11 @@ export async function runSuite(
       nodeVersion: process.version,
     },
     engine: engineInfo,
-    bases: { profile: bases.profile, reason: bases.reason, images: bases.images },
+    bases,
     service: {
       dir: options.serviceDir,
       mainPackage: options.mainPackage,
-      ignoreFile: (
-        await readIgnoreRules(options.serviceDir, join(options.variantsDir, '.dockerignore'))
-      ).file,
+      ignoreFile: (await readIgnoreRules(options.serviceDir, options.fallbackIgnoreFile)).file,
     },
     variants: ids.map((id) => ({ ...id, state: 'pending' })),
   };
