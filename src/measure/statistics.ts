@@ -1,0 +1,111 @@
+/**
+ * Statistics of repeated measurements, as pure functions. Names follow
+ * tinybench's `Statistics` (mean, p50, p95, sd, sem, moe, rme).
+ */
+
+/**
+ * Modified z-score above which a sample is flagged as an outlier:
+ * |0.6745 · (x − median) / MAD| > 3.5, the rule and threshold recommended by
+ * Iglewicz and Hoaglin (1993), "How to Detect and Handle Outliers", ASQC.
+ * (hyperfine's outlier_detection.rs uses the same score with a laxer
+ * threshold of 1.4826 × 10, for warnings only.) Outliers are flagged, never
+ * dropped: every figure below is over all samples.
+ */
+export const OUTLIER_MODIFIED_Z = 3.5;
+/** 0.6745 is the 0.75 quantile of the standard normal: it scales the MAD to σ. */
+const MAD_TO_Z = 0.6745;
+
+export interface SampleStatistics {
+  /** How many samples (all kept). */
+  n: number;
+  /** Every sample, in the order taken. */
+  samples: number[];
+  mean: number;
+  /** Median. */
+  p50: number;
+  p95: number;
+  min: number;
+  max: number;
+  /** Sample standard deviation (n − 1). */
+  sd: number;
+  /** Standard error of the mean. */
+  sem: number;
+  /** Margin of error at 95 % (Student's t). */
+  moe: number;
+  /** Relative margin of error, in percent of the mean. */
+  rme: number;
+  /** Median absolute deviation. */
+  mad: number;
+  /** Indexes (into `samples`) flagged by the modified z-score rule. */
+  outliers: number[];
+  outlierRule: string;
+}
+
+/** Two-sided 95 % critical values of Student's t by degrees of freedom (1–30); 1.96 beyond. */
+const T_95 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145,
+  2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048,
+  2.045, 2.042,
+];
+
+export function tCritical95(df: number): number {
+  if (df < 1) return Number.NaN;
+  return T_95[df - 1] ?? 1.96;
+}
+
+/** Percentile by linear interpolation between closest ranks (as numpy's default). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = (p / 100) * (sorted.length - 1);
+  const low = Math.floor(rank);
+  const high = Math.ceil(rank);
+  const a = sorted[low] as number;
+  const b = sorted[high] as number;
+  return a + (b - a) * (rank - low);
+}
+
+export function median(values: readonly number[]): number {
+  return percentile(
+    [...values].sort((x, y) => x - y),
+    50,
+  );
+}
+
+/** Indexes of samples whose modified z-score exceeds OUTLIER_MODIFIED_Z. */
+export function madOutliers(samples: readonly number[]): number[] {
+  if (samples.length < 3) return [];
+  const m = median(samples);
+  const mad = median(samples.map((x) => Math.abs(x - m)));
+  // With MAD 0 (most samples equal), any differing sample is an outlier, as in hyperfine.
+  const scale = mad > 0 ? mad : Number.EPSILON;
+  return samples.flatMap((x, i) =>
+    Math.abs((MAD_TO_Z * (x - m)) / scale) > OUTLIER_MODIFIED_Z ? [i] : [],
+  );
+}
+
+export function summarize(samples: readonly number[]): SampleStatistics {
+  const n = samples.length;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mean = n > 0 ? samples.reduce((s, x) => s + x, 0) / n : Number.NaN;
+  const variance = n > 1 ? samples.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1) : 0;
+  const sd = Math.sqrt(variance);
+  const sem = n > 0 ? sd / Math.sqrt(n) : Number.NaN;
+  const moe = n > 1 ? sem * tCritical95(n - 1) : Number.NaN;
+  const p50 = percentile(sorted, 50);
+  return {
+    n,
+    samples: [...samples],
+    mean,
+    p50,
+    p95: percentile(sorted, 95),
+    min: sorted[0] ?? Number.NaN,
+    max: sorted[n - 1] ?? Number.NaN,
+    sd,
+    sem,
+    moe,
+    rme: mean !== 0 ? (moe / mean) * 100 : Number.NaN,
+    mad: n > 0 ? median(samples.map((x) => Math.abs(x - p50))) : Number.NaN,
+    outliers: madOutliers(samples),
+    outlierRule: `modified z-score |0.6745·(x−median)/MAD| > ${OUTLIER_MODIFIED_Z} (Iglewicz & Hoaglin 1993)`,
+  };
+}
