@@ -2,12 +2,13 @@ import type { BaseImage, BaseProfileName } from './bases/base-roles.js';
 import type { EngineInfo } from './engine/engine.js';
 import type { ErrorCode } from './errors.js';
 import type { SizeFacts } from './measure/image-size.js';
+import type { SampleStatistics } from './measure/statistics.js';
 
 /** Version of the results.json layout; bumped on any incompatible change (see results/README.md). */
 export const SCHEMA_VERSION = 1;
 
 /** Metrics `imgbench run --metrics` accepts. */
-export const METRICS = ['size'] as const;
+export const METRICS = ['size', 'startup', 'memory'] as const;
 export type MetricName = (typeof METRICS)[number];
 
 export interface VariantIdentity {
@@ -28,9 +29,34 @@ export interface BuildRecord {
   cachedSteps: number;
 }
 
+/** Time from container start (or create) to the first HTTP 200 of the health path. */
+export interface StartupResult {
+  /** The engine the containers ran on. */
+  engine: 'build';
+  /** Spacing of readiness polls from the host, ms. */
+  probeIntervalMs: number;
+  startToReadyMs: SampleStatistics;
+  createToReadyMs: SampleStatistics;
+}
+
+/** The service's memory from its cgroup: idle after settling, and after a fixed load. */
+export interface MemoryResult {
+  engine: 'build';
+  cgroupVersion: 1 | 2;
+  load: { path: string; requests: number; concurrency: number; settleMs: number };
+  /** Requests of all samples' loads that did not get a 2xx. */
+  loadFailures: number;
+  idleRssBytes: SampleStatistics;
+  idleCacheBytes: SampleStatistics;
+  loadRssBytes: SampleStatistics;
+  loadCacheBytes: SampleStatistics;
+  /** Highest usage the cgroup recorded (rss + cache), when the kernel keeps it. */
+  peakBytes?: SampleStatistics;
+}
+
 export interface VariantFailure {
-  /** What imgbench was doing: building the image or measuring it. */
-  stage: 'build' | 'measure';
+  /** What imgbench was doing: building, measuring the image, or running the service. */
+  stage: 'build' | 'measure' | 'startup' | 'memory';
   code: ErrorCode | 'E_UNKNOWN';
   /** The engine's or the tool's own words. */
   message: string;
@@ -40,9 +66,19 @@ export interface VariantFailure {
   engineError?: string;
 }
 
+/** Figures of a built image; the runtime ones are there when their metric ran. */
+export interface VariantFigures {
+  imageId: string;
+  build: BuildRecord;
+  size: SizeFacts;
+  startup?: StartupResult;
+  memory?: MemoryResult;
+}
+
 export type VariantResult =
-  | (VariantIdentity & { state: 'ok'; imageId: string; build: BuildRecord; size: SizeFacts })
-  | (VariantIdentity & { state: 'failed'; failure: VariantFailure })
+  | (VariantIdentity & { state: 'ok' } & VariantFigures)
+  /** A variant that built but failed to run keeps the figures it has. */
+  | (VariantIdentity & { state: 'failed'; failure: VariantFailure } & Partial<VariantFigures>)
   /** Not reached (yet): a run that stopped early keeps these. */
   | (VariantIdentity & { state: 'pending' });
 

@@ -15,7 +15,10 @@ Usage:
   imgbench doctor             check the engine and tools; names the fix for what is missing
 
 Options for run:
-  --metrics size              what to measure (default: size)
+  --metrics size,startup,memory
+                              what to measure (default: size)
+  --repeat N                  samples per variant for startup and memory (default: 25 and 5)
+  --quick                     fewer samples (5 and 2)
   --variants a,b              variants to run, in order (default: all six)
   --service DIR               your Go module instead of the sample service
   --main ./cmd/server         main package inside --service (default: .)
@@ -36,6 +39,8 @@ const OPTIONS = {
   service: { type: 'string' },
   main: { type: 'string' },
   bases: { type: 'string' },
+  repeat: { type: 'string' },
+  quick: { type: 'boolean' },
   roles: { type: 'string' },
   force: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -44,7 +49,7 @@ const OPTIONS = {
 } as const;
 
 const ALLOWED: Record<string, readonly string[]> = {
-  run: ['metrics', 'variants', 'out', 'service', 'main', 'bases', 'json'],
+  run: ['metrics', 'variants', 'out', 'service', 'main', 'bases', 'repeat', 'quick', 'json'],
   bases: ['roles', 'force', 'json'],
   doctor: ['json'],
 };

@@ -8,6 +8,8 @@ import { BuildTranscriptReader, failureHeadline } from './build-transcript.js';
 import type {
   BuildOutcome,
   BuildRequest,
+  ContainerSpec,
+  ContainerState,
   Engine,
   EngineInfo,
   ImageDetails,
@@ -207,6 +209,56 @@ export class DockerEngine implements Engine {
     }
   }
 
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    const port = `${spec.containerPort}/tcp`;
+    const container = await this.#docker.createContainer({
+      Image: spec.image,
+      Labels: spec.labels,
+      ExposedPorts: { [port]: {} },
+      HostConfig: {
+        // Published on loopback only: nothing of ours listens on other addresses.
+        PortBindings: { [port]: [{ HostIp: '127.0.0.1', HostPort: String(spec.hostPort) }] },
+        Memory: spec.memoryBytes,
+        PidsLimit: spec.pidsLimit,
+        AutoRemove: false,
+      },
+    });
+    return container.id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await this.#docker.getContainer(id).start();
+  }
+
+  async inspectContainer(id: string): Promise<ContainerState> {
+    const { State } = await this.#docker.getContainer(id).inspect();
+    return {
+      running: State.Running,
+      pid: State.Pid,
+      exitCode: State.ExitCode,
+      oomKilled: State.OOMKilled,
+      error: State.Error ?? '',
+    };
+  }
+
+  async containerLogs(id: string, lines: number): Promise<string> {
+    const raw = (await this.#docker.getContainer(id).logs({
+      stdout: true,
+      stderr: true,
+      tail: lines,
+      follow: false,
+    })) as unknown as Buffer;
+    return demuxLogs(raw);
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    try {
+      await this.#docker.getContainer(id).remove({ force: true, v: true });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
   async removeImage(ref: string): Promise<void> {
     try {
       await this.#docker.getImage(ref).remove({ force: false, noprune: false });
@@ -222,6 +274,21 @@ export class DockerEngine implements Engine {
     const images = await this.#docker.listImages({ filters: JSON.stringify({ label }) });
     return images.map((i) => ({ id: i.Id, repoTags: i.RepoTags ?? [] }));
   }
+}
+
+/**
+ * Logs of a container without a TTY come as frames: 8-byte header (stream,
+ * 0, 0, 0, big-endian length) then the payload. Keeps the text of both streams.
+ */
+export function demuxLogs(raw: Buffer): string {
+  const parts: Buffer[] = [];
+  let pos = 0;
+  while (pos + 8 <= raw.length) {
+    const length = raw.readUInt32BE(pos + 4);
+    parts.push(raw.subarray(pos + 8, pos + 8 + length));
+    pos += 8 + length;
+  }
+  return Buffer.concat(parts).toString('utf8');
 }
 
 function toArray(value: string | string[] | undefined | null): string[] {

@@ -62,6 +62,27 @@ export interface ImageFile {
   resolvedPath: string;
 }
 
+export interface ContainerSpec {
+  image: string;
+  labels: Record<string, string>;
+  /** Container port to publish on 127.0.0.1:`hostPort`. */
+  containerPort: number;
+  hostPort: number;
+  /** Hard memory limit in bytes. */
+  memoryBytes: number;
+  pidsLimit: number;
+}
+
+export interface ContainerState {
+  running: boolean;
+  /** Host pid of the container's first process (0 when not running). */
+  pid: number;
+  exitCode: number;
+  oomKilled: boolean;
+  /** The runtime's error, e.g. `exec format error` or `no such file or directory`. */
+  error: string;
+}
+
 /**
  * The small interface through which everything in imgbench talks to Docker.
  * `DockerEngine` implements it with dockerode; unit tests use a fake.
@@ -74,6 +95,15 @@ export interface Engine {
   /** Reads a file from an image without running it (scratch has nothing to run `cat` with). */
   readImageFile(ref: string, path: string, headBytes: number): Promise<ImageFile | undefined>;
   removeImage(ref: string): Promise<void>;
+  /** Creates (does not start) a container; returns its id. */
+  createContainer(spec: ContainerSpec): Promise<string>;
+  /** Starts a created container; rejects with the runtime's error when it cannot run. */
+  startContainer(id: string): Promise<void>;
+  inspectContainer(id: string): Promise<ContainerState>;
+  /** The last `lines` lines of stdout and stderr. */
+  containerLogs(id: string, lines: number): Promise<string>;
+  /** Force-removes a container and its anonymous volumes; a missing one is not an error. */
+  removeContainer(id: string): Promise<void>;
   /** Images whose labels match every `key=value` given. */
   listImages(labels: Record<string, string>): Promise<Array<{ id: string; repoTags: string[] }>>;
 }

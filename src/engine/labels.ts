@@ -14,7 +14,11 @@ export const LABEL_STANDS_IN_FOR = `${LABEL_PREFIX}.stands-in-for`;
 export const LABEL_RECIPE_HASH = `${LABEL_PREFIX}.recipe-hash`;
 export const LABEL_BASE_ROLE = `${LABEL_PREFIX}.base-role`;
 
-export type ResourceKind = 'variant-image' | 'base-image' | 'inspect-container';
+export type ResourceKind =
+  | 'variant-image'
+  | 'base-image'
+  | 'inspect-container'
+  | 'service-container';
 
 export function managedLabels(
   kind: ResourceKind,

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
-import type { RunResult } from '../types.js';
+import type { SampleStatistics } from '../measure/statistics.js';
+import type { RunResult, VariantFigures } from '../types.js';
 
 /** Fixed column order; units are in the names. Empty cells are figures a row does not have. */
 export const CSV_COLUMNS = [
@@ -14,31 +15,93 @@ export const CSV_COLUMNS = [
   'binary_size_bytes',
   'binary_linkage',
   'build_duration_ms',
+  'samples',
+  'mean_ms',
+  'p50_ms',
+  'p95_ms',
+  'sd_ms',
+  'rme_pct',
+  'outliers',
+  'rss_p50_bytes',
+  'cache_p50_bytes',
+  'peak_p50_bytes',
   'error',
 ] as const;
 
-/** One row per variant × metric × scenario (the size metric has a single scenario, `image`). */
+type Row = Partial<Record<(typeof CSV_COLUMNS)[number], string | number>>;
+
+function timeColumns(s: SampleStatistics): Row {
+  return {
+    samples: s.n,
+    mean_ms: s.mean,
+    p50_ms: s.p50,
+    p95_ms: s.p95,
+    sd_ms: s.sd,
+    rme_pct: s.rme,
+    outliers: s.outliers.length,
+  };
+}
+
+/** Rows of the repeated metrics a variant has, one per scenario. */
+function runtimeRows(f: Partial<VariantFigures>): Array<[string, string, Row]> {
+  const rows: Array<[string, string, Row]> = [];
+  if (f.startup) {
+    rows.push(['startup', 'start-to-ready', timeColumns(f.startup.startToReadyMs)]);
+    rows.push(['startup', 'create-to-ready', timeColumns(f.startup.createToReadyMs)]);
+  }
+  if (f.memory) {
+    const m = f.memory;
+    rows.push([
+      'memory',
+      'idle',
+      {
+        samples: m.idleRssBytes.n,
+        rss_p50_bytes: m.idleRssBytes.p50,
+        cache_p50_bytes: m.idleCacheBytes.p50,
+      },
+    ]);
+    rows.push([
+      'memory',
+      'after-load',
+      {
+        samples: m.loadRssBytes.n,
+        rss_p50_bytes: m.loadRssBytes.p50,
+        cache_p50_bytes: m.loadCacheBytes.p50,
+        ...(m.peakBytes ? { peak_p50_bytes: m.peakBytes.p50 } : {}),
+      },
+    ]);
+  }
+  return rows;
+}
+
+/** One row per variant × metric × scenario. */
 export function toCsv(run: RunResult): string {
-  const rows = run.variants.map((v) => {
-    const base = {
+  const rows: Row[] = [];
+  for (const v of run.variants) {
+    const base: Row = {
       run_id: run.runId,
       variant: v.name,
       state: v.state,
-      metric: 'size',
-      scenario: 'image',
       bases_profile: run.bases.profile,
     };
-    if (v.state === 'ok') {
-      return {
-        ...base,
-        image_size_bytes: v.size.sizeBytes,
-        layer_count: v.size.layerCount,
-        binary_size_bytes: v.size.binary.sizeBytes,
-        binary_linkage: v.size.binary.linkage,
-        build_duration_ms: Math.round(v.build.durationMs),
-      };
-    }
-    return { ...base, error: v.state === 'failed' ? v.failure.message : '' };
-  });
+    const f: Partial<VariantFigures> = v.state === 'pending' ? {} : v;
+    rows.push({
+      ...base,
+      metric: 'size',
+      scenario: 'image',
+      ...(f.size
+        ? {
+            image_size_bytes: f.size.sizeBytes,
+            layer_count: f.size.layerCount,
+            binary_size_bytes: f.size.binary.sizeBytes,
+            binary_linkage: f.size.binary.linkage,
+          }
+        : {}),
+      ...(f.build ? { build_duration_ms: Math.round(f.build.durationMs) } : {}),
+      ...(v.state === 'failed' ? { error: `${v.failure.stage}: ${v.failure.message}` } : {}),
+    });
+    for (const [metric, scenario, figures] of runtimeRows(f))
+      rows.push({ ...base, metric, scenario, ...figures });
+  }
   return stringify(rows, { header: true, columns: [...CSV_COLUMNS] });
 }

@@ -1,8 +1,22 @@
 import type { RunResult } from '../types.js';
 import { formatDuration } from './format.js';
+import { hasRuntimeFigures, RUNTIME_COLUMNS, runtimeNote, runtimeRows } from './runtime-table.js';
 import { basesLine, SIZE_COLUMNS, sizeRows } from './size-table.js';
 
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** A GitHub table; columns not in `left` are right-aligned numbers. */
+function markdownTable(
+  columns: readonly string[],
+  rows: string[][],
+  left: ReadonlySet<number>,
+): string[] {
+  return [
+    `| ${columns.join(' | ')} |`,
+    `|${columns.map((_, i) => (left.has(i) ? ' --- ' : ' ---: ')).join('|')}|`,
+    ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
+  ];
+}
 
 /** GitHub-flavoured Markdown summary of a run: fit for a README or `$GITHUB_STEP_SUMMARY`. */
 export function toMarkdown(run: RunResult): string {
@@ -17,10 +31,16 @@ export function toMarkdown(run: RunResult): string {
     '',
   );
   out.push(`${basesLine(run)}.`, '');
-  out.push(`| ${SIZE_COLUMNS.join(' | ')} |`);
-  out.push(`|${SIZE_COLUMNS.map((_, i) => (i >= 2 && i <= 6 ? ' ---: ' : ' --- ')).join('|')}|`);
-  for (const row of sizeRows(run)) out.push(`| ${row.map(escapeCell).join(' | ')} |`);
+  out.push(...markdownTable(SIZE_COLUMNS, sizeRows(run), new Set([0, 1, 7])));
   out.push('', 'Sizes are uncompressed, as `docker image inspect` reports them; MB = 10^6 bytes.');
+  if (hasRuntimeFigures(run)) {
+    out.push(
+      '',
+      ...markdownTable(RUNTIME_COLUMNS, runtimeRows(run), new Set([0])),
+      '',
+      runtimeNote(run),
+    );
+  }
 
   const failed = run.variants.filter((v) => v.state === 'failed');
   if (failed.length > 0) {

@@ -1,20 +1,35 @@
 import type { RunResult } from '../types.js';
+import { hasRuntimeFigures, RUNTIME_COLUMNS, runtimeNote, runtimeRows } from './runtime-table.js';
 import { basesLine, SIZE_COLUMNS, sizeRows } from './size-table.js';
 
-const RIGHT_ALIGNED = new Set([2, 3, 4, 5, 6]);
-
-/** Plain-text size table for a terminal or a CI log. */
-export function toTable(run: RunResult): string {
-  const rows = [Array.from(SIZE_COLUMNS), ...sizeRows(run)];
-  const widths = SIZE_COLUMNS.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, c) =>
-        RIGHT_ALIGNED.has(c) ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0),
-      )
-      .join('  ')
-      .trimEnd();
-  const [header, ...body] = rows;
+/** Aligned plain-text columns; numbers (all but the first and text columns) right-aligned. */
+export function renderColumns(
+  columns: readonly string[],
+  rows: string[][],
+  left: ReadonlySet<number>,
+): string {
+  const all = [Array.from(columns), ...rows];
+  const widths = columns.map((_, c) => Math.max(...all.map((r) => [...(r[c] ?? '')].length)));
+  const pad = (cell: string, c: number) => {
+    const gap = ' '.repeat(Math.max(0, (widths[c] ?? 0) - [...cell].length));
+    return left.has(c) ? cell + gap : gap + cell;
+  };
+  const line = (cells: string[]) => cells.map(pad).join('  ').trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  return [line(header ?? []), rule, ...body.map(line), '', basesLine(run)].join('\n');
+  return [line(Array.from(columns)), rule, ...rows.map(line)].join('\n');
+}
+
+/** Plain-text tables for a terminal or a CI log. */
+export function toTable(run: RunResult): string {
+  const parts = [renderColumns(SIZE_COLUMNS, sizeRows(run), new Set([0, 1, 7]))];
+  if (hasRuntimeFigures(run)) {
+    parts.push(
+      '',
+      renderColumns(RUNTIME_COLUMNS, runtimeRows(run), new Set([0])),
+      '',
+      runtimeNote(run),
+    );
+  }
+  parts.push('', basesLine(run));
+  return parts.join('\n');
 }

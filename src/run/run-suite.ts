@@ -17,9 +17,11 @@ import { SCHEMA_VERSION } from '../types.js';
 import type { Variant } from '../variants/variant-catalog.js';
 import { loadVariants, selectVariants } from '../variants/variant-catalog.js';
 import { makeRunId, RunStore } from './run-store.js';
+import { measureRuntimeMetrics, type RuntimeEvent } from './runtime-metrics.js';
 
 export type RunEvent =
   | { type: 'bases'; message: string }
+  | ({ type: 'sample' } & RuntimeEvent)
   | { type: 'variant-start'; name: string; index: number; total: number }
   | { type: 'variant-done'; result: VariantResult; index: number; total: number };
 
@@ -182,6 +184,13 @@ export async function runSuite(
     await store.write(run);
     emit({ type: 'variant-done', result, index, total: variants.length });
   }
+  await measureRuntimeMetrics({
+    engine,
+    run,
+    options,
+    save: () => store.write(run),
+    onSample: (event) => emit({ type: 'sample', ...event }),
+  });
   run.complete = true;
   run.finishedAt = new Date().toISOString();
   await store.write(run);

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { summarize } from '../../src/measure/statistics.js';
 import { CSV_COLUMNS, toCsv } from '../../src/report/csv.js';
 import { toJson } from '../../src/report/json.js';
 import { toMarkdown } from '../../src/report/markdown.js';
@@ -39,5 +40,59 @@ describe('exporters', () => {
     expect(lines[0]).toMatch(/^Variant\s+State\s+Image size/);
     expect(lines.find((l) => l.startsWith('golang'))).toMatch(/612 MB\s+612000000\s+1\.0×/);
     expect(table).toMatch(/Bases: offline stand-ins/);
+  });
+});
+
+describe('exporters with startup and memory figures', () => {
+  const withRuntime = () => {
+    const run = sampleRun();
+    const scratch = run.variants[1];
+    if (scratch?.state !== 'ok') throw new Error('fixture');
+    scratch.startup = {
+      engine: 'build',
+      probeIntervalMs: 5,
+      startToReadyMs: summarize([210, 220, 215, 230, 212]),
+      createToReadyMs: summarize([218, 229, 223, 239, 220]),
+    };
+    scratch.memory = {
+      engine: 'build',
+      cgroupVersion: 1,
+      load: { path: '/api/items', requests: 2000, concurrency: 16, settleMs: 1000 },
+      loadFailures: 0,
+      idleRssBytes: summarize([1_000_000, 1_100_000]),
+      idleCacheBytes: summarize([0, 0]),
+      loadRssBytes: summarize([5_800_000, 6_000_000]),
+      loadCacheBytes: summarize([0, 0]),
+      peakBytes: summarize([6_700_000, 6_800_000]),
+    };
+    return run;
+  };
+
+  it('CSV has one row per scenario with the statistics in their unit columns', () => {
+    const rows = parse(toCsv(withRuntime()), { columns: true }) as Record<string, string>[];
+    const scratch = rows
+      .filter((r) => r.variant === 'scratch')
+      .map((r) => `${r.metric}/${r.scenario}`);
+    expect(scratch).toEqual([
+      'size/image',
+      'startup/start-to-ready',
+      'startup/create-to-ready',
+      'memory/idle',
+      'memory/after-load',
+    ]);
+    const start = rows.find((r) => r.variant === 'scratch' && r.scenario === 'start-to-ready');
+    expect(Number(start?.p50_ms)).toBe(215);
+    expect(Number(start?.samples)).toBe(5);
+    const idle = rows.find((r) => r.variant === 'scratch' && r.scenario === 'idle');
+    expect(Number(idle?.rss_p50_bytes)).toBe(1_050_000);
+  });
+
+  it('Markdown and the terminal show the runtime table and say how it was measured', () => {
+    const run = withRuntime();
+    const md = toMarkdown(run);
+    expect(md).toMatch(/^\| scratch \| 215\.0 ms \| /m);
+    expect(md).toContain('polled from the host every ≤ 5 ms');
+    expect(md).toContain('Iglewicz & Hoaglin');
+    expect(toTable(run)).toMatch(/^scratch\s+215\.0 ms/m);
   });
 });

@@ -1,6 +1,7 @@
 import type {
   BuildOutcome,
   BuildRequest,
+  ContainerState,
   Engine,
   EngineInfo,
   ImageDetails,
@@ -41,6 +42,17 @@ export class FakeEngine implements Engine {
   async readImageFile(): Promise<ImageFile | undefined> {
     return undefined;
   }
+  async createContainer(): Promise<string> {
+    throw new Error('FakeEngine runs no containers');
+  }
+  async startContainer(): Promise<void> {}
+  async inspectContainer(): Promise<ContainerState> {
+    return { running: false, pid: 0, exitCode: 0, oomKilled: false, error: '' };
+  }
+  async containerLogs(): Promise<string> {
+    return '';
+  }
+  async removeContainer(): Promise<void> {}
   async removeImage(ref: string): Promise<void> {
     this.images.delete(ref);
   }

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import type { Engine } from '../../engine/engine.js';
+import { UsageError } from '../../errors.js';
 import { parseList } from '../../options.js';
 import { formatDuration, formatMB } from '../../report/format.js';
 import { toJson } from '../../report/json.js';
@@ -15,7 +16,18 @@ export interface RunCommandValues {
   service?: string;
   main?: string;
   bases?: string;
+  repeat?: string;
+  quick?: boolean;
   json?: boolean;
+}
+
+/** `--repeat` as given on the command line: a whole number, checked again by normalizeRunOptions. */
+function parseRepeat(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    throw new UsageError(`Expected \`--repeat\` to be an integer of at least 2, got \`${value}\``);
+  }
+  return n;
 }
 
 /** `imgbench run`: exit code 0 when every variant is ok, 1 when any failed. */
@@ -34,12 +46,18 @@ export async function runCommand(
       ...(values.service ? { serviceDir: values.service } : {}),
       ...(values.main ? { mainPackage: values.main } : {}),
       ...(values.bases ? { bases: values.bases } : {}),
+      ...(values.repeat !== undefined ? { repeat: parseRepeat(values.repeat) } : {}),
+      ...(values.quick ? { quick: true } : {}),
     },
     {
       onEvent: (event) => {
         const elapsed = formatDuration(performance.now() - started);
         if (event.type === 'bases') output.progress(`bases: ${event.message} (${elapsed})`);
-        else if (event.type === 'variant-start') {
+        else if (event.type === 'sample') {
+          output.progress(
+            `${event.metric} ${event.variant}: sample ${event.round + 1}/${event.rounds} ${event.durationMs.toFixed(1)} ms (${elapsed})`,
+          );
+        } else if (event.type === 'variant-start') {
           output.progress(
             `[${event.index + 1}/${event.total}] ${event.name}: building (${elapsed})`,
           );

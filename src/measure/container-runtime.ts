@@ -1,0 +1,194 @@
+import { createServer } from 'node:net';
+import type { ContainerSpec, ContainerState, Engine } from '../engine/engine.js';
+import { managedLabels } from '../engine/labels.js';
+import { errorMessage, ImgbenchError } from '../errors.js';
+import { tail } from '../exec/run-command.js';
+import { type CgroupMemory, readCgroupMemory } from './cgroup-memory.js';
+import { waitForHttp200 } from './http-probe.js';
+import { type LoadResult, runLoad } from './load.js';
+import type { Sample } from './sampler.js';
+
+export interface RuntimeOptions {
+  /** Port the service listens on inside the container. @default 8080 */
+  containerPort: number;
+  /** Path that answers 200 once the service is ready. @default '/healthz' */
+  healthPath: string;
+  /** @default 30_000 */
+  readyTimeoutMs: number;
+  /** Memory limit of every measured container. @default 1 GiB */
+  memoryBytes: number;
+  /** @default 512 */
+  pidsLimit: number;
+  labels: Record<string, string>;
+}
+
+export const DEFAULT_RUNTIME_OPTIONS: Omit<RuntimeOptions, 'labels'> = {
+  containerPort: 8080,
+  healthPath: '/healthz',
+  readyTimeoutMs: 30_000,
+  memoryBytes: 1024 ** 3,
+  pidsLimit: 512,
+};
+
+/** A free TCP port on 127.0.0.1, chosen before create so that polling can begin right after start. */
+export async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** A service container that never became ready: the runtime's words and the log tail. */
+export class StartupFailure extends ImgbenchError {
+  override name = 'StartupFailure';
+  readonly logTail: string;
+  constructor(message: string, logTail: string) {
+    super('E_MEASURE', message);
+    this.logTail = logTail;
+  }
+}
+
+/**
+ * Why a container never got ready, in one line: the exit code and the last
+ * thing it (or the runtime, for an exec that failed) wrote, e.g.
+ * `exited with code 1: exec /main: no such file or directory`.
+ */
+export function exitReason(state: ContainerState, logTail: string, probeError: string): string {
+  if (state.running) return probeError;
+  const last = logTail.trim().split('\n').at(-1)?.trim();
+  const oom = state.oomKilled ? ' (OOM-killed)' : '';
+  const said = state.error || last;
+  return `the container exited with code ${state.exitCode}${oom}${said ? `: ${said}` : ''}`;
+}
+
+interface Started {
+  id: string;
+  url: string;
+  createMs: number;
+  startMs: number;
+  readyMs: number;
+  attempts: number;
+}
+
+/** create → start → first 200, with timestamps; removes the container if it never gets ready. */
+async function startUntilReady(
+  engine: Engine,
+  image: string,
+  options: RuntimeOptions,
+): Promise<Started> {
+  const hostPort = await freeLoopbackPort();
+  const spec: ContainerSpec = {
+    image,
+    labels: managedLabels('service-container', options.labels),
+    containerPort: options.containerPort,
+    hostPort,
+    memoryBytes: options.memoryBytes,
+    pidsLimit: options.pidsLimit,
+  };
+  const url = `http://127.0.0.1:${hostPort}${options.healthPath}`;
+  const createMs = performance.now();
+  const id = await engine.createContainer(spec);
+  const startMs = performance.now();
+  try {
+    try {
+      await engine.startContainer(id);
+    } catch (error) {
+      // The OCI runtime's own words: `exec /main: no such file or directory` for a binary whose loader is missing.
+      throw new StartupFailure(`the container did not start: ${errorMessage(error)}`, '');
+    }
+    const ready = await waitForHttp200(url, {
+      timeoutMs: options.readyTimeoutMs,
+      isAlive: async () => (await engine.inspectContainer(id)).running,
+    }).catch(async (error: unknown) => {
+      const state = await engine.inspectContainer(id);
+      const logTail = tail(await engine.containerLogs(id, 20), 20);
+      throw new StartupFailure(exitReason(state, logTail, errorMessage(error)), logTail);
+    });
+    return { id, url, createMs, startMs, readyMs: ready.readyAt, attempts: ready.attempts };
+  } catch (error) {
+    await engine.removeContainer(id);
+    throw error;
+  }
+}
+
+export interface StartupDetail {
+  createToReadyMs: number;
+  startToReadyMs: number;
+  probeAttempts: number;
+}
+
+/** One startup sample; the sample's duration is start → ready. The container is removed after. */
+export async function measureStartup(
+  engine: Engine,
+  image: string,
+  options: RuntimeOptions,
+): Promise<Sample<StartupDetail>> {
+  const started = await startUntilReady(engine, image, options);
+  await engine.removeContainer(started.id);
+  const startToReadyMs = started.readyMs - started.startMs;
+  return {
+    durationMs: startToReadyMs,
+    detail: {
+      createToReadyMs: started.readyMs - started.createMs,
+      startToReadyMs,
+      probeAttempts: started.attempts,
+    },
+  };
+}
+
+export interface MemoryLoadOptions {
+  /** Idle time after ready before the idle reading, ms. @default 1000 */
+  settleMs: number;
+  /** @default 2000 */
+  requests: number;
+  /** @default 16 */
+  concurrency: number;
+  /** Path the load requests. @default '/api/items' */
+  path: string;
+}
+
+export const DEFAULT_MEMORY_LOAD: MemoryLoadOptions = {
+  settleMs: 1_000,
+  requests: 2_000,
+  concurrency: 16,
+  path: '/api/items',
+};
+
+export interface MemoryDetail {
+  idle: CgroupMemory;
+  afterLoad: CgroupMemory;
+  load: LoadResult;
+}
+
+/** One memory sample: idle after settling, then after a bounded load; the sample's duration is the load's. */
+export async function measureMemory(
+  engine: Engine,
+  image: string,
+  options: RuntimeOptions,
+  load: MemoryLoadOptions,
+): Promise<Sample<MemoryDetail>> {
+  const started = await startUntilReady(engine, image, options);
+  try {
+    await new Promise((r) => setTimeout(r, load.settleMs));
+    const { pid } = await engine.inspectContainer(started.id);
+    const idle = await readCgroupMemory(pid);
+    const loadUrl = started.url.replace(options.healthPath, load.path);
+    const result = await runLoad(loadUrl, {
+      requests: load.requests,
+      concurrency: load.concurrency,
+      timeoutMs: 60_000,
+    });
+    const afterLoad = await readCgroupMemory(pid);
+    return { durationMs: result.durationMs, detail: { idle, afterLoad, load: result } };
+  } finally {
+    await engine.removeContainer(started.id);
+  }
+}

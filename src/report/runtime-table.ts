@@ -1,0 +1,66 @@
+import type { SampleStatistics } from '../measure/statistics.js';
+import type { RunResult, VariantFigures, VariantResult } from '../types.js';
+import { formatMB } from './format.js';
+
+export const RUNTIME_COLUMNS = [
+  'Variant',
+  'Start→ready p50',
+  'p95',
+  '± rme',
+  'Outliers',
+  'Create→ready p50',
+  'Idle RSS p50',
+  'RSS after load p50',
+  'Peak p50',
+] as const;
+
+const ms = (s: SampleStatistics | undefined) => (s ? `${s.p50.toFixed(1)} ms` : '–');
+const pct = (s: SampleStatistics | undefined) =>
+  s && Number.isFinite(s.rme) ? `${s.rme.toFixed(1)} %` : '–';
+const mb = (s: SampleStatistics | undefined) => (s ? formatMB(s.p50) : '–');
+
+/** The figures a variant has so far (none while pending). */
+const figures = (v: VariantResult): Partial<VariantFigures> => (v.state === 'pending' ? {} : v);
+
+export function hasRuntimeFigures(run: RunResult): boolean {
+  return run.variants.some((v) => figures(v).startup || figures(v).memory);
+}
+
+/** One row per variant that has startup or memory figures, in RUNTIME_COLUMNS order. */
+export function runtimeRows(run: RunResult): string[][] {
+  return run.variants
+    .filter((v) => figures(v).startup || figures(v).memory)
+    .map((variant) => {
+      const v = figures(variant);
+      const start = v.startup?.startToReadyMs;
+      return [
+        variant.name,
+        ms(start),
+        start ? `${start.p95.toFixed(1)} ms` : '–',
+        pct(start),
+        start ? `${start.outliers.length}/${start.n}` : '–',
+        ms(v.startup?.createToReadyMs),
+        mb(v.memory?.idleRssBytes),
+        mb(v.memory?.loadRssBytes),
+        mb(v.memory?.peakBytes),
+      ];
+    });
+}
+
+/** What the runtime figures mean, in one paragraph under the table. */
+export function runtimeNote(run: RunResult): string {
+  const withStartup = run.variants.map((v) => figures(v).startup).find(Boolean);
+  const withMemory = run.variants.map((v) => figures(v).memory).find(Boolean);
+  const parts: string[] = [];
+  if (withStartup) {
+    parts.push(
+      `Startup: ${withStartup.startToReadyMs.n} samples per variant in shuffled rounds; ready = first HTTP 200 of the health path, polled from the host every ≤ ${withStartup.probeIntervalMs} ms; rme is the 95 % margin of error of the mean; outliers by ${withStartup.startToReadyMs.outlierRule}.`,
+    );
+  }
+  if (withMemory) {
+    parts.push(
+      `Memory: cgroup v${withMemory.cgroupVersion} counters, anonymous memory (RSS) without page cache, ${withMemory.idleRssBytes.n} samples; idle after ${withMemory.load.settleMs} ms, then after ${withMemory.load.requests} GETs of ${withMemory.load.path} at concurrency ${withMemory.load.concurrency}.`,
+    );
+  }
+  return parts.join(' ');
+}

@@ -1,0 +1,56 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DockerEngine } from '../../src/engine/docker-engine.js';
+import { variantsDir } from '../../src/paths.js';
+import { runSuite } from '../../src/run/run-suite.js';
+import { labelledContainers } from './helpers.js';
+
+describe('startup and memory on the real engine', () => {
+  it('measures both for variants that run, and fails only the one that cannot start, with the runtime error', async () => {
+    // The real scratch variant beside a pitfall variant from the fixtures.
+    const variants = mkdtempSync(join(tmpdir(), 'imgbench-variants-'));
+    cpSync(join(variantsDir(), 'scratch'), join(variants, 'scratch'), { recursive: true });
+    cpSync(join(variantsDir(), '.dockerignore'), join(variants, '.dockerignore'));
+    cpSync(
+      join(import.meta.dirname, 'fixtures', 'variants', 'cgo-scratch'),
+      join(variants, 'cgo-scratch'),
+      {
+        recursive: true,
+      },
+    );
+    const engine = await DockerEngine.connect();
+    const { run } = await runSuite(engine, {
+      metrics: ['size', 'startup', 'memory'],
+      repeat: 3,
+      bases: 'offline',
+      variantsDir: variants,
+      outDir: mkdtempSync(join(tmpdir(), 'imgbench-rt-')),
+    });
+
+    const scratch = run.variants.find((v) => v.name === 'scratch');
+    if (scratch?.state !== 'ok') throw new Error(`scratch: ${JSON.stringify(scratch)}`);
+    expect(scratch.startup?.startToReadyMs.n).toBe(3);
+    expect(scratch.startup?.startToReadyMs.samples.every((ms) => ms > 0 && ms < 30_000)).toBe(true);
+    // create → ready contains start → ready, sample by sample.
+    const startToReady = scratch.startup?.startToReadyMs.samples ?? [];
+    for (const [i, ms] of (scratch.startup?.createToReadyMs.samples ?? []).entries()) {
+      expect(ms).toBeGreaterThan(startToReady[i] ?? Number.POSITIVE_INFINITY);
+    }
+    expect(scratch.memory?.idleRssBytes.n).toBe(3);
+    expect(scratch.memory?.loadFailures).toBe(0);
+    // A Go HTTP server holds some hundreds of KB to some MB of anonymous memory; the cgroup counts bytes.
+    expect(scratch.memory?.idleRssBytes.p50).toBeGreaterThan(100_000);
+    expect(scratch.memory?.idleRssBytes.p50).toBeLessThan(200_000_000);
+
+    const cgo = run.variants.find((v) => v.name === 'cgo-scratch');
+    expect(cgo?.state).toBe('failed');
+    if (cgo?.state !== 'failed') return;
+    expect(cgo.size?.binary.linkage).toBe('dynamic');
+    expect(cgo.failure.stage).toBe('startup');
+    expect(cgo.failure.message).toMatch(/no such file or directory/);
+
+    expect(labelledContainers()).toEqual([]);
+  });
+});

@@ -1,0 +1,131 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { demuxLogs } from '../../src/engine/docker-engine.js';
+import { memoryCgroupPath, parseMemoryStat } from '../../src/measure/cgroup-memory.js';
+import { exitReason } from '../../src/measure/container-runtime.js';
+import { waitForHttp200 } from '../../src/measure/http-probe.js';
+import { runLoad } from '../../src/measure/load.js';
+import { normalizeRunOptions } from '../../src/options.js';
+
+let server: Server | undefined;
+afterEach(
+  () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+);
+
+async function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
+  const listening = createServer(handler);
+  server = listening;
+  await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+}
+
+describe('runLoad', () => {
+  it('sends exactly the number of requests asked for, and counts non-2xx answers', async () => {
+    let served = 0;
+    const url = await listen((_req, res) => {
+      served++;
+      res.statusCode = served % 10 === 0 ? 500 : 200;
+      res.end('{}');
+    });
+    const result = await runLoad(`${url}/api/items`, {
+      requests: 200,
+      concurrency: 8,
+      timeoutMs: 30_000,
+    });
+    expect(served).toBe(200);
+    expect(result).toMatchObject({ requests: 200, concurrency: 8, failures: 20 });
+  });
+});
+
+describe('waitForHttp200', () => {
+  it('keeps polling through refusals and non-200 answers until the first 200', async () => {
+    let calls = 0;
+    const url = await listen((_req, res) => {
+      calls++;
+      res.statusCode = calls < 4 ? 503 : 200;
+      res.end();
+    });
+    const ready = await waitForHttp200(`${url}/healthz`, { timeoutMs: 10_000 });
+    expect(ready.attempts).toBe(4);
+  });
+
+  it('gives up when the container is gone', async () => {
+    await expect(
+      waitForHttp200('http://127.0.0.1:9/healthz', {
+        timeoutMs: 10_000,
+        isAlive: async () => false,
+      }),
+    ).rejects.toThrow(/exited before it answered/);
+  });
+});
+
+describe('cgroup memory files', () => {
+  it('finds the v1 memory hierarchy, and the v2 unified one', () => {
+    const v1 = '12:pids:/docker/abc\n4:memory:/docker/abc\n1:name=systemd:/docker/abc\n';
+    expect(memoryCgroupPath(v1)).toEqual({ version: 1, path: '/sys/fs/cgroup/memory/docker/abc' });
+    expect(memoryCgroupPath('0::/system.slice/docker-abc.scope\n')).toEqual({
+      version: 2,
+      path: '/sys/fs/cgroup/system.slice/docker-abc.scope',
+    });
+    expect(memoryCgroupPath('')).toBeUndefined();
+  });
+
+  it('reads memory.stat as numbers', () => {
+    const stat = parseMemoryStat('cache 4096\nrss 868352\ntotal_rss 868352\n');
+    expect(stat.get('total_rss')).toBe(868352);
+    expect(stat.get('cache')).toBe(4096);
+  });
+});
+
+describe('demuxLogs', () => {
+  it('joins the payloads of stdout and stderr frames', () => {
+    const frame = (stream: number, text: string) => {
+      const header = Buffer.alloc(8);
+      header[0] = stream;
+      header.writeUInt32BE(Buffer.byteLength(text), 4);
+      return Buffer.concat([header, Buffer.from(text)]);
+    };
+    expect(demuxLogs(Buffer.concat([frame(1, 'listening\n'), frame(2, 'panic: boom\n')]))).toBe(
+      'listening\npanic: boom\n',
+    );
+  });
+});
+
+describe('--repeat and --quick', () => {
+  it('set the samples of startup and memory', () => {
+    expect(normalizeRunOptions({ repeat: 7 })).toMatchObject({
+      startupSamples: 7,
+      memorySamples: 7,
+    });
+    expect(normalizeRunOptions({ quick: true })).toMatchObject({
+      startupSamples: 5,
+      memorySamples: 2,
+    });
+    expect(normalizeRunOptions()).toMatchObject({ startupSamples: 25, memorySamples: 5 });
+  });
+
+  it.each([0, 1, 2.5, -3])('refuse %s with the value in the message', (repeat) => {
+    expect(() => normalizeRunOptions({ repeat })).toThrow(`got \`${repeat}\``);
+  });
+});
+
+describe('exitReason', () => {
+  const exited = { running: false, pid: 0, exitCode: 1, oomKilled: false, error: '' };
+  it('quotes the last line the container or the runtime wrote', () => {
+    expect(exitReason(exited, 'exec /main: no such file or directory\n', 'x')).toBe(
+      'the container exited with code 1: exec /main: no such file or directory',
+    );
+  });
+  it('says OOM, prefers the runtime error, and keeps the probe error for a live container', () => {
+    expect(exitReason({ ...exited, exitCode: 137, oomKilled: true }, '', 'x')).toBe(
+      'the container exited with code 137 (OOM-killed)',
+    );
+    expect(exitReason({ ...exited, error: 'OCI runtime create failed' }, 'log', 'x')).toMatch(
+      /: OCI runtime create failed$/,
+    );
+    expect(exitReason({ ...exited, running: true }, '', 'no HTTP 200 within 30000 ms')).toBe(
+      'no HTTP 200 within 30000 ms',
+    );
+  });
+});
