@@ -20,9 +20,12 @@ export const DEFAULT_MAIN_PACKAGE = '.';
 export const DEFAULT_STARTUP_SAMPLES = 25;
 /** Memory samples per variant (each one settles and serves a load). @default 5 */
 export const DEFAULT_MEMORY_SAMPLES = 5;
+/** Rounds of the build scenarios per variant (each round: one cold, one no-op, one warm build). @default 3 */
+export const DEFAULT_BUILD_SAMPLES = 3;
 /** `--quick`: enough samples for a figure and its spread, not for a tight margin. */
 export const QUICK_STARTUP_SAMPLES = 5;
 export const QUICK_MEMORY_SAMPLES = 2;
+export const QUICK_BUILD_SAMPLES = 2;
 
 /** What a user may pass to `runSuite`; `normalizeRunOptions` fills in the rest. */
 export interface RunOptionsInput {
@@ -57,6 +60,7 @@ export interface RunOptions {
   bases: BaseProfileRequest;
   buildTimeoutMs: number;
   variantsDir: string;
+  buildSamples: number;
   startupSamples: number;
   memorySamples: number;
   /** The Go default .dockerignore in the variants folder, for services without their own. */
@@ -128,6 +132,7 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     buildTimeoutMs: timeout,
     variantsDir: resolvedVariantsDir,
     fallbackIgnoreFile: join(resolvedVariantsDir, '.dockerignore'),
+    buildSamples: input.repeat ?? (quick ? QUICK_BUILD_SAMPLES : DEFAULT_BUILD_SAMPLES),
     startupSamples: input.repeat ?? (quick ? QUICK_STARTUP_SAMPLES : DEFAULT_STARTUP_SAMPLES),
     memorySamples: input.repeat ?? (quick ? QUICK_MEMORY_SAMPLES : DEFAULT_MEMORY_SAMPLES),
   };

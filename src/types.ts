@@ -1,6 +1,7 @@
 import type { BaseImage, BaseProfileName } from './bases/base-roles.js';
 import type { EngineInfo } from './engine/engine.js';
 import type { ErrorCode } from './errors.js';
+import type { StepCache } from './measure/build-scenarios.js';
 import type { SizeFacts } from './measure/image-size.js';
 import type { SampleStatistics } from './measure/statistics.js';
 
@@ -8,7 +9,7 @@ import type { SampleStatistics } from './measure/statistics.js';
 export const SCHEMA_VERSION = 1;
 
 /** Metrics `imgbench run --metrics` accepts. */
-export const METRICS = ['size', 'startup', 'memory'] as const;
+export const METRICS = ['size', 'build', 'startup', 'memory'] as const;
 export type MetricName = (typeof METRICS)[number];
 
 export interface VariantIdentity {
@@ -27,6 +28,30 @@ export interface BuildRecord {
   durationMs: number;
   steps: number;
   cachedSteps: number;
+}
+
+/** One build scenario over all rounds. */
+export interface BuildScenarioResult {
+  durationMs: SampleStatistics;
+  /** Whether `go mod download` was a cache hit in every sample; absent when the Dockerfile has no such step. */
+  moduleLayerCached?: boolean;
+  /**
+   * The Dockerfile steps of the last sample and whether BuildKit reported each
+   * as cached. BuildKit's own flags: RUN steps are exact; a FROM of a local
+   * base is never flagged, and with dockerd 20.10 a COPY from the uploaded
+   * context may be flagged cached although its content changed (the steps
+   * after it do run again).
+   */
+  steps: StepCache[];
+}
+
+/** Build times in three scenarios: cold (no cache), no-op (nothing changed), warm (one-line .go change). */
+export interface BuildMetricResult {
+  /** The change the warm scenario makes. */
+  edit: string;
+  cold: BuildScenarioResult;
+  'no-op': BuildScenarioResult;
+  warm: BuildScenarioResult;
 }
 
 /** Time from container start (or create) to the first HTTP 200 of the health path. */
@@ -56,7 +81,7 @@ export interface MemoryResult {
 
 export interface VariantFailure {
   /** What imgbench was doing: building, measuring the image, or running the service. */
-  stage: 'build' | 'measure' | 'startup' | 'memory';
+  stage: 'build' | 'measure' | 'build-scenarios' | 'startup' | 'memory';
   code: ErrorCode | 'E_UNKNOWN';
   /** The engine's or the tool's own words. */
   message: string;
@@ -71,6 +96,7 @@ export interface VariantFigures {
   imageId: string;
   build: BuildRecord;
   size: SizeFacts;
+  builds?: BuildMetricResult;
   startup?: StartupResult;
   memory?: MemoryResult;
 }

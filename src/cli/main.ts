@@ -15,10 +15,10 @@ Usage:
   imgbench doctor             check the engine and tools; names the fix for what is missing
 
 Options for run:
-  --metrics size,startup,memory
+  --metrics size,build,startup,memory
                               what to measure (default: size)
-  --repeat N                  samples per variant for startup and memory (default: 25 and 5)
-  --quick                     fewer samples (5 and 2)
+  --repeat N                  samples per variant of build, startup and memory (default: 3, 25, 5)
+  --quick                     fewer samples (2, 5, 2)
   --variants a,b              variants to run, in order (default: all six)
   --service DIR               your Go module instead of the sample service
   --main ./cmd/server         main package inside --service (default: .)

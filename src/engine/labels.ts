@@ -18,7 +18,8 @@ export type ResourceKind =
   | 'variant-image'
   | 'base-image'
   | 'inspect-container'
-  | 'service-container';
+  | 'service-container'
+  | 'build-metric-image';
 
 export function managedLabels(
   kind: ResourceKind,

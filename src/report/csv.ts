@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { BUILD_SCENARIOS } from '../measure/build-scenarios.js';
 import type { SampleStatistics } from '../measure/statistics.js';
 import type { RunResult, VariantFigures } from '../types.js';
 
@@ -25,6 +26,8 @@ export const CSV_COLUMNS = [
   'rss_p50_bytes',
   'cache_p50_bytes',
   'peak_p50_bytes',
+  'cached_steps',
+  'module_layer_cached',
   'error',
 ] as const;
 
@@ -45,6 +48,22 @@ function timeColumns(s: SampleStatistics): Row {
 /** Rows of the repeated metrics a variant has, one per scenario. */
 function runtimeRows(f: Partial<VariantFigures>): Array<[string, string, Row]> {
   const rows: Array<[string, string, Row]> = [];
+  if (f.builds) {
+    for (const scenario of BUILD_SCENARIOS) {
+      const b = f.builds[scenario];
+      rows.push([
+        'build',
+        scenario,
+        {
+          ...timeColumns(b.durationMs),
+          cached_steps: `${b.steps.filter((s) => s.cached).length}/${b.steps.length}`,
+          ...(b.moduleLayerCached === undefined
+            ? {}
+            : { module_layer_cached: String(b.moduleLayerCached) }),
+        },
+      ]);
+    }
+  }
   if (f.startup) {
     rows.push(['startup', 'start-to-ready', timeColumns(f.startup.startToReadyMs)]);
     rows.push(['startup', 'create-to-ready', timeColumns(f.startup.createToReadyMs)]);

@@ -1,4 +1,5 @@
 import type { RunResult } from '../types.js';
+import { BUILD_COLUMNS, buildNote, buildRows, hasBuildFigures } from './build-table.js';
 import { formatDuration } from './format.js';
 import { hasRuntimeFigures, RUNTIME_COLUMNS, runtimeNote, runtimeRows } from './runtime-table.js';
 import { basesLine, SIZE_COLUMNS, sizeRows } from './size-table.js';
@@ -33,6 +34,14 @@ export function toMarkdown(run: RunResult): string {
   out.push(`${basesLine(run)}.`, '');
   out.push(...markdownTable(SIZE_COLUMNS, sizeRows(run), new Set([0, 1, 7])));
   out.push('', 'Sizes are uncompressed, as `docker image inspect` reports them; MB = 10^6 bytes.');
+  if (hasBuildFigures(run)) {
+    out.push(
+      '',
+      ...markdownTable(BUILD_COLUMNS, buildRows(run), new Set([0, 5])),
+      '',
+      buildNote(run),
+    );
+  }
   if (hasRuntimeFigures(run)) {
     out.push(
       '',

@@ -1,4 +1,5 @@
 import type { RunResult } from '../types.js';
+import { BUILD_COLUMNS, buildNote, buildRows, hasBuildFigures } from './build-table.js';
 import { hasRuntimeFigures, RUNTIME_COLUMNS, runtimeNote, runtimeRows } from './runtime-table.js';
 import { basesLine, SIZE_COLUMNS, sizeRows } from './size-table.js';
 
@@ -22,6 +23,14 @@ export function renderColumns(
 /** Plain-text tables for a terminal or a CI log. */
 export function toTable(run: RunResult): string {
   const parts = [renderColumns(SIZE_COLUMNS, sizeRows(run), new Set([0, 1, 7]))];
+  if (hasBuildFigures(run)) {
+    parts.push(
+      '',
+      renderColumns(BUILD_COLUMNS, buildRows(run), new Set([0, 5])),
+      '',
+      buildNote(run),
+    );
+  }
   if (hasRuntimeFigures(run)) {
     parts.push(
       '',

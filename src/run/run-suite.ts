@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { arch, availableParallelism, platform, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import type { BaseImage } from '../bases/base-roles.js';
-import { BASE_BUILD_ARGS } from '../bases/base-roles.js';
 import { resolveBases } from '../bases/resolve-bases.js';
 import type { Engine } from '../engine/engine.js';
 import { LABEL_RUN_ID, LABEL_SERVICE, LABEL_VARIANT, managedLabels } from '../engine/labels.js';
@@ -16,12 +15,12 @@ import type { RunResult, VariantFailure, VariantIdentity, VariantResult } from '
 import { SCHEMA_VERSION } from '../types.js';
 import type { Variant } from '../variants/variant-catalog.js';
 import { loadVariants, selectVariants } from '../variants/variant-catalog.js';
+import { buildArgsFor, measureRepeatedMetrics, type SampleEvent } from './repeated-metrics.js';
 import { makeRunId, RunStore } from './run-store.js';
-import { measureRuntimeMetrics, type RuntimeEvent } from './runtime-metrics.js';
 
 export type RunEvent =
   | { type: 'bases'; message: string }
-  | ({ type: 'sample' } & RuntimeEvent)
+  | ({ type: 'sample' } & SampleEvent)
   | { type: 'variant-start'; name: string; index: number; total: number }
   | { type: 'variant-done'; result: VariantResult; index: number; total: number };
 
@@ -78,8 +77,7 @@ async function runVariant(
   variant: Variant,
   id: VariantIdentity,
 ): Promise<VariantResult> {
-  const buildArgs: Record<string, string> = { MAIN_PKG: options.mainPackage };
-  for (const base of id.bases) buildArgs[BASE_BUILD_ARGS[base.role]] = base.image;
+  const buildArgs = buildArgsFor(id, options.mainPackage);
   const previous = await engine.inspectImage(id.image);
   let outcome: Awaited<ReturnType<Engine['build']>>;
   try {
@@ -184,10 +182,11 @@ export async function runSuite(
     await store.write(run);
     emit({ type: 'variant-done', result, index, total: variants.length });
   }
-  await measureRuntimeMetrics({
+  await measureRepeatedMetrics({
     engine,
     run,
     options,
+    variants,
     save: () => store.write(run),
     onSample: (event) => emit({ type: 'sample', ...event }),
   });

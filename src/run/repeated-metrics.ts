@@ -1,0 +1,230 @@
+import { BASE_BUILD_ARGS } from '../bases/base-roles.js';
+import type { Engine } from '../engine/engine.js';
+import { LABEL_RUN_ID, LABEL_VARIANT, managedLabels } from '../engine/labels.js';
+import { errorMessage, ImgbenchError } from '../errors.js';
+import {
+  type BUILD_SCENARIOS,
+  type BuildRoundDetail,
+  buildRound,
+  copyService,
+  removeServiceCopy,
+} from '../measure/build-scenarios.js';
+import {
+  DEFAULT_MEMORY_LOAD,
+  DEFAULT_RUNTIME_OPTIONS,
+  type MemoryDetail,
+  measureMemory,
+  measureStartup,
+  type StartupDetail,
+  StartupFailure,
+} from '../measure/container-runtime.js';
+import { PROBE_INTERVAL_MS } from '../measure/http-probe.js';
+import { runRounds, type Sample } from '../measure/sampler.js';
+import { summarize } from '../measure/statistics.js';
+import type { RunOptions } from '../options.js';
+import type {
+  BuildMetricResult,
+  MemoryResult,
+  RunResult,
+  StartupResult,
+  VariantFailure,
+  VariantIdentity,
+  VariantResult,
+} from '../types.js';
+import type { Variant } from '../variants/variant-catalog.js';
+
+export type RepeatedMetric = 'build' | 'startup' | 'memory';
+export type SampleEvent = {
+  metric: RepeatedMetric;
+  variant: string;
+  round: number;
+  rounds: number;
+  durationMs: number;
+};
+
+type OkVariant = Extract<VariantResult, { state: 'ok' }>;
+
+interface Context {
+  engine: Engine;
+  run: RunResult;
+  options: RunOptions;
+  /** The catalogue entries of the run's variants (Dockerfiles). */
+  variants: readonly Variant[];
+  /** Rewrites the run folder. */
+  save: () => Promise<void>;
+  onSample?: (event: SampleEvent) => void;
+}
+
+/** Build ARGs of a variant: its base images and the main package. */
+export function buildArgsFor(id: VariantIdentity, mainPackage: string): Record<string, string> {
+  const args: Record<string, string> = { MAIN_PKG: mainPackage };
+  for (const base of id.bases) args[BASE_BUILD_ARGS[base.role]] = base.image;
+  return args;
+}
+
+function failed(variant: OkVariant, stage: VariantFailure['stage'], error: unknown): VariantResult {
+  const failure: VariantFailure = {
+    stage,
+    code: error instanceof ImgbenchError ? error.code : 'E_UNKNOWN',
+    message: errorMessage(error),
+  };
+  const logTail =
+    error instanceof StartupFailure ? error.logTail : (error as { logTail?: string }).logTail;
+  if (logTail) failure.logTail = logTail;
+  return { ...variant, state: 'failed', failure };
+}
+
+/**
+ * Runs one repeated metric over every variant still ok, in shuffled rounds;
+ * a variant whose measurement fails becomes `failed` with the reason and its
+ * log tail, and the others go on.
+ */
+async function measureRepeated<T>(
+  ctx: Context,
+  metric: RepeatedMetric,
+  rounds: number,
+  measure: (
+    variant: OkVariant,
+    labels: Record<string, string>,
+    round: number,
+  ) => Promise<Sample<T>>,
+  attach: (variant: OkVariant, samples: Array<Sample<T>>) => VariantResult,
+): Promise<void> {
+  const { run } = ctx;
+  const ok = run.variants.filter((v): v is OkVariant => v.state === 'ok');
+  const roundOf = new Map<string, number>();
+  const { samples, failures } = await runRounds(
+    ok.map((v) => v.name),
+    (name) => {
+      const variant = ok.find((v) => v.name === name) as OkVariant;
+      const round = roundOf.get(name) ?? 0;
+      roundOf.set(name, round + 1);
+      return measure(variant, { [LABEL_RUN_ID]: run.runId, [LABEL_VARIANT]: name }, round);
+    },
+    {
+      rounds,
+      onSample: (variant, round, durationMs) =>
+        ctx.onSample?.({ metric, variant, round, rounds, durationMs }),
+    },
+  );
+  run.variants = run.variants.map((v) => {
+    if (v.state !== 'ok') return v;
+    if (failures.has(v.name))
+      return failed(v, metric === 'build' ? 'build-scenarios' : metric, failures.get(v.name));
+    return attach(v, samples.get(v.name) ?? []);
+  });
+  await ctx.save();
+}
+
+const stats = <T>(samples: Array<Sample<T>>, pick: (d: T) => number) =>
+  summarize(samples.map((s) => pick(s.detail)));
+
+async function measureBuilds(ctx: Context): Promise<void> {
+  const { options } = ctx;
+  // The warm scenario edits source files: it works on a copy, never on the user's tree.
+  const serviceCopy = await copyService(options.serviceDir);
+  try {
+    await measureRepeated<BuildRoundDetail>(
+      ctx,
+      'build',
+      options.buildSamples,
+      (variant, labels, round) => {
+        const dockerfile = ctx.variants.find((v) => v.name === variant.name)?.dockerfile ?? '';
+        return buildRound(
+          {
+            engine: ctx.engine,
+            serviceCopy,
+            mainPackage: options.mainPackage,
+            dockerfile,
+            fallbackIgnoreFile: options.fallbackIgnoreFile,
+            // A tag of its own: the measured image keeps its tag, and these are removed after.
+            tag: `${variant.image.replace(/:.*$/, '')}-build-metric:${variant.name}`,
+            buildArgs: buildArgsFor(variant, options.mainPackage),
+            labels: managedLabels('build-metric-image', labels),
+            timeoutMs: options.buildTimeoutMs,
+          },
+          `run ${ctx.run.runId} round ${round + 1}`,
+        );
+      },
+      (v, samples) => {
+        const scenario = (name: (typeof BUILD_SCENARIOS)[number]) => {
+          const runs = samples.map((s) => s.detail[name]);
+          const hits = runs.map((r) => r.moduleLayerCached);
+          return {
+            durationMs: summarize(runs.map((r) => r.durationMs)),
+            ...(hits.every((h) => h === undefined)
+              ? {}
+              : { moduleLayerCached: hits.every((h) => h === true) }),
+            steps: runs.at(-1)?.steps ?? [],
+          };
+        };
+        const builds: BuildMetricResult = {
+          edit: `a comment line appended to the first .go file of the main package (\`${options.mainPackage}\`)`,
+          cold: scenario('cold'),
+          'no-op': scenario('no-op'),
+          warm: scenario('warm'),
+        };
+        return { ...v, builds };
+      },
+    );
+  } finally {
+    await removeServiceCopy(serviceCopy);
+    for (const image of await ctx.engine.listImages(
+      managedLabels('build-metric-image', { [LABEL_RUN_ID]: ctx.run.runId }),
+    )) {
+      await ctx.engine.removeImage(image.id).catch(() => {});
+    }
+  }
+}
+
+/** Build scenarios, startup and memory, for the metrics the run asked for, in that order. */
+export async function measureRepeatedMetrics(ctx: Context): Promise<void> {
+  const runtime = (labels: Record<string, string>) => ({ ...DEFAULT_RUNTIME_OPTIONS, labels });
+  if (ctx.options.metrics.includes('build')) await measureBuilds(ctx);
+  if (ctx.options.metrics.includes('startup')) {
+    await measureRepeated<StartupDetail>(
+      ctx,
+      'startup',
+      ctx.options.startupSamples,
+      (v, labels) => measureStartup(ctx.engine, v.image, runtime(labels)),
+      (v, samples) => {
+        const startup: StartupResult = {
+          engine: 'build',
+          probeIntervalMs: PROBE_INTERVAL_MS,
+          startToReadyMs: stats(samples, (d) => d.startToReadyMs),
+          createToReadyMs: stats(samples, (d) => d.createToReadyMs),
+        };
+        return { ...v, startup };
+      },
+    );
+  }
+  if (ctx.options.metrics.includes('memory')) {
+    const load = DEFAULT_MEMORY_LOAD;
+    await measureRepeated<MemoryDetail>(
+      ctx,
+      'memory',
+      ctx.options.memorySamples,
+      (v, labels) => measureMemory(ctx.engine, v.image, runtime(labels), load),
+      (v, samples) => {
+        const peaks = samples.map((s) => s.detail.afterLoad.peakBytes);
+        const memory: MemoryResult = {
+          engine: 'build',
+          cgroupVersion: samples[0]?.detail.idle.cgroupVersion ?? 1,
+          load: {
+            path: load.path,
+            requests: load.requests,
+            concurrency: load.concurrency,
+            settleMs: load.settleMs,
+          },
+          loadFailures: samples.reduce((n, s) => n + s.detail.load.failures, 0),
+          idleRssBytes: stats(samples, (d) => d.idle.rssBytes),
+          idleCacheBytes: stats(samples, (d) => d.idle.cacheBytes),
+          loadRssBytes: stats(samples, (d) => d.afterLoad.rssBytes),
+          loadCacheBytes: stats(samples, (d) => d.afterLoad.cacheBytes),
+        };
+        if (peaks.every((p) => p !== undefined)) memory.peakBytes = summarize(peaks as number[]);
+        return { ...v, memory };
+      },
+    );
+  }
+}
