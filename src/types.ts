@@ -101,6 +101,11 @@ export interface VariantFigures {
   memory?: MemoryResult;
 }
 
+/** The figures a variant has so far (none while pending). */
+export function figuresOf(v: VariantResult): Partial<VariantFigures> {
+  return v.state === 'pending' ? {} : v;
+}
+
 export type VariantResult =
   | (VariantIdentity & { state: 'ok' } & VariantFigures)
   /** A variant that built but failed to run keeps the figures it has. */

@@ -1,4 +1,4 @@
-import type { BuildScenarioResult, RunResult, VariantFigures, VariantResult } from '../types.js';
+import { type BuildScenarioResult, figuresOf, type RunResult } from '../types.js';
 
 export const BUILD_COLUMNS = [
   'Variant',
@@ -10,18 +10,17 @@ export const BUILD_COLUMNS = [
   'No-op p50',
 ] as const;
 
-const figures = (v: VariantResult): Partial<VariantFigures> => (v.state === 'pending' ? {} : v);
 const seconds = (s: BuildScenarioResult) => `${(s.durationMs.p50 / 1000).toFixed(1)} s`;
 const rme = (s: BuildScenarioResult) =>
   Number.isFinite(s.durationMs.rme) ? `${s.durationMs.rme.toFixed(1)} %` : '–';
 
 export function hasBuildFigures(run: RunResult): boolean {
-  return run.variants.some((v) => figures(v).builds);
+  return run.variants.some((v) => figuresOf(v).builds);
 }
 
 export function buildRows(run: RunResult): string[][] {
   return run.variants.flatMap((variant) => {
-    const b = figures(variant).builds;
+    const b = figuresOf(variant).builds;
     if (!b) return [];
     const module = b.warm.moduleLayerCached;
     return [
@@ -39,7 +38,7 @@ export function buildRows(run: RunResult): string[][] {
 }
 
 export function buildNote(run: RunResult): string {
-  const b = run.variants.map((v) => figures(v).builds).find(Boolean);
+  const b = run.variants.map((v) => figuresOf(v).builds).find(Boolean);
   if (!b) return '';
   return `Builds: ${b.cold.durationMs.n} rounds per variant in shuffled order; cold = no build cache (base images present, not counted), no-op = the same context again, warm = after ${b.edit}.`;
 }

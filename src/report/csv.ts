@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { BUILD_SCENARIOS } from '../measure/build-scenarios.js';
 import type { SampleStatistics } from '../measure/statistics.js';
-import type { RunResult, VariantFigures } from '../types.js';
+import { figuresOf, type RunResult, type VariantFigures } from '../types.js';
 
 /** Fixed column order; units are in the names. Empty cells are figures a row does not have. */
 export const CSV_COLUMNS = [
@@ -103,7 +103,7 @@ export function toCsv(run: RunResult): string {
       state: v.state,
       bases_profile: run.bases.profile,
     };
-    const f: Partial<VariantFigures> = v.state === 'pending' ? {} : v;
+    const f = figuresOf(v);
     rows.push({
       ...base,
       metric: 'size',

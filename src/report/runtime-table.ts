@@ -1,5 +1,5 @@
 import type { SampleStatistics } from '../measure/statistics.js';
-import type { RunResult, VariantFigures, VariantResult } from '../types.js';
+import { figuresOf, type RunResult } from '../types.js';
 import { formatMB } from './format.js';
 
 export const RUNTIME_COLUMNS = [
@@ -19,19 +19,16 @@ const pct = (s: SampleStatistics | undefined) =>
   s && Number.isFinite(s.rme) ? `${s.rme.toFixed(1)} %` : '–';
 const mb = (s: SampleStatistics | undefined) => (s ? formatMB(s.p50) : '–');
 
-/** The figures a variant has so far (none while pending). */
-const figures = (v: VariantResult): Partial<VariantFigures> => (v.state === 'pending' ? {} : v);
-
 export function hasRuntimeFigures(run: RunResult): boolean {
-  return run.variants.some((v) => figures(v).startup || figures(v).memory);
+  return run.variants.some((v) => figuresOf(v).startup || figuresOf(v).memory);
 }
 
 /** One row per variant that has startup or memory figures, in RUNTIME_COLUMNS order. */
 export function runtimeRows(run: RunResult): string[][] {
   return run.variants
-    .filter((v) => figures(v).startup || figures(v).memory)
+    .filter((v) => figuresOf(v).startup || figuresOf(v).memory)
     .map((variant) => {
-      const v = figures(variant);
+      const v = figuresOf(variant);
       const start = v.startup?.startToReadyMs;
       return [
         variant.name,
@@ -49,8 +46,8 @@ export function runtimeRows(run: RunResult): string[][] {
 
 /** What the runtime figures mean, in one paragraph under the table. */
 export function runtimeNote(run: RunResult): string {
-  const withStartup = run.variants.map((v) => figures(v).startup).find(Boolean);
-  const withMemory = run.variants.map((v) => figures(v).memory).find(Boolean);
+  const withStartup = run.variants.map((v) => figuresOf(v).startup).find(Boolean);
+  const withMemory = run.variants.map((v) => figuresOf(v).memory).find(Boolean);
   const parts: string[] = [];
   if (withStartup) {
     parts.push(

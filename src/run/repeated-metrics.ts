@@ -1,7 +1,6 @@
 import { BASE_BUILD_ARGS } from '../bases/base-roles.js';
 import type { Engine } from '../engine/engine.js';
 import { LABEL_RUN_ID, LABEL_VARIANT, managedLabels } from '../engine/labels.js';
-import { errorMessage, ImgbenchError } from '../errors.js';
 import {
   type BUILD_SCENARIOS,
   type BuildRoundDetail,
@@ -16,7 +15,6 @@ import {
   measureMemory,
   measureStartup,
   type StartupDetail,
-  StartupFailure,
 } from '../measure/container-runtime.js';
 import { PROBE_INTERVAL_MS } from '../measure/http-probe.js';
 import { runRounds, type Sample } from '../measure/sampler.js';
@@ -32,6 +30,7 @@ import type {
   VariantResult,
 } from '../types.js';
 import type { Variant } from '../variants/variant-catalog.js';
+import { toFailure } from './variant-failure.js';
 
 export type RepeatedMetric = 'build' | 'startup' | 'memory';
 export type SampleEvent = {
@@ -63,15 +62,7 @@ export function buildArgsFor(id: VariantIdentity, mainPackage: string): Record<s
 }
 
 function failed(variant: OkVariant, stage: VariantFailure['stage'], error: unknown): VariantResult {
-  const failure: VariantFailure = {
-    stage,
-    code: error instanceof ImgbenchError ? error.code : 'E_UNKNOWN',
-    message: errorMessage(error),
-  };
-  const logTail =
-    error instanceof StartupFailure ? error.logTail : (error as { logTail?: string }).logTail;
-  if (logTail) failure.logTail = logTail;
-  return { ...variant, state: 'failed', failure };
+  return { ...variant, state: 'failed', failure: toFailure(stage, error) };
 }
 
 /**

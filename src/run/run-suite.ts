@@ -5,18 +5,18 @@ import type { BaseImage } from '../bases/base-roles.js';
 import { resolveBases } from '../bases/resolve-bases.js';
 import type { Engine } from '../engine/engine.js';
 import { LABEL_RUN_ID, LABEL_SERVICE, LABEL_VARIANT, managedLabels } from '../engine/labels.js';
-import { BuildError, errorMessage, ImgbenchError } from '../errors.js';
 import { measureImageSize } from '../measure/image-size.js';
 import type { RunOptions, RunOptionsInput } from '../options.js';
 import { normalizeRunOptions } from '../options.js';
 import { packageRoot } from '../paths.js';
 import { packBuildContext, readIgnoreRules } from '../service/build-context.js';
-import type { RunResult, VariantFailure, VariantIdentity, VariantResult } from '../types.js';
+import type { RunResult, VariantIdentity, VariantResult } from '../types.js';
 import { SCHEMA_VERSION } from '../types.js';
 import type { Variant } from '../variants/variant-catalog.js';
 import { loadVariants, selectVariants } from '../variants/variant-catalog.js';
 import { buildArgsFor, measureRepeatedMetrics, type SampleEvent } from './repeated-metrics.js';
 import { makeRunId, RunStore } from './run-store.js';
+import { toFailure } from './variant-failure.js';
 
 export type RunEvent =
   | { type: 'bases'; message: string }
@@ -55,19 +55,6 @@ function identity(variant: Variant, tag: string, bases: BaseImage[]): VariantIde
     image: tag,
     bases: bases.filter((b) => variant.baseRoles.includes(b.role)),
   };
-}
-
-function toFailure(stage: VariantFailure['stage'], error: unknown): VariantFailure {
-  const failure: VariantFailure = {
-    stage,
-    code: error instanceof ImgbenchError ? error.code : 'E_UNKNOWN',
-    message: errorMessage(error),
-  };
-  if (error instanceof BuildError) {
-    if (error.logTail) failure.logTail = error.logTail;
-    if (error.engineError !== failure.message) failure.engineError = error.engineError;
-  }
-  return failure;
 }
 
 async function runVariant(
