@@ -1,16 +1,16 @@
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleServiceDir } from '../../src/paths.js';
 import { readRun } from '../../src/run/run-store.js';
+import { tempDir } from '../temp-dir.js';
 import { imgbench, labelledContainers } from './helpers.js';
 
 describe('failures a user meets', () => {
   it('fails only the variant whose Go code does not compile, with the compiler message, and finishes the others', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'imgbench-fail-'));
+    const out = tempDir('fail');
     // The sample service plus one file that only a cgo build compiles.
-    const service = mkdtempSync(join(tmpdir(), 'imgbench-cgo-bug-'));
+    const service = tempDir('cgo-bug');
     cpSync(sampleServiceDir(), service, { recursive: true });
     cpSync(
       join(import.meta.dirname, 'fixtures', 'cgo-only-bug', 'cgo_only.go'),

@@ -1,16 +1,16 @@
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DockerEngine } from '../../src/engine/docker-engine.js';
 import { variantsDir } from '../../src/paths.js';
 import { runSuite } from '../../src/run/run-suite.js';
+import { tempDir } from '../temp-dir.js';
 import { dockerCli, labelledContainers } from './helpers.js';
 
 describe('startup and memory on the real engine', () => {
   it('measures both for variants that run, and fails only the one that cannot start, with the runtime error', async () => {
     // The real scratch variant beside a pitfall variant from the fixtures.
-    const variants = mkdtempSync(join(tmpdir(), 'imgbench-variants-'));
+    const variants = tempDir('variants');
     cpSync(join(variantsDir(), 'scratch'), join(variants, 'scratch'), { recursive: true });
     cpSync(join(variantsDir(), '.dockerignore'), join(variants, '.dockerignore'));
     cpSync(
@@ -26,7 +26,7 @@ describe('startup and memory on the real engine', () => {
       repeat: 2,
       bases: 'offline',
       variantsDir: variants,
-      outDir: mkdtempSync(join(tmpdir(), 'imgbench-rt-')),
+      outDir: tempDir('rt'),
     });
 
     const scratch = run.variants.find((v) => v.name === 'scratch');

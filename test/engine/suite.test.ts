@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRun } from '../../src/run/run-store.js';
 import type { RunResult, VariantResult } from '../../src/types.js';
 import { dockerCli, imgbench, labelledContainers } from './helpers.js';
@@ -11,6 +11,7 @@ type Ok = Extract<VariantResult, { state: 'ok' }>;
 
 describe('imgbench run --metrics size on the real engine, offline bases', () => {
   const out = mkdtempSync(join(tmpdir(), 'imgbench-suite-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
   let run: RunResult;
   let stdout: string;
   let status: number | null;

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extract } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { CONTEXT_DOCKERFILE, packBuildContext } from '../../src/service/build-context.js';
+import { tempDir } from '../temp-dir.js';
 
 async function entries(stream: NodeJS.ReadableStream): Promise<Map<string, string>> {
   const files = new Map<string, string>();
@@ -28,7 +28,7 @@ async function entries(stream: NodeJS.ReadableStream): Promise<Map<string, strin
 }
 
 function service(withOwnIgnore: boolean): { dir: string; fallback: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'imgbench-ctx-'));
+  const dir = tempDir('ctx');
   writeFileSync(join(dir, 'go.mod'), 'module x\n');
   writeFileSync(join(dir, 'main.go'), 'package main\nfunc main() {}\n');
   writeFileSync(join(dir, 'main_test.go'), 'package main\n');
@@ -36,7 +36,7 @@ function service(withOwnIgnore: boolean): { dir: string; fallback: string } {
   mkdirSync(join(dir, '.git'));
   writeFileSync(join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
   if (withOwnIgnore) writeFileSync(join(dir, '.dockerignore'), '.git\n');
-  const fallback = join(mkdtempSync(join(tmpdir(), 'imgbench-ign-')), '.dockerignore');
+  const fallback = join(tempDir('ign'), '.dockerignore');
   writeFileSync(fallback, '.git\n*_test.go\n.env\n');
   return { dir, fallback };
 }

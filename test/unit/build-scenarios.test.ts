@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,6 +6,7 @@ import {
   dockerfileSteps,
   moduleLayerCached,
 } from '../../src/measure/build-scenarios.js';
+import { tempDir } from '../temp-dir.js';
 
 describe('build scenario bookkeeping', () => {
   const steps = [
@@ -33,7 +33,7 @@ describe('build scenario bookkeeping', () => {
   });
 
   it('changes one line of the first .go file of the main package, and not go.mod', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'imgbench-edit-'));
+    const dir = tempDir('edit');
     mkdirSync(join(dir, 'cmd', 'server'), { recursive: true });
     writeFileSync(join(dir, 'go.mod'), 'module x\n');
     writeFileSync(join(dir, 'cmd', 'server', 'main.go'), 'package main\n');
@@ -44,7 +44,7 @@ describe('build scenario bookkeeping', () => {
   });
 
   it('appends exactly one comment line', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'imgbench-edit-'));
+    const dir = tempDir('edit');
     writeFileSync(join(dir, 'main.go'), 'package main\n');
     await appendOneLine(dir, '.', 'round 2');
     expect(readFileSync(join(dir, 'main.go'), 'utf8')).toBe(

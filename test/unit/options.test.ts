@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { normalizeRunOptions, parseList } from '../../src/options.js';
 import { sampleServiceDir } from '../../src/paths.js';
+import { tempDir } from '../temp-dir.js';
 
 describe('normalizeRunOptions', () => {
   it('fills every default', () => {
@@ -29,7 +29,7 @@ describe('normalizeRunOptions', () => {
   });
 
   it('rejects a folder that is not a Go module', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'imgbench-notgo-'));
+    const dir = tempDir('notgo');
     writeFileSync(join(dir, 'main.py'), 'print(1)\n');
     expect(() => normalizeRunOptions({ serviceDir: dir })).toThrow(/has no go.mod/);
   });

@@ -1,20 +1,13 @@
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeRunId, RunStore, readRun } from '../../src/run/run-store.js';
+import { tempDir } from '../temp-dir.js';
 import { sampleRun } from './sample-run.js';
 
 describe('RunStore', () => {
   it('writes the three files, leaves no temporary file, and points latest at the run', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'imgbench-out-'));
+    const out = tempDir('out');
     const run = sampleRun();
     const store = await RunStore.create(out, run.runId);
     await store.write({ ...run, complete: false });
@@ -26,7 +19,7 @@ describe('RunStore', () => {
   });
 
   it('refuses a folder that is not a run, naming it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'imgbench-notrun-'));
+    const dir = tempDir('notrun');
     await expect(readRun(dir)).rejects.toThrow(/is not a readable imgbench results.json/);
     writeFileSync(join(dir, 'results.json'), '{"hello": 1}');
     await expect(readRun(dir)).rejects.toThrow(/no schemaVersion or variants/);
