@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildStep } from '../engine/build-transcript.js';
 import type { Engine } from '../engine/engine.js';
-import { packBuildContext } from '../service/build-context.js';
+import { buildService, type ServiceBuild } from '../service/build-context.js';
 import type { Sample } from './sampler.js';
 
 export const BUILD_SCENARIOS = ['cold', 'no-op', 'warm'] as const;
@@ -67,33 +67,15 @@ export async function appendOneLine(
   return join(mainPackage, file);
 }
 
-export interface BuildScenarioRequest {
+/** A build of the variant against the private copy of the service (`serviceDir`). */
+export interface BuildScenarioRequest extends Omit<ServiceBuild, 'noCache'> {
   engine: Engine;
-  serviceCopy: string;
   mainPackage: string;
-  dockerfile: string;
-  fallbackIgnoreFile: string;
-  tag: string;
-  buildArgs: Record<string, string>;
-  labels: Record<string, string>;
-  timeoutMs: number;
 }
 
 async function timedBuild(request: BuildScenarioRequest, noCache: boolean): Promise<ScenarioRun> {
-  const context = await packBuildContext(
-    request.serviceCopy,
-    request.dockerfile,
-    request.fallbackIgnoreFile,
-  );
-  const outcome = await request.engine.build({
-    context: context.stream,
-    dockerfile: context.dockerfile,
-    tag: request.tag,
-    buildArgs: request.buildArgs,
-    labels: request.labels,
-    noCache,
-    timeoutMs: request.timeoutMs,
-  });
+  const { engine, mainPackage: _, ...build } = request;
+  const outcome = await buildService(engine, { ...build, noCache });
   const steps = dockerfileSteps(outcome.transcript.steps);
   const module = moduleLayerCached(steps);
   return {
@@ -117,7 +99,7 @@ export async function buildRound(
 ): Promise<Sample<BuildRoundDetail>> {
   const cold = await timedBuild(request, true);
   const noop = await timedBuild(request, false);
-  await appendOneLine(request.serviceCopy, request.mainPackage, editToken);
+  await appendOneLine(request.serviceDir, request.mainPackage, editToken);
   const warm = await timedBuild(request, false);
   return { durationMs: cold.durationMs, detail: { cold, 'no-op': noop, warm } };
 }

@@ -124,7 +124,7 @@ async function measureBuilds(ctx: Context): Promise<void> {
         return buildRound(
           {
             engine: ctx.engine,
-            serviceCopy,
+            serviceDir: serviceCopy,
             mainPackage: options.mainPackage,
             dockerfile,
             fallbackIgnoreFile: options.fallbackIgnoreFile,

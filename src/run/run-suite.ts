@@ -9,7 +9,7 @@ import { measureImageSize } from '../measure/image-size.js';
 import type { RunOptions, RunOptionsInput } from '../options.js';
 import { normalizeRunOptions } from '../options.js';
 import { packageRoot } from '../paths.js';
-import { packBuildContext, readIgnoreRules } from '../service/build-context.js';
+import { buildService, readIgnoreRules } from '../service/build-context.js';
 import type { RunResult, VariantIdentity, VariantResult } from '../types.js';
 import { SCHEMA_VERSION } from '../types.js';
 import type { Variant } from '../variants/variant-catalog.js';
@@ -68,14 +68,10 @@ async function runVariant(
   const previous = await engine.inspectImage(id.image);
   let outcome: Awaited<ReturnType<Engine['build']>>;
   try {
-    const context = await packBuildContext(
-      options.serviceDir,
-      variant.dockerfile,
-      options.fallbackIgnoreFile,
-    );
-    outcome = await engine.build({
-      context: context.stream,
-      dockerfile: context.dockerfile,
+    outcome = await buildService(engine, {
+      serviceDir: options.serviceDir,
+      dockerfile: variant.dockerfile,
+      fallbackIgnoreFile: options.fallbackIgnoreFile,
       tag: id.image,
       buildArgs,
       labels: managedLabels('variant-image', {

@@ -4,6 +4,7 @@ import { join, posix, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import dockerignoreModule from '@balena/dockerignore';
 import { pack } from 'tar-fs';
+import type { BuildOutcome, Engine } from '../engine/engine.js';
 import { contextDockerfile, SERVICE_PREFIX } from './context-dockerfile.js';
 
 /** Name of the Dockerfile at the root of the context, beside the service folder. */
@@ -61,4 +62,36 @@ export async function packBuildContext(
   });
   // tar-fs streams are streamx streams; Readable.from gives the Node stream dockerode pipes.
   return { stream: Readable.from(tar), dockerfile: CONTEXT_DOCKERFILE, ignoreFile: file };
+}
+
+/** One build of a Dockerfile against a service folder. */
+export interface ServiceBuild {
+  serviceDir: string;
+  dockerfile: string;
+  /** The .dockerignore to use when the service has none. */
+  fallbackIgnoreFile: string;
+  tag: string;
+  buildArgs: Record<string, string>;
+  labels: Record<string, string>;
+  timeoutMs: number;
+  /** @default false */
+  noCache?: boolean;
+}
+
+/** Packs the filtered service with the Dockerfile and builds it; rejects with BuildError on failure. */
+export async function buildService(engine: Engine, build: ServiceBuild): Promise<BuildOutcome> {
+  const context = await packBuildContext(
+    build.serviceDir,
+    build.dockerfile,
+    build.fallbackIgnoreFile,
+  );
+  return engine.build({
+    context: context.stream,
+    dockerfile: context.dockerfile,
+    tag: build.tag,
+    buildArgs: build.buildArgs,
+    labels: build.labels,
+    noCache: build.noCache ?? false,
+    timeoutMs: build.timeoutMs,
+  });
 }
