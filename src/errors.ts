@@ -10,7 +10,11 @@ export type ErrorCode =
   | 'E_BUILD_FAILED'
   | 'E_BASES'
   | 'E_COMMAND'
-  | 'E_MEASURE';
+  | 'E_MEASURE'
+  /** A push to or pull from the run's registry failed. */
+  | 'E_TRANSFER'
+  /** Something imgbench starts or changes on the host (registry, second engine, tc) failed. */
+  | 'E_HOST';
 
 export class ImgbenchError extends Error {
   override name = 'ImgbenchError';

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { extract } from 'tar-stream';
-import { BuildError, EngineError, errorMessage } from '../errors.js';
+import { BuildError, EngineError, errorMessage, ImgbenchError } from '../errors.js';
 import { tail } from '../exec/run-command.js';
 import { BuildTranscriptReader, failureHeadline } from './build-transcript.js';
 import type {
@@ -14,6 +14,7 @@ import type {
   EngineInfo,
   ImageDetails,
   ImageFile,
+  PullOutcome,
 } from './engine.js';
 import { managedLabels } from './labels.js';
 
@@ -61,11 +62,15 @@ export class DockerEngine implements Engine {
    * Connects and checks that the engine answers and is recent enough.
    * Rejects with an `EngineError` that names the endpoint and the fix.
    */
-  static async connect(options: { timeoutMs?: number } = {}): Promise<DockerEngine> {
-    const endpoint = describeEndpoint();
+  static async connect(
+    options: { timeoutMs?: number; socketPath?: string } = {},
+  ): Promise<DockerEngine> {
+    const endpoint = options.socketPath ? `unix://${options.socketPath}` : describeEndpoint();
     // docker-modem reads DOCKER_HOST itself; with none it uses the default socket.
     // No modem-wide timeout: it would also cut long build streams that go quiet.
-    const docker = new Docker();
+    const docker = options.socketPath
+      ? new Docker({ socketPath: options.socketPath })
+      : new Docker();
     let version: Docker.DockerVersion;
     try {
       const abortSignal = AbortSignal.timeout(options.timeoutMs ?? CONNECT_TIMEOUT_MS);
@@ -259,12 +264,114 @@ export class DockerEngine implements Engine {
     }
   }
 
-  async removeImage(ref: string): Promise<void> {
+  async removeImage(ref: string, options: { force?: boolean } = {}): Promise<void> {
     try {
-      await this.#docker.getImage(ref).remove({ force: false, noprune: false });
+      await this.#docker.getImage(ref).remove({ force: options.force ?? false, noprune: false });
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
+  }
+
+  async tagImage(source: string, target: string): Promise<void> {
+    const at = target.lastIndexOf(':');
+    const slash = target.lastIndexOf('/');
+    const [repo, tag] =
+      at > slash ? [target.slice(0, at), target.slice(at + 1)] : [target, 'latest'];
+    await this.#docker.getImage(source).tag({ repo, tag });
+  }
+
+  async pushImage(ref: string, timeoutMs: number): Promise<{ durationMs: number; digest: string }> {
+    const started = performance.now();
+    let digest = '';
+    await this.#progress(
+      `Push of \`${ref}\``,
+      timeoutMs,
+      async (abortSignal) =>
+        // An empty auth config: without the X-Registry-Auth header the engine refuses to push.
+        (await this.#docker.getImage(ref).push({
+          authconfig: {},
+          abortSignal,
+        } as unknown as Docker.ImagePushOptions)) as unknown as Readable,
+      (event) => {
+        const found = /digest: (sha256:[0-9a-f]{64})/.exec(event.status ?? '');
+        if (found?.[1]) digest = found[1];
+      },
+    );
+    return { durationMs: performance.now() - started, digest };
+  }
+
+  async pullImage(ref: string, timeoutMs: number): Promise<PullOutcome> {
+    const started = performance.now();
+    let transferMs = 0;
+    const pulled = new Set<string>();
+    const present = new Set<string>();
+    await this.#progress(
+      `Pull of \`${ref}\``,
+      timeoutMs,
+      async (abortSignal) =>
+        (await this.#docker.pull(ref, { abortSignal } as object)) as unknown as Readable,
+      (event) => {
+        if (!event.id) return;
+        if (event.status === 'Download complete') {
+          pulled.add(event.id);
+          transferMs = performance.now() - started;
+        } else if (event.status === 'Already exists') {
+          present.add(event.id);
+        }
+      },
+    );
+    const durationMs = performance.now() - started;
+    // A layer small enough to come in one read may skip "Download complete".
+    return {
+      durationMs,
+      transferMs: transferMs || durationMs,
+      layersPulled: pulled.size,
+      layersPresent: present.size,
+    };
+  }
+
+  /** Runs a push or pull and reads its JSON progress stream to the end; an `error` in it rejects. */
+  async #progress(
+    what: string,
+    timeoutMs: number,
+    open: (abortSignal: AbortSignal) => Promise<Readable>,
+    onEvent: (event: ProgressEvent) => void,
+  ): Promise<void> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    try {
+      const stream = await open(abort.signal);
+      let rest = '';
+      for await (const chunk of stream) {
+        const lines = (rest + String(chunk)).split('\n');
+        rest = lines.pop() ?? '';
+        for (const line of lines) handleProgressLine(line, what, onEvent);
+      }
+      handleProgressLine(rest, what, onEvent);
+    } catch (error) {
+      if (abort.signal.aborted) {
+        throw new ImgbenchError(
+          'E_TRANSFER',
+          `${what} timed out after ${Math.round(timeoutMs / 1000)} s`,
+          { cause: error },
+        );
+      }
+      if (error instanceof ImgbenchError) throw error;
+      throw new ImgbenchError('E_TRANSFER', `${what} failed: ${errorMessage(error)}`, {
+        cause: error,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async listContainers(labels: Record<string, string>): Promise<string[]> {
+    const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+    const containers = await this.#docker.listContainers({
+      all: true,
+      filters: JSON.stringify({ label }),
+    });
+    return containers.map((c) => c.Id);
   }
 
   async listImages(
@@ -274,6 +381,25 @@ export class DockerEngine implements Engine {
     const images = await this.#docker.listImages({ filters: JSON.stringify({ label }) });
     return images.map((i) => ({ id: i.Id, repoTags: i.RepoTags ?? [] }));
   }
+}
+
+interface ProgressEvent {
+  id?: string;
+  status?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+}
+
+function handleProgressLine(
+  line: string,
+  what: string,
+  onEvent: (event: ProgressEvent) => void,
+): void {
+  if (!line.trim()) return;
+  const event = JSON.parse(line) as ProgressEvent;
+  const error = event.errorDetail?.message ?? event.error;
+  if (error) throw new ImgbenchError('E_TRANSFER', `${what} failed: ${error}`);
+  onEvent(event);
 }
 
 /**

@@ -73,6 +73,18 @@ export interface ContainerSpec {
   pidsLimit: number;
 }
 
+/** What a pull did, from the engine's progress stream. */
+export interface PullOutcome {
+  /** Request sent → progress stream ended (the image is ready), ms: what `time docker pull` shows. */
+  durationMs: number;
+  /** Request sent → the last layer's "Download complete", ms; the rest is extraction. */
+  transferMs: number;
+  /** Layers the engine fetched. */
+  layersPulled: number;
+  /** Layers the engine reported as already there; a cold pull has none. */
+  layersPresent: number;
+}
+
 export interface ContainerState {
   running: boolean;
   /** Host pid of the container's first process (0 when not running). */
@@ -94,7 +106,13 @@ export interface Engine {
   inspectImage(ref: string): Promise<ImageDetails | undefined>;
   /** Reads a file from an image without running it (scratch has nothing to run `cat` with). */
   readImageFile(ref: string, path: string, headBytes: number): Promise<ImageFile | undefined>;
-  removeImage(ref: string): Promise<void>;
+  /** Removes a tag or image; `force` also removes an image that several tags name. */
+  removeImage(ref: string, options?: { force?: boolean }): Promise<void>;
+  /** Gives the image `source` the extra name `target` (`host:port/repo:tag`). */
+  tagImage(source: string, target: string): Promise<void>;
+  /** Pushes `ref` to the registry its name points at; returns the manifest digest the engine reports. */
+  pushImage(ref: string, timeoutMs: number): Promise<{ durationMs: number; digest: string }>;
+  pullImage(ref: string, timeoutMs: number): Promise<PullOutcome>;
   /** Creates (does not start) a container; returns its id. */
   createContainer(spec: ContainerSpec): Promise<string>;
   /** Starts a created container; rejects with the runtime's error when it cannot run. */
@@ -104,6 +122,8 @@ export interface Engine {
   containerLogs(id: string, lines: number): Promise<string>;
   /** Force-removes a container and its anonymous volumes; a missing one is not an error. */
   removeContainer(id: string): Promise<void>;
-  /** Images whose labels match every `key=value` given. */
+  /** Every container, running or not, whose labels match every `key=value` given (all for `{}`). */
+  listContainers(labels: Record<string, string>): Promise<string[]>;
+  /** Images whose labels match every `key=value` given (all images for `{}`). */
   listImages(labels: Record<string, string>): Promise<Array<{ id: string; repoTags: string[] }>>;
 }

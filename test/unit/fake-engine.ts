@@ -6,6 +6,7 @@ import type {
   EngineInfo,
   ImageDetails,
   ImageFile,
+  PullOutcome,
 } from '../../src/engine/engine.js';
 
 /** An in-memory Engine for unit tests: images by reference, builds recorded, never run. */
@@ -55,6 +56,20 @@ export class FakeEngine implements Engine {
   async removeContainer(): Promise<void> {}
   async removeImage(ref: string): Promise<void> {
     this.images.delete(ref);
+  }
+  async tagImage(source: string, target: string): Promise<void> {
+    const image = this.images.get(source);
+    if (!image) throw new Error(`no image ${source}`);
+    this.images.set(target, { ...image, repoTags: [...image.repoTags, target] });
+  }
+  async pushImage(): Promise<{ durationMs: number; digest: string }> {
+    throw new Error('FakeEngine reaches no registry');
+  }
+  async pullImage(): Promise<PullOutcome> {
+    throw new Error('FakeEngine reaches no registry');
+  }
+  async listContainers(): Promise<string[]> {
+    return [];
   }
   async listImages(): Promise<Array<{ id: string; repoTags: string[] }>> {
     return [...this.images.values()].map((i) => ({ id: i.id, repoTags: i.repoTags }));
