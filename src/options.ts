@@ -4,6 +4,7 @@ import type { BaseProfileRequest } from './bases/resolve-bases.js';
 import { parseBaseProfile } from './bases/resolve-bases.js';
 import { UsageError } from './errors.js';
 import { sampleServiceDir, variantsDir } from './paths.js';
+import { type LinkProfile, parseLink, UNLIMITED_LINK } from './pull/link-shaper.js';
 import type { MetricName } from './types.js';
 import { METRICS } from './types.js';
 
@@ -22,14 +23,22 @@ export const DEFAULT_STARTUP_SAMPLES = 25;
 export const DEFAULT_MEMORY_SAMPLES = 5;
 /** Rounds of the build scenarios per variant (each round: one cold, one no-op, one warm build). @default 3 */
 export const DEFAULT_BUILD_SAMPLES = 3;
+/**
+ * Cold pulls per variant and link. @default 3 — a cold pull of the largest
+ * variant takes ~13 s on loopback; its spread is a few percent.
+ */
+export const DEFAULT_PULL_SAMPLES = 3;
+/** @default 10 minutes per push or pull: a 700 MB image at 20 Mbit/s needs ~5. */
+export const DEFAULT_TRANSFER_TIMEOUT_MS = 10 * 60_000;
 /** `--quick`: enough samples for a figure and its spread, not for a tight margin. */
 export const QUICK_STARTUP_SAMPLES = 5;
 export const QUICK_MEMORY_SAMPLES = 2;
 export const QUICK_BUILD_SAMPLES = 2;
+export const QUICK_PULL_SAMPLES = 2;
 
 /** What a user may pass to `runSuite`; `normalizeRunOptions` fills in the rest. */
 export interface RunOptionsInput {
-  /** @default ['size'] */
+  /** @default every metric (METRICS) */
   metrics?: readonly string[];
   /** Variant names, in the order to run them. @default every variant under variants/ */
   variants?: readonly string[];
@@ -49,6 +58,12 @@ export interface RunOptionsInput {
   quick?: boolean;
   /** Folder of variant Dockerfiles. @default the package's variants/ */
   variantsDir?: string;
+  /** Shaped links to time pulls over, besides unlimited loopback: `100mbit`, `1gbit`. @default none */
+  links?: readonly string[];
+  /** Port of the run's registry on 127.0.0.1; 0 picks a free one. @default 0 */
+  registryPort?: number;
+  /** @default DEFAULT_TRANSFER_TIMEOUT_MS */
+  transferTimeoutMs?: number;
 }
 
 export interface RunOptions {
@@ -63,6 +78,11 @@ export interface RunOptions {
   buildSamples: number;
   startupSamples: number;
   memorySamples: number;
+  pullSamples: number;
+  /** Unlimited loopback first, then the shaped links asked for. */
+  links: LinkProfile[];
+  registryPort: number;
+  transferTimeoutMs: number;
   /** The Go default .dockerignore in the variants folder, for services without their own. */
   fallbackIgnoreFile: string;
 }
@@ -93,7 +113,7 @@ function checkServiceDir(dir: string): void {
 
 /** Applies every default in one place and validates the result. */
 export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
-  const metrics = (input.metrics ?? ['size']).map((m) => {
+  const metrics = (input.metrics ?? METRICS).map((m) => {
     if (!(METRICS as readonly string[]).includes(m)) {
       throw new UsageError(
         `Unknown metric \`${m}\` in \`--metrics\`; this version measures: ${METRICS.join(', ')}`,
@@ -122,6 +142,17 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     );
   }
   const quick = input.quick ?? false;
+  const links = [UNLIMITED_LINK];
+  for (const link of (input.links ?? []).map(parseLink)) {
+    if (!links.some((l) => l.name === link.name)) links.push(link);
+  }
+  const registryPort = input.registryPort ?? 0;
+  if (!Number.isInteger(registryPort) || registryPort < 0 || registryPort > 65535) {
+    throw new UsageError(
+      `Expected \`--registry-port\` to be a TCP port (1–65535, or 0 for a free one), got \`${registryPort}\``,
+    );
+  }
+  const transferTimeoutMs = input.transferTimeoutMs ?? DEFAULT_TRANSFER_TIMEOUT_MS;
   return {
     metrics: [...new Set(metrics)],
     variants: input.variants ? [...input.variants] : undefined,
@@ -135,5 +166,9 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     buildSamples: input.repeat ?? (quick ? QUICK_BUILD_SAMPLES : DEFAULT_BUILD_SAMPLES),
     startupSamples: input.repeat ?? (quick ? QUICK_STARTUP_SAMPLES : DEFAULT_STARTUP_SAMPLES),
     memorySamples: input.repeat ?? (quick ? QUICK_MEMORY_SAMPLES : DEFAULT_MEMORY_SAMPLES),
+    pullSamples: input.repeat ?? (quick ? QUICK_PULL_SAMPLES : DEFAULT_PULL_SAMPLES),
+    links,
+    registryPort,
+    transferTimeoutMs,
   };
 }

@@ -9,7 +9,7 @@ import type { SampleStatistics } from './measure/statistics.js';
 export const SCHEMA_VERSION = 1;
 
 /** Metrics `imgbench run --metrics` accepts. */
-export const METRICS = ['size', 'build', 'startup', 'memory'] as const;
+export const METRICS = ['size', 'build', 'pull', 'startup', 'memory'] as const;
 export type MetricName = (typeof METRICS)[number];
 
 export interface VariantIdentity {
@@ -54,10 +54,41 @@ export interface BuildMetricResult {
   warm: BuildScenarioResult;
 }
 
+/** Cold pulls over one link. */
+export interface PullLinkResult {
+  /** `unlimited` (loopback as it is) or a shaped rate such as `100mbit`. */
+  link: string;
+  bitsPerSecond?: number;
+  /** The physical bound: compressed bytes ÷ the link's rate, ms (shaped links only). */
+  boundMs?: number;
+  /** Request → image ready, as `time docker pull` measures it. */
+  durationMs: SampleStatistics;
+  /** Request → the last layer downloaded; the rest of `durationMs` is extraction. */
+  transferMs: SampleStatistics;
+  /** Median duration ÷ bound (shaped links only). */
+  boundRatio?: number;
+}
+
+/** The variant pushed to the run's registry and pulled cold on the isolated engine. */
+export interface PullResult {
+  engine: 'isolated';
+  /** The reference pulled: `127.0.0.1:PORT/imgbench/<service>:<variant>`. */
+  reference: string;
+  /** Manifest digest. */
+  digest: string;
+  /** Bytes a pull transfers: config blob plus compressed layers, from the manifest. */
+  compressedBytes: number;
+  configBytes: number;
+  layers: Array<{ digest: string; sizeBytes: number }>;
+  /** The one push to the run's registry, ms (gzip on the build engine's cores). */
+  pushMs: number;
+  links: PullLinkResult[];
+}
+
 /** Time from container start (or create) to the first HTTP 200 of the health path. */
 export interface StartupResult {
-  /** The engine the containers ran on. */
-  engine: 'build';
+  /** The engine the containers ran on: the isolated one, with the image just pulled. */
+  engine: 'isolated';
   /** Spacing of readiness polls from the host, ms. */
   probeIntervalMs: number;
   startToReadyMs: SampleStatistics;
@@ -66,7 +97,7 @@ export interface StartupResult {
 
 /** The service's memory from its cgroup: idle after settling, and after a fixed load. */
 export interface MemoryResult {
-  engine: 'build';
+  engine: 'isolated';
   cgroupVersion: 1 | 2;
   load: { path: string; requests: number; concurrency: number; settleMs: number };
   /** Requests of all samples' loads that did not get a 2xx. */
@@ -81,7 +112,7 @@ export interface MemoryResult {
 
 export interface VariantFailure {
   /** What imgbench was doing: building, measuring the image, or running the service. */
-  stage: 'build' | 'measure' | 'build-scenarios' | 'startup' | 'memory';
+  stage: 'build' | 'measure' | 'build-scenarios' | 'push' | 'pull' | 'startup' | 'memory';
   code: ErrorCode | 'E_UNKNOWN';
   /** The engine's or the tool's own words. */
   message: string;
@@ -97,6 +128,7 @@ export interface VariantFigures {
   build: BuildRecord;
   size: SizeFacts;
   builds?: BuildMetricResult;
+  pull?: PullResult;
   startup?: StartupResult;
   memory?: MemoryResult;
 }

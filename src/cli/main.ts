@@ -2,6 +2,16 @@
 import { parseArgs } from 'node:util';
 import { DockerEngine } from '../engine/docker-engine.js';
 import { EngineError, errorMessage, ImgbenchError, UsageError } from '../errors.js';
+import {
+  DEFAULT_BUILD_SAMPLES,
+  DEFAULT_MEMORY_SAMPLES,
+  DEFAULT_PULL_SAMPLES,
+  DEFAULT_STARTUP_SAMPLES,
+  QUICK_BUILD_SAMPLES,
+  QUICK_MEMORY_SAMPLES,
+  QUICK_PULL_SAMPLES,
+  QUICK_STARTUP_SAMPLES,
+} from '../options.js';
 import { basesCommand } from './commands/bases.js';
 import { doctorCommand } from './commands/doctor.js';
 import { runCommand } from './commands/run.js';
@@ -15,10 +25,14 @@ Usage:
   imgbench doctor             check the engine and tools; names the fix for what is missing
 
 Options for run:
-  --metrics size,build,startup,memory
-                              what to measure (default: size)
-  --repeat N                  samples per variant of build, startup and memory (default: 3, 25, 5)
-  --quick                     fewer samples (2, 5, 2)
+  --metrics size,build,pull,startup,memory
+                              what to measure (default: all)
+  --repeat N                  samples per variant of every repeated metric
+                              (default: build ${DEFAULT_BUILD_SAMPLES}, pull ${DEFAULT_PULL_SAMPLES}, startup ${DEFAULT_STARTUP_SAMPLES}, memory ${DEFAULT_MEMORY_SAMPLES})
+  --quick                     fewer samples (${QUICK_BUILD_SAMPLES}, ${QUICK_PULL_SAMPLES}, ${QUICK_STARTUP_SAMPLES}, ${QUICK_MEMORY_SAMPLES})
+  --link 100mbit,20mbit       also time pulls over links shaped with tc (needs root);
+                              unlimited loopback is always timed
+  --registry-port N           port of the run's registry on 127.0.0.1 (default: a free one)
   --variants a,b              variants to run, in order (default: all six)
   --service DIR               your Go module instead of the sample service
   --main ./cmd/server         main package inside --service (default: .)
@@ -41,6 +55,8 @@ const OPTIONS = {
   bases: { type: 'string' },
   repeat: { type: 'string' },
   quick: { type: 'boolean' },
+  link: { type: 'string' },
+  'registry-port': { type: 'string' },
   roles: { type: 'string' },
   force: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -49,7 +65,19 @@ const OPTIONS = {
 } as const;
 
 const ALLOWED: Record<string, readonly string[]> = {
-  run: ['metrics', 'variants', 'out', 'service', 'main', 'bases', 'repeat', 'quick', 'json'],
+  run: [
+    'metrics',
+    'variants',
+    'out',
+    'service',
+    'main',
+    'bases',
+    'repeat',
+    'quick',
+    'link',
+    'registry-port',
+    'json',
+  ],
   bases: ['roles', 'force', 'json'],
   doctor: ['json'],
 };

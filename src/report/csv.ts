@@ -13,6 +13,7 @@ export const CSV_COLUMNS = [
   'bases_profile',
   'image_size_bytes',
   'layer_count',
+  'compressed_bytes',
   'binary_size_bytes',
   'binary_linkage',
   'build_duration_ms',
@@ -23,6 +24,8 @@ export const CSV_COLUMNS = [
   'sd_ms',
   'rme_pct',
   'outliers',
+  'transfer_p50_ms',
+  'bound_ms',
   'rss_p50_bytes',
   'cache_p50_bytes',
   'peak_p50_bytes',
@@ -60,6 +63,20 @@ function runtimeRows(f: Partial<VariantFigures>): Array<[string, string, Row]> {
           ...(b.moduleLayerCached === undefined
             ? {}
             : { module_layer_cached: String(b.moduleLayerCached) }),
+        },
+      ]);
+    }
+  }
+  if (f.pull) {
+    for (const l of f.pull.links) {
+      rows.push([
+        'pull',
+        l.link,
+        {
+          ...timeColumns(l.durationMs),
+          compressed_bytes: f.pull.compressedBytes,
+          transfer_p50_ms: l.transferMs.p50,
+          ...(l.boundMs === undefined ? {} : { bound_ms: l.boundMs }),
         },
       ]);
     }

@@ -1,7 +1,6 @@
 import type { RunResult } from '../types.js';
-import { BUILD_COLUMNS, buildNote, buildRows, hasBuildFigures } from './build-table.js';
 import { formatDuration } from './format.js';
-import { hasRuntimeFigures, RUNTIME_COLUMNS, runtimeNote, runtimeRows } from './runtime-table.js';
+import { metricSections } from './sections.js';
 import { basesLine, SIZE_COLUMNS, sizeRows } from './size-table.js';
 
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -34,21 +33,8 @@ export function toMarkdown(run: RunResult): string {
   out.push(`${basesLine(run)}.`, '');
   out.push(...markdownTable(SIZE_COLUMNS, sizeRows(run), new Set([0, 1, 7])));
   out.push('', 'Sizes are uncompressed, as `docker image inspect` reports them; MB = 10^6 bytes.');
-  if (hasBuildFigures(run)) {
-    out.push(
-      '',
-      ...markdownTable(BUILD_COLUMNS, buildRows(run), new Set([0, 5])),
-      '',
-      buildNote(run),
-    );
-  }
-  if (hasRuntimeFigures(run)) {
-    out.push(
-      '',
-      ...markdownTable(RUNTIME_COLUMNS, runtimeRows(run), new Set([0])),
-      '',
-      runtimeNote(run),
-    );
+  for (const section of metricSections(run)) {
+    out.push('', ...markdownTable(section.columns, section.rows, section.left), '', section.note);
   }
 
   const failed = run.variants.filter((v) => v.state === 'failed');

@@ -1,6 +1,5 @@
 import type { RunResult } from '../types.js';
-import { BUILD_COLUMNS, buildNote, buildRows, hasBuildFigures } from './build-table.js';
-import { hasRuntimeFigures, RUNTIME_COLUMNS, runtimeNote, runtimeRows } from './runtime-table.js';
+import { metricSections } from './sections.js';
 import { basesLine, SIZE_COLUMNS, sizeRows } from './size-table.js';
 
 /** Aligned plain-text columns; numbers (all but the first and text columns) right-aligned. */
@@ -23,21 +22,8 @@ export function renderColumns(
 /** Plain-text tables for a terminal or a CI log. */
 export function toTable(run: RunResult): string {
   const parts = [renderColumns(SIZE_COLUMNS, sizeRows(run), new Set([0, 1, 7]))];
-  if (hasBuildFigures(run)) {
-    parts.push(
-      '',
-      renderColumns(BUILD_COLUMNS, buildRows(run), new Set([0, 5])),
-      '',
-      buildNote(run),
-    );
-  }
-  if (hasRuntimeFigures(run)) {
-    parts.push(
-      '',
-      renderColumns(RUNTIME_COLUMNS, runtimeRows(run), new Set([0])),
-      '',
-      runtimeNote(run),
-    );
+  for (const section of metricSections(run)) {
+    parts.push('', renderColumns(section.columns, section.rows, section.left), '', section.note);
   }
   parts.push('', basesLine(run));
   return parts.join('\n');

@@ -8,42 +8,35 @@ import {
   copyService,
   removeServiceCopy,
 } from '../measure/build-scenarios.js';
-import {
-  DEFAULT_MEMORY_LOAD,
-  DEFAULT_RUNTIME_OPTIONS,
-  type MemoryDetail,
-  measureMemory,
-  measureStartup,
-  type StartupDetail,
-} from '../measure/container-runtime.js';
-import { PROBE_INTERVAL_MS } from '../measure/http-probe.js';
 import { runRounds, type Sample } from '../measure/sampler.js';
 import { summarize } from '../measure/statistics.js';
 import type { RunOptions } from '../options.js';
 import type {
   BuildMetricResult,
-  MemoryResult,
+  MetricName,
   RunResult,
-  StartupResult,
   VariantFailure,
   VariantIdentity,
   VariantResult,
 } from '../types.js';
 import type { Variant } from '../variants/variant-catalog.js';
+import { measureOnIsolatedEngine } from './isolated-stage.js';
 import { toFailure } from './variant-failure.js';
 
-export type RepeatedMetric = 'build' | 'startup' | 'memory';
+export type RepeatedMetric = 'build' | 'pull' | 'startup' | 'memory';
 export type SampleEvent = {
   metric: RepeatedMetric;
   variant: string;
   round: number;
   rounds: number;
   durationMs: number;
+  /** What else tells the samples apart, e.g. the link of a pull. */
+  note?: string;
 };
 
-type OkVariant = Extract<VariantResult, { state: 'ok' }>;
+export type OkVariant = Extract<VariantResult, { state: 'ok' }>;
 
-interface Context {
+export interface Context {
   engine: Engine;
   run: RunResult;
   options: RunOptions;
@@ -52,6 +45,10 @@ interface Context {
   /** Rewrites the run folder. */
   save: () => Promise<void>;
   onSample?: (event: SampleEvent) => void;
+  /** A step that is not a sample: starting the registry, pushing a variant. */
+  onStage?: (message: string) => void;
+  /** Wraps the isolated engine once it is up, as `engine` was wrapped (the bench times calls). */
+  wrapEngine?: (engine: Engine) => Engine;
 }
 
 /** Build ARGs of a variant: its base images and the main package. */
@@ -61,7 +58,11 @@ export function buildArgsFor(id: VariantIdentity, mainPackage: string): Record<s
   return args;
 }
 
-function failed(variant: OkVariant, stage: VariantFailure['stage'], error: unknown): VariantResult {
+export function failed(
+  variant: OkVariant,
+  stage: VariantFailure['stage'],
+  error: unknown,
+): VariantResult {
   return { ...variant, state: 'failed', failure: toFailure(stage, error) };
 }
 
@@ -70,7 +71,7 @@ function failed(variant: OkVariant, stage: VariantFailure['stage'], error: unkno
  * a variant whose measurement fails becomes `failed` with the reason and its
  * log tail, and the others go on.
  */
-async function measureRepeated<T>(
+export async function measureRepeated<T>(
   ctx: Context,
   metric: RepeatedMetric,
   rounds: number,
@@ -80,6 +81,7 @@ async function measureRepeated<T>(
     round: number,
   ) => Promise<Sample<T>>,
   attach: (variant: OkVariant, samples: Array<Sample<T>>) => VariantResult,
+  note?: string,
 ): Promise<void> {
   const { run } = ctx;
   const ok = run.variants.filter((v): v is OkVariant => v.state === 'ok');
@@ -95,7 +97,14 @@ async function measureRepeated<T>(
     {
       rounds,
       onSample: (variant, round, durationMs) =>
-        ctx.onSample?.({ metric, variant, round, rounds, durationMs }),
+        ctx.onSample?.({
+          metric,
+          variant,
+          round,
+          rounds,
+          durationMs,
+          ...(note ? { note } : {}),
+        }),
     },
   );
   run.variants = run.variants.map((v) => {
@@ -107,7 +116,7 @@ async function measureRepeated<T>(
   await ctx.save();
 }
 
-const stats = <T>(samples: Array<Sample<T>>, pick: (d: T) => number) =>
+export const stats = <T>(samples: Array<Sample<T>>, pick: (d: T) => number) =>
   summarize(samples.map((s) => pick(s.detail)));
 
 async function measureBuilds(ctx: Context): Promise<void> {
@@ -168,54 +177,16 @@ async function measureBuilds(ctx: Context): Promise<void> {
   }
 }
 
-/** Build scenarios, startup and memory, for the metrics the run asked for, in that order. */
+/** Metrics that run on the isolated engine, from images pushed to the run's registry. */
+const ISOLATED_METRICS: readonly MetricName[] = ['pull', 'startup', 'memory'];
+
+/**
+ * Build scenarios on the build engine, then pull, startup and memory on the
+ * isolated engine, for the metrics the run asked for, in that order.
+ */
 export async function measureRepeatedMetrics(ctx: Context): Promise<void> {
-  const runtime = (labels: Record<string, string>) => ({ ...DEFAULT_RUNTIME_OPTIONS, labels });
   if (ctx.options.metrics.includes('build')) await measureBuilds(ctx);
-  if (ctx.options.metrics.includes('startup')) {
-    await measureRepeated<StartupDetail>(
-      ctx,
-      'startup',
-      ctx.options.startupSamples,
-      (v, labels) => measureStartup(ctx.engine, v.image, runtime(labels)),
-      (v, samples) => {
-        const startup: StartupResult = {
-          engine: 'build',
-          probeIntervalMs: PROBE_INTERVAL_MS,
-          startToReadyMs: stats(samples, (d) => d.startToReadyMs),
-          createToReadyMs: stats(samples, (d) => d.createToReadyMs),
-        };
-        return { ...v, startup };
-      },
-    );
-  }
-  if (ctx.options.metrics.includes('memory')) {
-    const load = DEFAULT_MEMORY_LOAD;
-    await measureRepeated<MemoryDetail>(
-      ctx,
-      'memory',
-      ctx.options.memorySamples,
-      (v, labels) => measureMemory(ctx.engine, v.image, runtime(labels), load),
-      (v, samples) => {
-        const peaks = samples.map((s) => s.detail.afterLoad.peakBytes);
-        const memory: MemoryResult = {
-          engine: 'build',
-          cgroupVersion: samples[0]?.detail.idle.cgroupVersion ?? 1,
-          load: {
-            path: load.path,
-            requests: load.requests,
-            concurrency: load.concurrency,
-            settleMs: load.settleMs,
-          },
-          loadFailures: samples.reduce((n, s) => n + s.detail.load.failures, 0),
-          idleRssBytes: stats(samples, (d) => d.idle.rssBytes),
-          idleCacheBytes: stats(samples, (d) => d.idle.cacheBytes),
-          loadRssBytes: stats(samples, (d) => d.afterLoad.rssBytes),
-          loadCacheBytes: stats(samples, (d) => d.afterLoad.cacheBytes),
-        };
-        if (peaks.every((p) => p !== undefined)) memory.peakBytes = summarize(peaks as number[]);
-        return { ...v, memory };
-      },
-    );
+  if (ctx.options.metrics.some((m) => ISOLATED_METRICS.includes(m))) {
+    await measureOnIsolatedEngine(ctx);
   }
 }

@@ -20,12 +20,15 @@ import { toFailure } from './variant-failure.js';
 
 export type RunEvent =
   | { type: 'bases'; message: string }
+  | { type: 'stage'; message: string }
   | ({ type: 'sample' } & SampleEvent)
   | { type: 'variant-start'; name: string; index: number; total: number }
   | { type: 'variant-done'; result: VariantResult; index: number; total: number };
 
 export interface RunHooks {
   onEvent?: (event: RunEvent) => void;
+  /** Wraps the isolated engine the run starts for pull, startup and memory. */
+  wrapEngine?: (engine: Engine) => Engine;
 }
 
 export interface SuiteOutcome {
@@ -172,6 +175,8 @@ export async function runSuite(
     variants,
     save: () => store.write(run),
     onSample: (event) => emit({ type: 'sample', ...event }),
+    onStage: (message) => emit({ type: 'stage', message }),
+    ...(hooks.wrapEngine ? { wrapEngine: hooks.wrapEngine } : {}),
   });
   run.complete = true;
   run.finishedAt = new Date().toISOString();

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { packageRoot } from '../../src/paths.js';
@@ -36,4 +37,24 @@ export function labelledContainers(): string[] {
   return dockerCli(['ps', '-a', '-q', '--filter', 'label=org.imgbench.managed=true'])
     .split('\n')
     .filter(Boolean);
+}
+
+/**
+ * What a run may leave on the host and must not: dockerd or registry
+ * processes besides the build engine's, imgbench bridges, a qdisc on lo, and
+ * the isolated engines' folders.
+ */
+export function hostLeftovers(): string[] {
+  const left: string[] = [];
+  const processes = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /\bdockerd\b.*--data-root|docker-registry serve/.test(l));
+  left.push(...processes);
+  const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' });
+  left.push(...(links.match(/imgbench-[0-9a-f]{4}/g) ?? []));
+  const qdisc = execFileSync('tc', ['qdisc', 'show', 'dev', 'lo', 'root'], { encoding: 'utf8' });
+  if (!/^qdisc noqueue\b/.test(qdisc.trim())) left.push(qdisc.trim());
+  if (existsSync('/run/imgbench')) left.push('/run/imgbench');
+  return left;
 }

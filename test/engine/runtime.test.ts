@@ -5,7 +5,7 @@ import { DockerEngine } from '../../src/engine/docker-engine.js';
 import { variantsDir } from '../../src/paths.js';
 import { runSuite } from '../../src/run/run-suite.js';
 import { tempDir } from '../temp-dir.js';
-import { dockerCli, labelledContainers } from './helpers.js';
+import { dockerCli, hostLeftovers, labelledContainers } from './helpers.js';
 
 describe('startup and memory on the real engine', () => {
   it('measures both for variants that run, and fails only the one that cannot start, with the runtime error', async () => {
@@ -47,6 +47,8 @@ describe('startup and memory on the real engine', () => {
     ]);
     expect(scratch.builds?.cold.durationMs.n).toBe(2);
     expect(scratch.startup?.startToReadyMs.n).toBe(2);
+    // Run from the image pulled into the isolated engine, not on the build engine.
+    expect(scratch.startup?.engine).toBe('isolated');
     expect(scratch.startup?.startToReadyMs.samples.every((ms) => ms > 0 && ms < 30_000)).toBe(true);
     // create → ready contains start → ready, sample by sample.
     const startToReady = scratch.startup?.startToReadyMs.samples ?? [];
@@ -67,6 +69,7 @@ describe('startup and memory on the real engine', () => {
     expect(cgo.failure.message).toMatch(/no such file or directory/);
 
     expect(labelledContainers()).toEqual([]);
+    expect(hostLeftovers()).toEqual([]);
     // The build metric's own images are gone; the measured image keeps its tag.
     expect(
       dockerCli(['images', '-q', '--filter', 'label=org.imgbench.kind=build-metric-image']),

@@ -49,13 +49,13 @@ describe('exporters with startup and memory figures', () => {
     const scratch = run.variants[1];
     if (scratch?.state !== 'ok') throw new Error('fixture');
     scratch.startup = {
-      engine: 'build',
+      engine: 'isolated',
       probeIntervalMs: 5,
       startToReadyMs: summarize([210, 220, 215, 230, 212]),
       createToReadyMs: summarize([218, 229, 223, 239, 220]),
     };
     scratch.memory = {
-      engine: 'build',
+      engine: 'isolated',
       cgroupVersion: 1,
       load: { path: '/api/items', requests: 2000, concurrency: 16, settleMs: 1000 },
       loadFailures: 0,

@@ -18,14 +18,16 @@ export interface RunCommandValues {
   bases?: string;
   repeat?: string;
   quick?: boolean;
+  link?: string;
+  'registry-port'?: string;
   json?: boolean;
 }
 
-/** `--repeat` as given on the command line: a whole number, checked again by normalizeRunOptions. */
-function parseRepeat(value: string): number {
+/** A whole-number option as given on the command line; its range is checked by normalizeRunOptions. */
+function parseWhole(option: string, value: string, expected: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
-    throw new UsageError(`Expected \`--repeat\` to be an integer of at least 2, got \`${value}\``);
+    throw new UsageError(`Expected \`${option}\` to be ${expected}, got \`${value}\``);
   }
   return n;
 }
@@ -46,16 +48,30 @@ export async function runCommand(
       ...(values.service ? { serviceDir: values.service } : {}),
       ...(values.main ? { mainPackage: values.main } : {}),
       ...(values.bases ? { bases: values.bases } : {}),
-      ...(values.repeat !== undefined ? { repeat: parseRepeat(values.repeat) } : {}),
+      ...(values.repeat !== undefined
+        ? { repeat: parseWhole('--repeat', values.repeat, 'an integer of at least 2') }
+        : {}),
       ...(values.quick ? { quick: true } : {}),
+      ...(values.link ? { links: parseList('--link', values.link) } : {}),
+      ...(values['registry-port'] !== undefined
+        ? {
+            registryPort: parseWhole(
+              '--registry-port',
+              values['registry-port'],
+              'a TCP port (1–65535, or 0 for a free one)',
+            ),
+          }
+        : {}),
     },
     {
       onEvent: (event) => {
         const elapsed = formatDuration(performance.now() - started);
         if (event.type === 'bases') output.progress(`bases: ${event.message} (${elapsed})`);
+        else if (event.type === 'stage') output.progress(`${event.message} (${elapsed})`);
         else if (event.type === 'sample') {
+          const metric = event.note ? `${event.metric} [${event.note}]` : event.metric;
           output.progress(
-            `${event.metric} ${event.variant}: sample ${event.round + 1}/${event.rounds} ${event.durationMs.toFixed(1)} ms (${elapsed})`,
+            `${metric} ${event.variant}: sample ${event.round + 1}/${event.rounds} ${event.durationMs.toFixed(1)} ms (${elapsed})`,
           );
         } else if (event.type === 'variant-start') {
           output.progress(

@@ -1,0 +1,207 @@
+import { mkdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { DockerEngine } from '../engine/docker-engine.js';
+import type { Engine } from '../engine/engine.js';
+import { errorMessage, ImgbenchError, UsageError } from '../errors.js';
+import { BackgroundProcess } from '../exec/background-process.js';
+import { runCommand, which } from '../exec/run-command.js';
+
+/** How long a fresh dockerd may take to answer on its socket. @default 60 s */
+export const ISOLATED_ENGINE_START_TIMEOUT_MS = 60_000;
+
+/** A bridge of the run's own, so the second engine never touches `docker0`. */
+export interface BridgeSpec {
+  /** At most 15 characters (a Linux interface name). */
+  name: string;
+  /** The host's address on it, with prefix: `10.213.N.1/24`. */
+  address: string;
+}
+
+/**
+ * The bridge for a run: `imgbench-<last 4 of the run id>` and a 10.213.N.0/24
+ * that no route of the host already covers.
+ */
+export function chooseBridge(runId: string, routes: string, random = Math.random): BridgeSpec {
+  const name = `imgbench-${runId.slice(-4)}`;
+  for (let attempt = 0; attempt < 64; attempt++) {
+    const n = 1 + Math.floor(random() * 254);
+    if (!routes.includes(`10.213.${n}.`)) return { name, address: `10.213.${n}.1/24` };
+  }
+  throw new ImgbenchError(
+    'E_HOST',
+    'No free 10.213.N.0/24 subnet for the isolated engine’s bridge',
+  );
+}
+
+/**
+ * The second dockerd's command line. Its own data root, exec root, pid file
+ * and socket; no iptables rules and no forwarding changes; and a bridge of its
+ * own: with `--bridge none` dockerd deletes the host's `docker0` at start,
+ * which breaks the build engine's containers.
+ */
+export function isolatedDockerdArgs(root: string, bridge: string, runId: string): string[] {
+  return [
+    '--data-root',
+    join(root, 'data'),
+    '--exec-root',
+    join(root, 'exec'),
+    '--pidfile',
+    join(root, 'dockerd.pid'),
+    '--host',
+    `unix://${join(root, 'docker.sock')}`,
+    '--bridge',
+    bridge,
+    '--iptables=false',
+    '--ip-masq=false',
+    '--ip-forward=false',
+    '--containerd-namespace',
+    `imgbench-${runId}`,
+    '--containerd-plugins-namespace',
+    `imgbench-${runId}-plugins`,
+    '--log-level',
+    'warn',
+  ];
+}
+
+async function ip(args: string[]): Promise<void> {
+  const result = await runCommand('ip', args, { timeoutMs: 10_000 });
+  if (result.exitCode !== 0) {
+    throw new ImgbenchError(
+      'E_HOST',
+      `\`ip ${args.join(' ')}\` failed: ${result.stderr.trim() || result.stdout.trim()}`,
+    );
+  }
+}
+
+/** Mount points at or under `dir`, deepest first (what a killed dockerd leaves mounted). */
+async function mountsUnder(dir: string): Promise<string[]> {
+  const table = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
+  return table
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .filter((point) => point === dir || point.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+}
+
+/**
+ * A clean Docker engine beside the build engine, for cold pulls and for
+ * running the service: no image, no BuildKit cache, nothing in common with
+ * the engine that built the variants. Needs root (it makes a bridge).
+ */
+export class IsolatedEngine {
+  /** Replaceable by a wrapper (the bench times every engine call). */
+  engine: Engine;
+  readonly root: string;
+  readonly bridge: BridgeSpec;
+  readonly #process: BackgroundProcess;
+
+  private constructor(
+    engine: Engine,
+    root: string,
+    bridge: BridgeSpec,
+    process: BackgroundProcess,
+  ) {
+    this.engine = engine;
+    this.root = root;
+    this.bridge = bridge;
+    this.#process = process;
+  }
+
+  get pid(): number {
+    return this.#process.pid;
+  }
+
+  get socket(): string {
+    return join(this.root, 'docker.sock');
+  }
+
+  /** Starts dockerd under `/run/imgbench/<run id>` (short: unix socket paths are limited to 107 bytes). */
+  static async start(runId: string): Promise<IsolatedEngine> {
+    if (process.getuid?.() !== 0) {
+      throw new UsageError(
+        'pull, startup and memory run on a second dockerd, which needs root; run imgbench as root or leave those metrics out (`--metrics size,build`)',
+      );
+    }
+    const dockerd = (await which('dockerd')) ?? '/usr/sbin/dockerd';
+    const root = join('/run/imgbench', runId);
+    await mkdir(root, { recursive: true });
+    const routes = (await runCommand('ip', ['-4', 'route', 'show'], { timeoutMs: 10_000 })).stdout;
+    const bridge = chooseBridge(runId, routes);
+    await ip(['link', 'add', bridge.name, 'type', 'bridge']);
+    let daemon: BackgroundProcess | undefined;
+    try {
+      await ip(['addr', 'add', bridge.address, 'dev', bridge.name]);
+      await ip(['link', 'set', bridge.name, 'up']);
+      daemon = BackgroundProcess.start(
+        dockerd,
+        isolatedDockerdArgs(root, bridge.name, runId),
+        join(root, 'dockerd.log'),
+      );
+      const engine = await connectWhenReady(join(root, 'docker.sock'), daemon);
+      return new IsolatedEngine(engine, root, bridge, daemon);
+    } catch (error) {
+      await daemon?.stop();
+      await ip(['link', 'del', bridge.name]).catch(() => {});
+      await removeRoot(root);
+      throw error;
+    }
+  }
+
+  /**
+   * Removes every container and image, then checks that none is left: each
+   * pull sample starts from an engine with nothing in it (layers are not
+   * kept once no image uses them).
+   */
+  async empty(): Promise<void> {
+    for (const id of await this.engine.listContainers({})) await this.engine.removeContainer(id);
+    for (const image of await this.engine.listImages({})) {
+      await this.engine.removeImage(image.id, { force: true });
+    }
+    const left = await this.engine.listImages({});
+    if (left.length > 0) {
+      throw new ImgbenchError(
+        'E_HOST',
+        `The isolated engine still holds ${left.length} image(s) after emptying: ${left.map((i) => i.repoTags[0] ?? i.id).join(', ')}`,
+      );
+    }
+  }
+
+  /** Stops dockerd (and the containerd it started), deletes its bridge and its files. */
+  async stop(): Promise<void> {
+    await this.#process.stop();
+    await ip(['link', 'del', this.bridge.name]).catch(() => {});
+    await removeRoot(this.root);
+  }
+}
+
+async function removeRoot(root: string): Promise<void> {
+  for (const point of await mountsUnder(root)) {
+    await runCommand('umount', ['-l', point], { timeoutMs: 10_000 });
+  }
+  await rm(root, { recursive: true, force: true });
+  // The parent /run/imgbench goes too once no run uses it.
+  await rmdir(dirname(root)).catch(() => {});
+}
+
+async function connectWhenReady(socketPath: string, process: BackgroundProcess): Promise<Engine> {
+  const deadline = performance.now() + ISOLATED_ENGINE_START_TIMEOUT_MS;
+  let last: unknown;
+  while (performance.now() < deadline) {
+    if (process.exited) {
+      throw new ImgbenchError(
+        'E_HOST',
+        `The isolated dockerd exited with code ${process.exitCode}: ${process.logTail(5)}`,
+      );
+    }
+    try {
+      return await DockerEngine.connect({ socketPath, timeoutMs: 2_000 });
+    } catch (error) {
+      last = error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new ImgbenchError(
+    'E_HOST',
+    `The isolated dockerd did not answer on ${socketPath} within ${ISOLATED_ENGINE_START_TIMEOUT_MS / 1000} s (${errorMessage(last)}); log: ${process.logFile}`,
+  );
+}

@@ -1,0 +1,250 @@
+import type { Engine } from '../engine/engine.js';
+import { ImgbenchError } from '../errors.js';
+import {
+  DEFAULT_MEMORY_LOAD,
+  DEFAULT_RUNTIME_OPTIONS,
+  type MemoryDetail,
+  measureMemory,
+  measureStartup,
+  type StartupDetail,
+} from '../measure/container-runtime.js';
+import { PROBE_INTERVAL_MS } from '../measure/http-probe.js';
+import type { Sample } from '../measure/sampler.js';
+import { summarize } from '../measure/statistics.js';
+import { IsolatedEngine } from '../pull/isolated-engine.js';
+import { type LinkProfile, shapeRegistryLink, transferBoundMs } from '../pull/link-shaper.js';
+import { LocalRegistry } from '../pull/registry.js';
+import type { MemoryResult, PullLinkResult, PullResult, StartupResult } from '../types.js';
+import {
+  type Context,
+  failed,
+  measureRepeated,
+  type OkVariant,
+  stats,
+} from './repeated-metrics.js';
+
+interface PullDetail {
+  transferMs: number;
+}
+
+interface Stage {
+  ctx: Context;
+  registry: LocalRegistry;
+  isolated: IsolatedEngine;
+}
+
+/** `imgbench/sample:golang` → repository `imgbench/sample`, tag `golang`. */
+function splitImage(image: string): { repository: string; tag: string } {
+  const at = image.lastIndexOf(':');
+  return { repository: image.slice(0, at), tag: image.slice(at + 1) };
+}
+
+/**
+ * Pushes every ok variant from the build engine to the run's registry and
+ * reads what a pull of it transfers from the manifest. The registry name is
+ * an extra tag on the build engine, removed after the push.
+ */
+async function pushVariants({ ctx, registry }: Stage): Promise<Map<string, PullResult>> {
+  const pushed = new Map<string, PullResult>();
+  const { engine, options } = ctx;
+  for (const [index, v] of ctx.run.variants.entries()) {
+    if (v.state !== 'ok') continue;
+    const reference = registry.reference(v.image);
+    ctx.onStage?.(`pushing ${v.name} to ${registry.address}`);
+    try {
+      await engine.tagImage(v.imageId, reference);
+      const push = await engine
+        .pushImage(reference, options.transferTimeoutMs)
+        .finally(() => engine.removeImage(reference).catch(() => {}));
+      const { repository, tag } = splitImage(v.image);
+      const manifest = await registry.manifest(repository, tag);
+      pushed.set(v.name, {
+        engine: 'isolated',
+        reference,
+        digest: manifest.digest || push.digest,
+        compressedBytes: manifest.compressedBytes,
+        configBytes: manifest.config.sizeBytes,
+        layers: manifest.layers.map((l) => ({ digest: l.digest, sizeBytes: l.sizeBytes })),
+        pushMs: push.durationMs,
+        links: [],
+      });
+    } catch (error) {
+      ctx.run.variants[index] = failed(v, 'push', error);
+    }
+  }
+  await ctx.save();
+  return pushed;
+}
+
+/** One cold pull: the isolated engine emptied (not timed), then the pull (timed). */
+async function coldPull(
+  isolated: IsolatedEngine,
+  reference: string,
+  timeoutMs: number,
+): Promise<Sample<PullDetail>> {
+  await isolated.empty();
+  const outcome = await isolated.engine.pullImage(reference, timeoutMs);
+  if (outcome.layersPresent > 0) {
+    throw new ImgbenchError(
+      'E_MEASURE',
+      `The pull of ${reference} found ${outcome.layersPresent} layer(s) already present on an emptied engine; it was not cold`,
+    );
+  }
+  return { durationMs: outcome.durationMs, detail: { transferMs: outcome.transferMs } };
+}
+
+async function measurePulls(stage: Stage, pushed: Map<string, PullResult>): Promise<void> {
+  const { ctx, registry, isolated } = stage;
+  const port = Number(registry.address.split(':')[1]);
+  for (const link of ctx.options.links) {
+    ctx.onStage?.(`pulling over ${describeLink(link)}`);
+    const shaping = await shapeRegistryLink(port, link);
+    try {
+      await measureRepeated<PullDetail>(
+        ctx,
+        'pull',
+        ctx.options.pullSamples,
+        (v) =>
+          coldPull(isolated, pushed.get(v.name)?.reference ?? '', ctx.options.transferTimeoutMs),
+        (v, samples) => {
+          const pull = pushed.get(v.name) as PullResult;
+          pull.links.push(linkResult(link, pull.compressedBytes, samples));
+          return { ...v, pull };
+        },
+        link.name,
+      );
+    } finally {
+      await shaping.remove();
+    }
+  }
+}
+
+function describeLink(link: LinkProfile): string {
+  return link.bitsPerSecond === undefined ? 'loopback, unshaped' : `a link shaped to ${link.name}`;
+}
+
+export function linkResult(
+  link: LinkProfile,
+  compressedBytes: number,
+  samples: Array<Sample<PullDetail>>,
+): PullLinkResult {
+  const durationMs = summarize(samples.map((s) => s.durationMs));
+  const result: PullLinkResult = {
+    link: link.name,
+    durationMs,
+    transferMs: stats(samples, (d) => d.transferMs),
+  };
+  if (link.bitsPerSecond !== undefined) {
+    const boundMs = transferBoundMs(compressedBytes, link.bitsPerSecond);
+    result.bitsPerSecond = link.bitsPerSecond;
+    result.boundMs = boundMs;
+    result.boundRatio = durationMs.p50 / boundMs;
+  }
+  return result;
+}
+
+/** Pulls (untimed) what the isolated engine lacks, so startup and memory run from pulled images. */
+async function ensurePulled(stage: Stage, pushed: Map<string, PullResult>): Promise<void> {
+  const { ctx, isolated } = stage;
+  for (const [index, v] of ctx.run.variants.entries()) {
+    const pull = pushed.get(v.name);
+    if (v.state !== 'ok' || !pull) continue;
+    if (await isolated.engine.inspectImage(pull.reference)) continue;
+    try {
+      await isolated.engine.pullImage(pull.reference, ctx.options.transferTimeoutMs);
+    } catch (error) {
+      ctx.run.variants[index] = failed(v, 'pull', error);
+    }
+  }
+}
+
+async function measureRuntime(
+  ctx: Context,
+  engine: Engine,
+  pushed: Map<string, PullResult>,
+): Promise<void> {
+  const runtime = (labels: Record<string, string>) => ({ ...DEFAULT_RUNTIME_OPTIONS, labels });
+  const ref = (v: OkVariant) => pushed.get(v.name)?.reference ?? v.image;
+  if (ctx.options.metrics.includes('startup')) {
+    await measureRepeated<StartupDetail>(
+      ctx,
+      'startup',
+      ctx.options.startupSamples,
+      (v, labels) => measureStartup(engine, ref(v), runtime(labels)),
+      (v, samples) => {
+        const startup: StartupResult = {
+          engine: 'isolated',
+          probeIntervalMs: PROBE_INTERVAL_MS,
+          startToReadyMs: stats(samples, (d) => d.startToReadyMs),
+          createToReadyMs: stats(samples, (d) => d.createToReadyMs),
+        };
+        return { ...v, startup };
+      },
+    );
+  }
+  if (ctx.options.metrics.includes('memory')) {
+    const load = DEFAULT_MEMORY_LOAD;
+    await measureRepeated<MemoryDetail>(
+      ctx,
+      'memory',
+      ctx.options.memorySamples,
+      (v, labels) => measureMemory(engine, ref(v), runtime(labels), load),
+      (v, samples) => {
+        const peaks = samples.map((s) => s.detail.afterLoad.peakBytes);
+        const memory: MemoryResult = {
+          engine: 'isolated',
+          cgroupVersion: samples[0]?.detail.idle.cgroupVersion ?? 1,
+          load: {
+            path: load.path,
+            requests: load.requests,
+            concurrency: load.concurrency,
+            settleMs: load.settleMs,
+          },
+          loadFailures: samples.reduce((n, s) => n + s.detail.load.failures, 0),
+          idleRssBytes: stats(samples, (d) => d.idle.rssBytes),
+          idleCacheBytes: stats(samples, (d) => d.idle.cacheBytes),
+          loadRssBytes: stats(samples, (d) => d.afterLoad.rssBytes),
+          loadCacheBytes: stats(samples, (d) => d.afterLoad.cacheBytes),
+        };
+        if (peaks.every((p) => p !== undefined)) memory.peakBytes = summarize(peaks as number[]);
+        return { ...v, memory };
+      },
+    );
+  }
+}
+
+/**
+ * Pull, startup and memory: the run's own registry on 127.0.0.1 and a second,
+ * empty dockerd. Never times a pull on the build engine, whose BuildKit cache
+ * keeps every layer. Registry, engine and any shaping are removed at the end,
+ * whatever happened.
+ */
+export async function measureOnIsolatedEngine(ctx: Context): Promise<void> {
+  if (!ctx.run.variants.some((v) => v.state === 'ok')) return;
+  ctx.onStage?.('starting the run’s registry and an isolated dockerd');
+  const registry = await LocalRegistry.start({
+    port: ctx.options.registryPort,
+    runId: ctx.run.runId,
+  });
+  let isolated: IsolatedEngine | undefined;
+  let failure: { error: unknown } | undefined;
+  try {
+    isolated = await IsolatedEngine.start(ctx.run.runId);
+    const stage: Stage = { ctx, registry, isolated };
+    if (ctx.wrapEngine) isolated.engine = ctx.wrapEngine(isolated.engine);
+    const pushed = await pushVariants(stage);
+    if (ctx.options.metrics.includes('pull')) await measurePulls(stage, pushed);
+    if (ctx.options.metrics.some((m) => m === 'startup' || m === 'memory')) {
+      await ensurePulled(stage, pushed);
+      await measureRuntime(ctx, isolated.engine, pushed);
+    }
+    await ctx.save();
+  } catch (error) {
+    failure = { error };
+  }
+  // Both are stopped even when the work or the other stop failed; the work's error comes first.
+  const stopped = await Promise.allSettled([isolated?.stop(), registry.stop()]);
+  if (failure) throw failure.error;
+  const stopFailure = stopped.find((s) => s.status === 'rejected');
+  if (stopFailure) throw stopFailure.reason;
+}
