@@ -8,7 +8,7 @@
  *    engine calls (builds, container create/start/remove, inspect).
  * 3. The suite's wall time, for the metrics given.
  *
- * Usage: npm run bench -- [--metrics size,build,startup,memory] [--quick] [--trials 200]
+ * Usage: npm run bench -- [--metrics size,build,pull,startup,memory] [--link 100mbit] [--quick] [--trials 200]
  */
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -21,7 +21,9 @@ import { runSuite } from '../src/run/run-suite.js';
 
 const { values } = parseArgs({
   options: {
-    metrics: { type: 'string', default: 'size,build,startup,memory' },
+    metrics: { type: 'string', default: 'size,build,pull,startup,memory' },
+    link: { type: 'string' },
+    variants: { type: 'string' },
     quick: { type: 'boolean', default: false },
     trials: { type: 'string', default: '200' },
     out: { type: 'string', default: 'results/bench' },
@@ -68,13 +70,20 @@ async function harnessShare(): Promise<void> {
   const started = performance.now();
   const { run, dir } = await runSuite(
     engine,
-    { metrics: values.metrics.split(','), quick: values.quick, outDir: values.out },
-    {},
+    {
+      metrics: values.metrics.split(','),
+      quick: values.quick,
+      outDir: values.out,
+      ...(values.link ? { links: values.link.split(',') } : {}),
+      ...(values.variants ? { variants: values.variants.split(',') } : {}),
+    },
+    // The isolated engine's calls count as engine time too.
+    { wrapEngine: (isolated) => timedEngine(isolated, time).engine },
   );
   const wallMs = performance.now() - started;
   const states = run.variants.map((v) => `${v.name}:${v.state}`).join(' ');
   console.log(
-    `suite (${values.metrics}${values.quick ? ', --quick' : ''}, ${run.variants.length} variants): ${states}`,
+    `suite (${values.metrics}${values.link ? `, --link ${values.link}` : ''}${values.quick ? ', --quick' : ''}, ${run.variants.length} variants): ${states}`,
   );
   console.log(
     `  wall time ${(wallMs / 1000).toFixed(1)} s (${(wallMs / 60_000).toFixed(2)} min); results in ${dir}`,
@@ -86,7 +95,7 @@ async function harnessShare(): Promise<void> {
   for (const [method, t] of top)
     console.log(`    ${method.padEnd(18)} ${t.calls} calls ${(t.totalMs / 1000).toFixed(1)} s`);
   console.log(
-    '  (outside engine calls: readiness polling, the memory load and settle time, cgroup reads, tar packing, file writes)',
+    '  (outside engine calls: starting the registry and the isolated dockerd, emptying checks, tc, readiness polling, the memory load and settle time, cgroup reads, tar packing, file writes)',
   );
 }
 

@@ -4,6 +4,7 @@ import type { BaseProfileRequest } from './bases/resolve-bases.js';
 import { parseBaseProfile } from './bases/resolve-bases.js';
 import { UsageError } from './errors.js';
 import { sampleServiceDir, variantsDir } from './paths.js';
+import { DOCKER_CONCURRENT_DOWNLOADS } from './pull/isolated-engine.js';
 import { type LinkProfile, parseLink, UNLIMITED_LINK } from './pull/link-shaper.js';
 import type { MetricName } from './types.js';
 import { METRICS } from './types.js';
@@ -19,10 +20,18 @@ export const DEFAULT_MAIN_PACKAGE = '.';
  * relative margin of error of 4–6 %; 25 brings it under 5 % (rme ∝ 1/√n).
  */
 export const DEFAULT_STARTUP_SAMPLES = 25;
-/** Memory samples per variant (each one settles and serves a load). @default 5 */
-export const DEFAULT_MEMORY_SAMPLES = 5;
-/** Rounds of the build scenarios per variant (each round: one cold, one no-op, one warm build). @default 3 */
-export const DEFAULT_BUILD_SAMPLES = 3;
+/**
+ * Memory samples per variant (each one settles and serves a load). @default 3
+ * — RSS after the load varied by a few percent between samples.
+ */
+export const DEFAULT_MEMORY_SAMPLES = 3;
+/**
+ * Rounds of the build scenarios per variant (each round: one cold, one
+ * no-op, one warm build). @default 2 — a cold or warm build compiles the
+ * standard library (~16 s on 2 cores), and the whole default suite has to
+ * fit in 10 minutes; `--repeat` gives more for a tighter margin.
+ */
+export const DEFAULT_BUILD_SAMPLES = 2;
 /**
  * Cold pulls per variant and link. @default 3 — a cold pull of the largest
  * variant takes ~13 s on loopback; its spread is a few percent.
@@ -64,6 +73,8 @@ export interface RunOptionsInput {
   registryPort?: number;
   /** @default DEFAULT_TRANSFER_TIMEOUT_MS */
   transferTimeoutMs?: number;
+  /** Layers the isolated engine downloads at once (dockerd --max-concurrent-downloads). @default 3 */
+  pullConcurrency?: number;
 }
 
 export interface RunOptions {
@@ -83,6 +94,7 @@ export interface RunOptions {
   links: LinkProfile[];
   registryPort: number;
   transferTimeoutMs: number;
+  pullConcurrency: number;
   /** The Go default .dockerignore in the variants folder, for services without their own. */
   fallbackIgnoreFile: string;
 }
@@ -153,6 +165,12 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     );
   }
   const transferTimeoutMs = input.transferTimeoutMs ?? DEFAULT_TRANSFER_TIMEOUT_MS;
+  const pullConcurrency = input.pullConcurrency ?? DOCKER_CONCURRENT_DOWNLOADS;
+  if (!Number.isInteger(pullConcurrency) || pullConcurrency < 1 || pullConcurrency > 32) {
+    throw new UsageError(
+      `Expected \`--pull-concurrency\` to be an integer from 1 to 32, got \`${pullConcurrency}\``,
+    );
+  }
   return {
     metrics: [...new Set(metrics)],
     variants: input.variants ? [...input.variants] : undefined,
@@ -170,5 +188,6 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     links,
     registryPort,
     transferTimeoutMs,
+    pullConcurrency,
   };
 }

@@ -72,6 +72,8 @@ export interface PullLinkResult {
 /** The variant pushed to the run's registry and pulled cold on the isolated engine. */
 export interface PullResult {
   engine: 'isolated';
+  /** Layers the isolated engine downloaded at once (Docker's default is 3). */
+  maxConcurrentDownloads: number;
   /** The reference pulled: `127.0.0.1:PORT/imgbench/<service>:<variant>`. */
   reference: string;
   /** Manifest digest. */

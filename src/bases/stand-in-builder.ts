@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -13,6 +13,7 @@ import {
   managedLabels,
 } from '../engine/labels.js';
 import type { BaseImage, BaseRole } from './base-roles.js';
+import { splitRootfsTar } from './layer-split.js';
 import { makeMinbaseTar, makeUnpackedRootfs } from './rootfs.js';
 import type { StandInRecipe } from './stand-in-recipes.js';
 import { recipeHash, STAND_IN_RECIPES } from './stand-in-recipes.js';
@@ -37,11 +38,20 @@ export interface EnsureStandInsOptions {
 
 /** The Dockerfile that turns a root filesystem tar into the stand-in image. */
 export function standInDockerfile(recipe: StandInRecipe): string {
-  const lines = ['FROM scratch', 'ADD rootfs.tar /'];
+  const lines = ['FROM scratch', ...layerTars(recipe).map((tar) => `ADD ${tar} /`)];
   for (const [key, value] of Object.entries(recipe.env)) lines.push(`ENV ${key}=${value}`);
   if (recipe.workdir) lines.push(`WORKDIR ${recipe.workdir}`);
   if (recipe.user) lines.push(`USER ${recipe.user}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The tars the stand-in is made of, one per layer: `rootfs.tar`, or the base and its split-off parts. */
+export function layerTars(recipe: StandInRecipe): string[] {
+  if (recipe.rootfs.kind !== 'minbase' || recipe.rootfs.layers.length === 0) return ['rootfs.tar'];
+  return [
+    'layer-0-base.tar',
+    ...recipe.rootfs.layers.map((l, i) => `layer-${i + 1}-${l.name}.tar`),
+  ];
 }
 
 async function buildStandIn(
@@ -54,10 +64,14 @@ async function buildStandIn(
   try {
     const context = join(work, 'context');
     await mkdir(context);
-    const rootfsTar = join(context, 'rootfs.tar');
     if (recipe.rootfs.kind === 'minbase') {
+      const rootfsTar = join(work, 'rootfs.tar');
       await makeMinbaseTar(recipe.rootfs, rootfsTar);
+      const tars = layerTars(recipe).map((name) => join(context, name));
+      if (tars.length === 1) await rename(rootfsTar, tars[0] as string);
+      else await splitRootfsTar(rootfsTar, recipe.rootfs.layers, tars);
     } else {
+      const rootfsTar = join(context, 'rootfs.tar');
       const rootDir = join(work, 'rootfs');
       await makeUnpackedRootfs(recipe.rootfs, rootDir, work);
       // umask 0: keep modes as laid out (/tmp is 1777), where tar-fs would apply the process umask.

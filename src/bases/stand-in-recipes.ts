@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BaseRole } from './base-roles.js';
 import { UPSTREAM_IMAGES } from './base-roles.js';
+import type { LayerRule } from './layer-split.js';
 
 /** Debian release the stand-ins are made from: it carries Go 1.24 (bookworm has 1.19). */
 export const DEBIAN_SUITE = 'trixie';
@@ -9,7 +10,7 @@ export const DEBIAN_SUITE = 'trixie';
  * Bump when the code that turns a recipe into a root filesystem changes, so
  * that images made by the old code are rebuilt.
  */
-export const RECIPE_FORMAT = 2;
+export const RECIPE_FORMAT = 3;
 
 /** A Debian system made by `mmdebstrap --variant=minbase` with extra packages. */
 export interface MinbaseRootfs {
@@ -17,6 +18,13 @@ export interface MinbaseRootfs {
   include: string[];
   /** dpkg `path-exclude` globs: documentation that a container never reads. */
   pathExcludes: string[];
+  /**
+   * Parts of the tree that go to layers of their own, after the base layer,
+   * as the upstream image installs its C toolchain and Go in layers of their
+   * own. Pulls depend on it: a layer is extracted only once it is fully
+   * downloaded, so one 600 MB layer cannot overlap extraction with download.
+   */
+  layers: LayerRule[];
 }
 
 /** Named packages unpacked with `dpkg-deb -x`, nothing else, then laid out like the image they stand in for. */
@@ -57,6 +65,18 @@ const GO_ENV = {
   GOPROXY: 'off',
 };
 
+/** gcc's programs and libraries and the C headers: what golang:1.24 adds in its `apt-get install gcc libc6-dev …` layer. */
+const C_TOOLCHAIN_LAYER: LayerRule = {
+  name: 'c-toolchain',
+  prefixes: ['usr/lib/gcc/', 'usr/libexec/gcc/', 'usr/include/'],
+};
+
+/** Debian's Go 1.24: the toolchain (golang-1.24-go), then its sources (golang-1.24-src). */
+const GO_LAYERS: LayerRule[] = [
+  { name: 'go', prefixes: ['usr/lib/go-1.24/'] },
+  { name: 'go-src', prefixes: ['usr/share/go-1.24/'] },
+];
+
 export const STAND_IN_RECIPES: Record<BaseRole, StandInRecipe> = {
   golang: {
     role: 'golang',
@@ -68,6 +88,7 @@ export const STAND_IN_RECIPES: Record<BaseRole, StandInRecipe> = {
       kind: 'minbase',
       include: ['golang-go', 'gcc', 'libc6-dev', 'ca-certificates', 'tzdata'],
       pathExcludes: [],
+      layers: [C_TOOLCHAIN_LAYER, ...GO_LAYERS],
     },
     env: GO_ENV,
     workdir: '/go',
@@ -82,6 +103,7 @@ export const STAND_IN_RECIPES: Record<BaseRole, StandInRecipe> = {
       kind: 'minbase',
       include: ['golang-go', 'ca-certificates'],
       pathExcludes: DOC_EXCLUDES,
+      layers: GO_LAYERS,
     },
     env: GO_ENV,
     workdir: '/go',

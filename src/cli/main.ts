@@ -33,6 +33,7 @@ Options for run:
   --link 100mbit,20mbit       also time pulls over links shaped with tc (needs root);
                               unlimited loopback is always timed
   --registry-port N           port of the run's registry on 127.0.0.1 (default: a free one)
+  --pull-concurrency N        layers the pulling engine downloads at once (default: 3, Docker's)
   --variants a,b              variants to run, in order (default: all six)
   --service DIR               your Go module instead of the sample service
   --main ./cmd/server         main package inside --service (default: .)
@@ -57,6 +58,7 @@ const OPTIONS = {
   quick: { type: 'boolean' },
   link: { type: 'string' },
   'registry-port': { type: 'string' },
+  'pull-concurrency': { type: 'string' },
   roles: { type: 'string' },
   force: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -76,6 +78,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'quick',
     'link',
     'registry-port',
+    'pull-concurrency',
     'json',
   ],
   bases: ['roles', 'force', 'json'],

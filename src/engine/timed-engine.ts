@@ -12,8 +12,11 @@ export interface EngineTime {
  * Wraps an Engine and times every call, so a run can tell how much of its
  * wall time went to Docker operations and how much to imgbench itself.
  */
-export function timedEngine(inner: Engine): { engine: Engine; time: EngineTime } {
-  const time: EngineTime = { totalMs: 0, calls: 0, byMethod: {} };
+export function timedEngine(
+  inner: Engine,
+  /** Adds to this tally instead of a new one (two engines, one run). */
+  time: EngineTime = { totalMs: 0, calls: 0, byMethod: {} },
+): { engine: Engine; time: EngineTime } {
   const engine = new Proxy(inner, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);

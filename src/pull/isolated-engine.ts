@@ -9,6 +9,14 @@ import { runCommand, which } from '../exec/run-command.js';
 /** How long a fresh dockerd may take to answer on its socket. @default 60 s */
 export const ISOLATED_ENGINE_START_TIMEOUT_MS = 60_000;
 
+/**
+ * Layers dockerd downloads at once. @default 3, Docker's own default. A layer
+ * is extracted only once it is complete and in order, so on a slow link
+ * parallel downloads, which share its bandwidth, hold back the first
+ * extraction; with 1, extraction overlaps the next layer's download.
+ */
+export const DOCKER_CONCURRENT_DOWNLOADS = 3;
+
 /** A bridge of the run's own, so the second engine never touches `docker0`. */
 export interface BridgeSpec {
   /** At most 15 characters (a Linux interface name). */
@@ -39,7 +47,12 @@ export function chooseBridge(runId: string, routes: string, random = Math.random
  * own: with `--bridge none` dockerd deletes the host's `docker0` at start,
  * which breaks the build engine's containers.
  */
-export function isolatedDockerdArgs(root: string, bridge: string, runId: string): string[] {
+export function isolatedDockerdArgs(
+  root: string,
+  bridge: string,
+  runId: string,
+  maxConcurrentDownloads = DOCKER_CONCURRENT_DOWNLOADS,
+): string[] {
   return [
     '--data-root',
     join(root, 'data'),
@@ -58,6 +71,8 @@ export function isolatedDockerdArgs(root: string, bridge: string, runId: string)
     `imgbench-${runId}`,
     '--containerd-plugins-namespace',
     `imgbench-${runId}-plugins`,
+    '--max-concurrent-downloads',
+    String(maxConcurrentDownloads),
     '--log-level',
     'warn',
   ];
@@ -116,7 +131,10 @@ export class IsolatedEngine {
   }
 
   /** Starts dockerd under `/run/imgbench/<run id>` (short: unix socket paths are limited to 107 bytes). */
-  static async start(runId: string): Promise<IsolatedEngine> {
+  static async start(
+    runId: string,
+    maxConcurrentDownloads = DOCKER_CONCURRENT_DOWNLOADS,
+  ): Promise<IsolatedEngine> {
     if (process.getuid?.() !== 0) {
       throw new UsageError(
         'pull, startup and memory run on a second dockerd, which needs root; run imgbench as root or leave those metrics out (`--metrics size,build`)',
@@ -134,7 +152,7 @@ export class IsolatedEngine {
       await ip(['link', 'set', bridge.name, 'up']);
       daemon = BackgroundProcess.start(
         dockerd,
-        isolatedDockerdArgs(root, bridge.name, runId),
+        isolatedDockerdArgs(root, bridge.name, runId, maxConcurrentDownloads),
         join(root, 'dockerd.log'),
       );
       const engine = await connectWhenReady(join(root, 'docker.sock'), daemon);

@@ -60,6 +60,7 @@ async function pushVariants({ ctx, registry }: Stage): Promise<Map<string, PullR
       const manifest = await registry.manifest(repository, tag);
       pushed.set(v.name, {
         engine: 'isolated',
+        maxConcurrentDownloads: options.pullConcurrency,
         reference,
         digest: manifest.digest || push.digest,
         compressedBytes: manifest.compressedBytes,
@@ -229,7 +230,7 @@ export async function measureOnIsolatedEngine(ctx: Context): Promise<void> {
   let isolated: IsolatedEngine | undefined;
   let failure: { error: unknown } | undefined;
   try {
-    isolated = await IsolatedEngine.start(ctx.run.runId);
+    isolated = await IsolatedEngine.start(ctx.run.runId, ctx.options.pullConcurrency);
     const stage: Stage = { ctx, registry, isolated };
     if (ctx.wrapEngine) isolated.engine = ctx.wrapEngine(isolated.engine);
     const pushed = await pushVariants(stage);

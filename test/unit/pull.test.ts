@@ -117,6 +117,11 @@ describe('isolated engine', () => {
     expect(args).not.toContain('none');
     expect(args.join(' ')).toContain('--host unix:///run/imgbench/r/docker.sock');
     expect(args).toContain('--iptables=false');
+    // Docker's own default unless asked otherwise.
+    expect(args.join(' ')).toContain('--max-concurrent-downloads 3');
+    expect(isolatedDockerdArgs('/r', 'b', 'r', 1).join(' ')).toContain(
+      '--max-concurrent-downloads 1',
+    );
   });
 
   it('picks a bridge subnet no route covers, and a name short enough for Linux', () => {
@@ -140,6 +145,7 @@ describe('exporters with pull figures', () => {
       const compressed = v.name === 'golang' ? 240_000_000 : 2_400_000;
       v.pull = {
         engine: 'isolated',
+        maxConcurrentDownloads: 3,
         reference: `127.0.0.1:5999/${v.image}`,
         digest: 'sha256:m',
         compressedBytes: compressed,

@@ -20,6 +20,7 @@ export interface RunCommandValues {
   quick?: boolean;
   link?: string;
   'registry-port'?: string;
+  'pull-concurrency'?: string;
   json?: boolean;
 }
 
@@ -59,6 +60,15 @@ export async function runCommand(
               '--registry-port',
               values['registry-port'],
               'a TCP port (1–65535, or 0 for a free one)',
+            ),
+          }
+        : {}),
+      ...(values['pull-concurrency'] !== undefined
+        ? {
+            pullConcurrency: parseWhole(
+              '--pull-concurrency',
+              values['pull-concurrency'],
+              'an integer from 1 to 32',
             ),
           }
         : {}),

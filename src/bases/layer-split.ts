@@ -1,0 +1,61 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { extract, type Header, pack } from 'tar-stream';
+
+/** Files under these paths (relative, `usr/lib/go-1.24/`) go to a layer of their own. */
+export interface LayerRule {
+  name: string;
+  prefixes: string[];
+}
+
+const normalize = (name: string) => name.replace(/^\.?\/+/, '');
+
+/**
+ * The layer an entry goes to: 0 (the base: everything else, and every
+ * directory, so that later layers only add files), or 1 + the index of the
+ * first rule whose prefix it has.
+ */
+export function layerOf(path: string, type: Header['type'], rules: readonly LayerRule[]): number {
+  if (type === 'directory') return 0;
+  const p = normalize(path);
+  const index = rules.findIndex((r) => r.prefixes.some((prefix) => p.startsWith(prefix)));
+  return index + 1;
+}
+
+/**
+ * Splits a root filesystem tar into `outputs.length` tars (base first, then
+ * one per rule) whose union is the input, entry for entry. A hard link goes
+ * with the file it links to, which a tar always holds earlier.
+ * Returns how many entries each output got.
+ */
+export async function splitRootfsTar(
+  input: string,
+  rules: readonly LayerRule[],
+  outputs: readonly string[],
+): Promise<number[]> {
+  if (outputs.length !== rules.length + 1) {
+    throw new Error(`splitRootfsTar: ${rules.length + 1} outputs needed, got ${outputs.length}`);
+  }
+  const packs = outputs.map(() => pack());
+  const written = outputs.map((file, i) =>
+    pipeline(packs[i] as ReturnType<typeof pack>, createWriteStream(file)),
+  );
+  const counts = outputs.map(() => 0);
+  const layerOfPath = new Map<string, number>();
+  const reader = extract();
+  reader.on('entry', (header, stream, next) => {
+    const layer =
+      header.type === 'link' && header.linkname
+        ? (layerOfPath.get(normalize(header.linkname)) ?? 0)
+        : layerOf(header.name, header.type, rules);
+    if (header.type === 'file') layerOfPath.set(normalize(header.name), layer);
+    counts[layer] = (counts[layer] ?? 0) + 1;
+    const target = packs[layer] as ReturnType<typeof pack>;
+    const sink = target.entry(header, (error) => (error ? reader.destroy(error) : next()));
+    stream.pipe(sink);
+  });
+  await pipeline(createReadStream(input), reader);
+  for (const p of packs) p.finalize();
+  await Promise.all(written);
+  return counts;
+}
