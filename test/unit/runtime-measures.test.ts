@@ -95,16 +95,25 @@ describe('demuxLogs', () => {
 });
 
 describe('--repeat and --quick', () => {
-  it('set the samples of startup and memory', () => {
+  it('set the samples of every repeated metric', () => {
     expect(normalizeRunOptions({ repeat: 7 })).toMatchObject({
+      buildSamples: 7,
+      pullSamples: 7,
       startupSamples: 7,
       memorySamples: 7,
     });
     expect(normalizeRunOptions({ quick: true })).toMatchObject({
+      buildSamples: 2,
+      pullSamples: 2,
       startupSamples: 5,
       memorySamples: 2,
     });
-    expect(normalizeRunOptions()).toMatchObject({ startupSamples: 25, memorySamples: 5 });
+    expect(normalizeRunOptions()).toMatchObject({
+      buildSamples: 2,
+      pullSamples: 3,
+      startupSamples: 25,
+      memorySamples: 3,
+    });
   });
 
   it.each([0, 1, 2.5, -3])('refuse %s with the value in the message', (repeat) => {
