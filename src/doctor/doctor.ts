@@ -4,7 +4,8 @@ import { recipeHash, STAND_IN_RECIPES } from '../bases/stand-in-recipes.js';
 import type { Engine, EngineInfo } from '../engine/engine.js';
 import { LABEL_RECIPE_HASH } from '../engine/labels.js';
 import { errorMessage } from '../errors.js';
-import { which } from '../exec/run-command.js';
+import { runCommand, which } from '../exec/run-command.js';
+import { QDISC_HANDLE, SHAPED_DEVICE } from '../pull/link-shaper.js';
 
 export interface DoctorCheck {
   name: string;
@@ -122,6 +123,35 @@ async function engineFix(): Promise<string> {
     : `no engine installed: \`${SETUP}\` installs Debian's docker.io and starts dockerd`;
 }
 
+function rootCheck(): DoctorCheck {
+  return process.getuid?.() === 0
+    ? { name: 'root', state: 'ok', detail: 'running as root' }
+    : {
+        name: 'root',
+        state: 'warning',
+        detail:
+          'not root: pull, startup and memory start a second dockerd, and --link changes qdiscs',
+        fix: 'run as root, or `--metrics size,build`',
+      };
+}
+
+/** A root qdisc on lo (another tool's, or a killed run's) makes `--link` refuse to shape. */
+async function loopbackQdiscCheck(): Promise<DoctorCheck> {
+  const result = await runCommand('tc', ['qdisc', 'show', 'dev', SHAPED_DEVICE, 'root'], {
+    timeoutMs: 5_000,
+  });
+  const line = result.stdout.trim().split('\n')[0] ?? '';
+  if (result.exitCode !== 0 || line === '' || /^qdisc noqueue\b/.test(line)) {
+    return { name: 'lo qdisc', state: 'ok', detail: line || 'none' };
+  }
+  return {
+    name: 'lo qdisc',
+    state: 'warning',
+    detail: `\`${line}\`: shaped links will not replace it`,
+    fix: `\`tc qdisc del dev ${SHAPED_DEVICE} root\` if nothing else needs it${line.includes(QDISC_HANDLE) ? ' (its handle is imgbench’s: a run was stopped while shaping)' : ''}`,
+  };
+}
+
 /** What imgbench found on this machine, and for each missing piece the exact fix. */
 export async function runDoctor(connect: () => Promise<Engine>): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
@@ -146,9 +176,13 @@ export async function runDoctor(connect: () => Promise<Engine>): Promise<DoctorC
     await toolCheck(
       'docker-registry',
       'docker-registry',
-      'the local registry of pull measurements',
+      'the registry that pull, startup and memory use',
     ),
   );
+  checks.push(await toolCheck('ip', 'iproute2', 'the isolated engine’s bridge'));
+  checks.push(await toolCheck('tc', 'iproute2', 'links shaped with `--link`'));
+  checks.push(rootCheck());
+  checks.push(await loopbackQdiscCheck());
   if (engine) checks.push(await standInCheck(engine));
   return checks;
 }

@@ -34,6 +34,13 @@ export interface SampleStatistics {
   moe: number;
   /** Relative margin of error, in percent of the mean. */
   rme: number;
+  /**
+   * Distribution-free 95 % confidence interval of the median, from order
+   * statistics; absent below 6 samples, where no pair of them covers 95 %.
+   */
+  medianCi?: [number, number];
+  /** Half the median's interval, in percent of the median: an rme that outliers do not inflate. */
+  medianRme?: number;
   /** Median absolute deviation. */
   mad: number;
   /** Indexes (into `samples`) flagged by the modified z-score rule. */
@@ -83,6 +90,28 @@ export function madOutliers(samples: readonly number[]): number[] {
   );
 }
 
+/** P(X ≤ k) for X ~ Binomial(n, 1/2). */
+function binomialHalfCdf(n: number, k: number): number {
+  let term = 0.5 ** n; // P(X = 0)
+  let sum = 0;
+  for (let i = 0; i <= k; i++) {
+    sum += term;
+    term = (term * (n - i)) / (i + 1);
+  }
+  return sum;
+}
+
+/**
+ * 1-based ranks (lo, hi) of the order statistics that bound the median with
+ * at least 95 % coverage: the largest k with P(Binomial(n, ½) ≤ k − 1) ≤ 2.5 %,
+ * and n − k + 1 (the sign-test interval). Undefined for n < 6.
+ */
+export function medianCiRanks(n: number): [number, number] | undefined {
+  let k = 0;
+  while (k + 1 <= n && binomialHalfCdf(n, k) <= 0.025) k++;
+  return k >= 1 ? [k, n - k + 1] : undefined;
+}
+
 export function summarize(samples: readonly number[]): SampleStatistics {
   const n = samples.length;
   const sorted = [...samples].sort((a, b) => a - b);
@@ -92,6 +121,10 @@ export function summarize(samples: readonly number[]): SampleStatistics {
   const sem = n > 0 ? sd / Math.sqrt(n) : Number.NaN;
   const moe = n > 1 ? sem * tCritical95(n - 1) : Number.NaN;
   const p50 = percentile(sorted, 50);
+  const ranks = medianCiRanks(n);
+  const medianCi: [number, number] | undefined = ranks
+    ? [sorted[ranks[0] - 1] as number, sorted[ranks[1] - 1] as number]
+    : undefined;
   return {
     n,
     samples: [...samples],
@@ -104,6 +137,9 @@ export function summarize(samples: readonly number[]): SampleStatistics {
     sem,
     moe,
     rme: mean !== 0 ? (moe / mean) * 100 : Number.NaN,
+    ...(medianCi
+      ? { medianCi, medianRme: p50 !== 0 ? ((medianCi[1] - medianCi[0]) / 2 / p50) * 100 : 0 }
+      : {}),
     mad: n > 0 ? median(samples.map((x) => Math.abs(x - p50))) : Number.NaN,
     outliers: madOutliers(samples),
     outlierRule: `modified z-score |0.6745·(x−median)/MAD| > ${OUTLIER_MODIFIED_Z} (Iglewicz & Hoaglin 1993)`,

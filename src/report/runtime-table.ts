@@ -5,8 +5,9 @@ import { formatMB } from './format.js';
 export const RUNTIME_COLUMNS = [
   'Variant',
   'Start→ready p50',
+  '± p50',
   'p95',
-  '± rme',
+  '± mean',
   'Outliers',
   'Create→ready p50',
   'Idle RSS p50',
@@ -33,6 +34,7 @@ export function runtimeRows(run: RunResult): string[][] {
       return [
         variant.name,
         ms(start),
+        start?.medianRme !== undefined ? `${start.medianRme.toFixed(1)} %` : '–',
         start ? `${start.p95.toFixed(1)} ms` : '–',
         pct(start),
         start ? `${start.outliers.length}/${start.n}` : '–',
@@ -51,7 +53,7 @@ export function runtimeNote(run: RunResult): string {
   const parts: string[] = [];
   if (withStartup) {
     parts.push(
-      `Startup: ${withStartup.startToReadyMs.n} samples per variant in shuffled rounds; ready = first HTTP 200 of the health path, polled from the host every ≤ ${withStartup.probeIntervalMs} ms; rme is the 95 % margin of error of the mean; outliers by ${withStartup.startToReadyMs.outlierRule}.`,
+      `Startup: ${withStartup.startToReadyMs.n} samples per variant in shuffled rounds; ready = first HTTP 200 of the health path, polled from the host every ≤ ${withStartup.probeIntervalMs} ms; ± p50 is half the distribution-free 95 % confidence interval of the median (order statistics), ± mean the 95 % margin of error of the mean (Student's t), both in % of the figure; outliers by ${withStartup.startToReadyMs.outlierRule}.`,
     );
   }
   if (withMemory) {

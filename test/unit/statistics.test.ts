@@ -1,7 +1,13 @@
 import { Bench } from 'tinybench';
 import { describe, expect, it } from 'vitest';
 import { runRounds, shuffled } from '../../src/measure/sampler.js';
-import { madOutliers, percentile, summarize, tCritical95 } from '../../src/measure/statistics.js';
+import {
+  madOutliers,
+  medianCiRanks,
+  percentile,
+  summarize,
+  tCritical95,
+} from '../../src/measure/statistics.js';
 
 describe('summarize', () => {
   it('computes mean, median, p95, sd and rme by hand-checkable numbers', () => {
@@ -94,5 +100,22 @@ describe('runRounds', () => {
     const items = [1, 2, 3];
     shuffled(items, () => 0);
     expect(items).toEqual([1, 2, 3]);
+  });
+
+  it('bounds the median by the order statistics of the sign-test interval', () => {
+    // Tabulated 95 % ranks (e.g. Conover, Practical Nonparametric Statistics).
+    expect(medianCiRanks(5)).toBeUndefined();
+    expect(medianCiRanks(6)).toEqual([1, 6]);
+    expect(medianCiRanks(10)).toEqual([2, 9]);
+    expect(medianCiRanks(20)).toEqual([6, 15]);
+    expect(medianCiRanks(25)).toEqual([8, 18]);
+    const samples = [...Array(25).keys()].map((i) => 200 + i); // 200 … 224, median 212
+    const s = summarize([...samples, 5000].slice(0, 25).reverse());
+    expect(s.medianCi).toEqual([207, 217]);
+    expect(s.medianRme).toBeCloseTo((5 / 212) * 100, 10);
+    // One far outlier widens the mean's margin, not the median's.
+    const withOutlier = summarize([...samples.slice(0, 24), 5000]);
+    expect(withOutlier.medianRme).toBeLessThan(3);
+    expect(withOutlier.rme).toBeGreaterThan(50);
   });
 });
