@@ -16,11 +16,11 @@ export const DEFAULT_OUT_DIR = 'results';
 /** @default '.' */
 export const DEFAULT_MAIN_PACKAGE = '.';
 /**
- * Startup samples per variant. @default 20 — on the isolated engine the
- * median's 95 % interval was ±2–4 % of it at 25 samples; 20 keeps it within
- * 5 % and the default suite within 10 minutes.
+ * Startup samples per variant. @default 25 — on the isolated engine the
+ * median's 95 % interval was within ±2.0–4.6 % of it at 25 samples, and
+ * ±2.4–5.4 % at 20 (run 20261122-222926-213b).
  */
-export const DEFAULT_STARTUP_SAMPLES = 20;
+export const DEFAULT_STARTUP_SAMPLES = 25;
 /**
  * Memory samples per variant (each one settles and serves a load). @default 3
  * — RSS after the load varied by a few percent between samples.

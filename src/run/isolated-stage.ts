@@ -10,7 +10,7 @@ import {
   type StartupDetail,
 } from '../measure/container-runtime.js';
 import { PROBE_INTERVAL_MS } from '../measure/http-probe.js';
-import { runRounds, type Sample, shuffled } from '../measure/sampler.js';
+import type { Sample } from '../measure/sampler.js';
 import { summarize } from '../measure/statistics.js';
 import { IsolatedEngine } from '../pull/isolated-engine.js';
 import { type LinkProfile, shapeRegistryLink, transferBoundMs } from '../pull/link-shaper.js';
@@ -32,30 +32,6 @@ interface Stage {
   ctx: Context;
   registry: LocalRegistry;
   isolated: IsolatedEngine;
-  /** What each variant was pushed as, once pushed. */
-  pushed?: Map<string, PullResult>;
-}
-
-/** Rounds of startup and memory batches when no pull rounds carry them. @default 5 */
-export const DEFAULT_RUNTIME_ROUNDS = 5;
-
-function pushedRef(stage: Stage, v: OkVariant): string {
-  return stage.pushed?.get(v.name)?.reference ?? v.image;
-}
-
-/**
- * Before the pull rounds: the smallest variant pulled (untimed) for the
- * warm-up start; the first pull sample empties the engine again.
- */
-async function warmUpAfterPull(stage: Stage, sampler: RuntimeSampler): Promise<void> {
-  const ok = stage.ctx.run.variants.filter((v): v is OkVariant => v.state === 'ok');
-  const size = (v: OkVariant) => stage.pushed?.get(v.name)?.compressedBytes ?? 0;
-  const smallest = [...ok].sort((a, b) => size(a) - size(b))[0];
-  if (!smallest) return;
-  await stage.isolated.engine
-    .pullImage(pushedRef(stage, smallest), stage.ctx.options.transferTimeoutMs)
-    .then(() => sampler.warmUp(smallest))
-    .catch(() => {});
 }
 
 /** `imgbench/sample:golang` → repository `imgbench/sample`, tag `golang`. */
@@ -119,45 +95,19 @@ async function coldPull(
   return { durationMs: outcome.durationMs, detail: { transferMs: outcome.transferMs } };
 }
 
-/** `total` samples spread over `rounds` as evenly as possible, earlier rounds first: 25 over 3 → 9, 8, 8. */
-export function spread(total: number, rounds: number): number[] {
-  return Array.from(
-    { length: rounds },
-    (_, r) => Math.floor(total / rounds) + (r < total % rounds ? 1 : 0),
-  );
-}
-
-/**
- * Cold pulls per link. Over unshaped loopback, each variant's startup and
- * memory samples of the round are taken right after its cold pull, from the
- * image just pulled (`runtime`), so no second pull of every image is needed;
- * they still come in shuffled rounds, a few samples per variant per round.
- */
-async function measurePulls(
-  stage: Stage,
-  pushed: Map<string, PullResult>,
-  runtime: RuntimeSampler | undefined,
-): Promise<void> {
+async function measurePulls(stage: Stage, pushed: Map<string, PullResult>): Promise<void> {
   const { ctx, registry, isolated } = stage;
   const port = Number(registry.address.split(':')[1]);
-  for (const [index, link] of ctx.options.links.entries()) {
+  for (const link of ctx.options.links) {
     ctx.onStage?.(`pulling over ${describeLink(link)}`);
     const shaping = await shapeRegistryLink(port, link);
-    const withRuntime = index === 0 ? runtime : undefined;
     try {
       await measureRepeated<PullDetail>(
         ctx,
         'pull',
         ctx.options.pullSamples,
-        async (v, _labels, round) => {
-          const sample = await coldPull(
-            isolated,
-            pushed.get(v.name)?.reference ?? '',
-            ctx.options.transferTimeoutMs,
-          );
-          await withRuntime?.batch(v, round);
-          return sample;
-        },
+        (v) =>
+          coldPull(isolated, pushed.get(v.name)?.reference ?? '', ctx.options.transferTimeoutMs),
         (v, samples) => {
           const pull = pushed.get(v.name) as PullResult;
           pull.links.push(linkResult(link, pull.compressedBytes, samples));
@@ -195,153 +145,85 @@ export function linkResult(
   return result;
 }
 
-/**
- * Startup and memory samples of one variant at a time, in batches, kept
- * apart from the pull samples: a variant that cannot start fails at
- * `startup` with its pull figures kept, and is not started again.
- */
-class RuntimeSampler {
-  readonly #ctx: Context;
-  readonly #engine: Engine;
-  readonly #pushed: Map<string, PullResult>;
-  readonly #startups: number[];
-  readonly #memories: number[];
-  readonly startup = new Map<string, Array<Sample<StartupDetail>>>();
-  readonly memory = new Map<string, Array<Sample<MemoryDetail>>>();
-  readonly failures = new Map<string, { stage: 'startup' | 'memory'; error: unknown }>();
-
-  constructor(ctx: Context, engine: Engine, pushed: Map<string, PullResult>, rounds: number) {
-    this.#ctx = ctx;
-    this.#engine = engine;
-    this.#pushed = pushed;
-    const wants = (m: 'startup' | 'memory') => ctx.options.metrics.includes(m);
-    this.#startups = spread(wants('startup') ? ctx.options.startupSamples : 0, rounds);
-    this.#memories = spread(wants('memory') ? ctx.options.memorySamples : 0, rounds);
-  }
-
-  #options(v: OkVariant) {
-    return {
-      ...DEFAULT_RUNTIME_OPTIONS,
-      labels: { [LABEL_RUN_ID]: this.#ctx.run.runId, [LABEL_VARIANT]: v.name },
-    };
-  }
-
-  #ref(v: OkVariant): string {
-    return this.#pushed.get(v.name)?.reference ?? v.image;
-  }
-
-  /**
-   * One start that is not recorded: the first container on the fresh
-   * engine's new bridge read about a second late (1324 ms against ~250 ms
-   * for the rest), whichever variant it was. hyperfine's --warmup, for the engine.
-   */
-  async warmUp(v: OkVariant): Promise<void> {
-    this.#ctx.onStage?.(`warm-up start of ${v.name} on the isolated engine (not recorded)`);
-    await measureStartup(this.#engine, this.#ref(v), this.#options(v)).catch(() => {});
-  }
-
-  /** The startup, then the memory samples of round `round` for `v`, each sample through tinybench. */
-  async batch(v: OkVariant, round: number): Promise<void> {
-    const plan: Array<['startup' | 'memory', number]> = [
-      ['startup', this.#startups[round] ?? 0],
-      ['memory', this.#memories[round] ?? 0],
-    ];
-    for (const [metric, count] of plan) {
-      if (count === 0 || this.failures.has(v.name)) continue;
-      const done = (metric === 'startup' ? this.startup : this.memory).get(v.name)?.length ?? 0;
-      const total = metric === 'startup' ? this.#startups : this.#memories;
-      const rounds = total.reduce((a, b) => a + b, 0);
-      const measure =
-        metric === 'startup'
-          ? () => measureStartup(this.#engine, this.#ref(v), this.#options(v))
-          : () => measureMemory(this.#engine, this.#ref(v), this.#options(v), DEFAULT_MEMORY_LOAD);
-      const result = await runRounds<StartupDetail | MemoryDetail>([v.name], measure, {
-        rounds: count,
-        onSample: (variant, i, durationMs) =>
-          this.#ctx.onSample?.({ metric, variant, round: done + i, rounds, durationMs }),
-      });
-      const into = (metric === 'startup' ? this.startup : this.memory) as Map<
-        string,
-        Array<Sample<StartupDetail | MemoryDetail>>
-      >;
-      into.set(v.name, [...(into.get(v.name) ?? []), ...(result.samples.get(v.name) ?? [])]);
-      if (result.failures.has(v.name)) {
-        this.failures.set(v.name, { stage: metric, error: result.failures.get(v.name) });
-      }
-    }
-  }
-
-  /** Puts the figures (or the failure) on every variant that is still ok. */
-  attach(): void {
-    const ctx = this.#ctx;
-    ctx.run.variants = ctx.run.variants.map((v) => {
-      if (v.state !== 'ok') return v;
-      const failure = this.failures.get(v.name);
-      if (failure) return failed(v, failure.stage, failure.error);
-      const startup = this.startup.get(v.name);
-      const memory = this.memory.get(v.name);
-      return {
-        ...v,
-        ...(startup?.length ? { startup: startupResult(startup) } : {}),
-        ...(memory?.length ? { memory: memoryResult(memory) } : {}),
-      };
-    });
-  }
-}
-
-function startupResult(samples: Array<Sample<StartupDetail>>): StartupResult {
-  return {
-    engine: 'isolated',
-    probeIntervalMs: PROBE_INTERVAL_MS,
-    startToReadyMs: stats(samples, (d) => d.startToReadyMs),
-    createToReadyMs: stats(samples, (d) => d.createToReadyMs),
-  };
-}
-
-function memoryResult(samples: Array<Sample<MemoryDetail>>): MemoryResult {
-  const load = DEFAULT_MEMORY_LOAD;
-  const peaks = samples.map((s) => s.detail.afterLoad.peakBytes);
-  const memory: MemoryResult = {
-    engine: 'isolated',
-    cgroupVersion: samples[0]?.detail.idle.cgroupVersion ?? 1,
-    load: {
-      path: load.path,
-      requests: load.requests,
-      concurrency: load.concurrency,
-      settleMs: load.settleMs,
-    },
-    loadFailures: samples.reduce((n, s) => n + s.detail.load.failures, 0),
-    idleRssBytes: stats(samples, (d) => d.idle.rssBytes),
-    idleCacheBytes: stats(samples, (d) => d.idle.cacheBytes),
-    loadRssBytes: stats(samples, (d) => d.afterLoad.rssBytes),
-    loadCacheBytes: stats(samples, (d) => d.afterLoad.cacheBytes),
-  };
-  if (peaks.every((p) => p !== undefined)) memory.peakBytes = summarize(peaks as number[]);
-  return memory;
-}
-
-/**
- * Startup and memory without pulls: every image pulled once (untimed), then
- * rounds in shuffled order, each round a batch of samples per variant.
- */
-async function measureRuntimeAlone(stage: Stage, sampler: RuntimeSampler, rounds: number) {
+/** Pulls (untimed) what the isolated engine lacks, so startup and memory run from pulled images. */
+async function ensurePulled(stage: Stage, pushed: Map<string, PullResult>): Promise<void> {
   const { ctx, isolated } = stage;
   for (const [index, v] of ctx.run.variants.entries()) {
-    if (v.state !== 'ok') continue;
+    const pull = pushed.get(v.name);
+    if (v.state !== 'ok' || !pull) continue;
+    if (await isolated.engine.inspectImage(pull.reference)) continue;
     try {
-      const ref = pushedRef(stage, v);
-      if (!(await isolated.engine.inspectImage(ref))) {
-        await isolated.engine.pullImage(ref, ctx.options.transferTimeoutMs);
-      }
+      await isolated.engine.pullImage(pull.reference, ctx.options.transferTimeoutMs);
     } catch (error) {
       ctx.run.variants[index] = failed(v, 'pull', error);
     }
   }
-  const ok = () => ctx.run.variants.filter((v): v is OkVariant => v.state === 'ok');
-  const first = ok()[0];
-  if (first) await sampler.warmUp(first);
-  for (let round = 0; round < rounds; round++) {
-    for (const v of shuffled(ok())) await sampler.batch(v, round);
+}
+
+async function measureRuntime(
+  ctx: Context,
+  engine: Engine,
+  pushed: Map<string, PullResult>,
+): Promise<void> {
+  const runtime = (labels: Record<string, string>) => ({ ...DEFAULT_RUNTIME_OPTIONS, labels });
+  const ref = (v: OkVariant) => pushed.get(v.name)?.reference ?? v.image;
+  // One start that is not recorded: the first container on the fresh engine's
+  // new bridge read 1.3 s where the others read 0.25 s (run
+  // 20261122-222926-213b), whichever variant it was. hyperfine's --warmup.
+  const first = ctx.run.variants.find((v): v is OkVariant => v.state === 'ok');
+  if (first) {
+    ctx.onStage?.(`warm-up start of ${first.name} on the isolated engine (not recorded)`);
+    await measureStartup(
+      engine,
+      ref(first),
+      runtime({ [LABEL_RUN_ID]: ctx.run.runId, [LABEL_VARIANT]: first.name }),
+    ).catch(() => {});
+  }
+  if (ctx.options.metrics.includes('startup')) {
+    await measureRepeated<StartupDetail>(
+      ctx,
+      'startup',
+      ctx.options.startupSamples,
+      (v, labels) => measureStartup(engine, ref(v), runtime(labels)),
+      (v, samples) => {
+        const startup: StartupResult = {
+          engine: 'isolated',
+          probeIntervalMs: PROBE_INTERVAL_MS,
+          startToReadyMs: stats(samples, (d) => d.startToReadyMs),
+          createToReadyMs: stats(samples, (d) => d.createToReadyMs),
+        };
+        return { ...v, startup };
+      },
+    );
+  }
+  if (ctx.options.metrics.includes('memory')) {
+    const load = DEFAULT_MEMORY_LOAD;
+    await measureRepeated<MemoryDetail>(
+      ctx,
+      'memory',
+      ctx.options.memorySamples,
+      (v, labels) => measureMemory(engine, ref(v), runtime(labels), load),
+      (v, samples) => {
+        const peaks = samples.map((s) => s.detail.afterLoad.peakBytes);
+        const memory: MemoryResult = {
+          engine: 'isolated',
+          cgroupVersion: samples[0]?.detail.idle.cgroupVersion ?? 1,
+          load: {
+            path: load.path,
+            requests: load.requests,
+            concurrency: load.concurrency,
+            settleMs: load.settleMs,
+          },
+          loadFailures: samples.reduce((n, s) => n + s.detail.load.failures, 0),
+          idleRssBytes: stats(samples, (d) => d.idle.rssBytes),
+          idleCacheBytes: stats(samples, (d) => d.idle.cacheBytes),
+          loadRssBytes: stats(samples, (d) => d.afterLoad.rssBytes),
+          loadCacheBytes: stats(samples, (d) => d.afterLoad.cacheBytes),
+        };
+        if (peaks.every((p) => p !== undefined)) memory.peakBytes = summarize(peaks as number[]);
+        return { ...v, memory };
+      },
+    );
   }
 }
 
@@ -365,21 +247,11 @@ export async function measureOnIsolatedEngine(ctx: Context): Promise<void> {
     const stage: Stage = { ctx, registry, isolated };
     if (ctx.wrapEngine) isolated.engine = ctx.wrapEngine(isolated.engine);
     const pushed = await pushVariants(stage);
-    stage.pushed = pushed;
-    const wantsRuntime = ctx.options.metrics.some((m) => m === 'startup' || m === 'memory');
-    const rounds = ctx.options.metrics.includes('pull')
-      ? ctx.options.pullSamples
-      : Math.min(ctx.options.startupSamples, DEFAULT_RUNTIME_ROUNDS);
-    const sampler = wantsRuntime
-      ? new RuntimeSampler(ctx, isolated.engine, pushed, rounds)
-      : undefined;
-    if (ctx.options.metrics.includes('pull')) {
-      if (sampler) await warmUpAfterPull(stage, sampler);
-      await measurePulls(stage, pushed, sampler);
-    } else if (sampler) {
-      await measureRuntimeAlone(stage, sampler, rounds);
+    if (ctx.options.metrics.includes('pull')) await measurePulls(stage, pushed);
+    if (ctx.options.metrics.some((m) => m === 'startup' || m === 'memory')) {
+      await ensurePulled(stage, pushed);
+      await measureRuntime(ctx, isolated.engine, pushed);
     }
-    sampler?.attach();
     await ctx.save();
   } catch (error) {
     failure = { error };

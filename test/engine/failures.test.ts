@@ -18,6 +18,8 @@ describe('failures a user meets', () => {
     );
     const result = await imgbench([
       'run',
+      '--metrics',
+      'size',
       '--service',
       service,
       '--variants',

@@ -1,7 +1,8 @@
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DockerEngine } from '../../src/engine/docker-engine.js';
 import { summarize } from '../../src/measure/statistics.js';
 import { IsolatedEngine } from '../../src/pull/isolated-engine.js';
@@ -23,6 +24,22 @@ function storedBlobs(storage: string): Map<string, number> {
 }
 
 describe('pull on a second engine, from the run’s own registry', () => {
+  // The images the direct registry and agreement checks push: built here, whatever ran before.
+  beforeAll(async () => {
+    const out = mkdtempSync(join(tmpdir(), 'imgbench-pull-images-'));
+    try {
+      const { run } = await runSuite(await DockerEngine.connect(), {
+        metrics: ['size'],
+        variants: ['multi-stage', 'alpine'],
+        bases: 'offline',
+        outDir: out,
+      });
+      expect(run.variants.map((v) => v.state)).toEqual(['ok', 'ok']);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   it('the compressed size from the manifest is what the registry stored for that image', async () => {
     const engine = await DockerEngine.connect();
     const registry = await LocalRegistry.start({ runId: 'test' });

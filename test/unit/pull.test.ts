@@ -14,7 +14,7 @@ import { parseManifest, registryConfig } from '../../src/pull/registry.js';
 import { toCsv } from '../../src/report/csv.js';
 import { toMarkdown } from '../../src/report/markdown.js';
 import { toTable } from '../../src/report/table.js';
-import { linkResult, spread } from '../../src/run/isolated-stage.js';
+import { linkResult } from '../../src/run/isolated-stage.js';
 import { sampleRun } from './sample-run.js';
 
 const MANIFEST = JSON.stringify({
@@ -186,15 +186,6 @@ describe('exporters with pull figures', () => {
       /^golang\s+240 MB\s+1\.0×\s+1\.0 s\s+0\.10 s\s+\S+ %\s+24\.00 s\s+\S+ %\s+19\.20 s\s+1\.25×$/m,
     );
     expect(toMarkdown(withPull())).toContain('cold pull');
-  });
-});
-
-describe('startup and memory batches within the pull rounds', () => {
-  it('spread the samples over the rounds, earlier rounds taking the remainder', () => {
-    expect(spread(25, 3)).toEqual([9, 8, 8]);
-    expect(spread(3, 3)).toEqual([1, 1, 1]);
-    expect(spread(2, 3)).toEqual([1, 1, 0]);
-    expect(spread(0, 2)).toEqual([0, 0]);
   });
 });
 
