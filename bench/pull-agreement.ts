@@ -1,10 +1,10 @@
 /**
  * Does imgbench's cold pull agree with `time docker pull` on a fresh engine?
  * Pushes one variant image to a registry of its own, then for each trial
- * starts a brand-new dockerd (nothing in it), times `docker pull` with the
- * CLI, empties that engine the way a run does and times imgbench's pull.
+ * times `docker pull` (the CLI) on a brand-new dockerd and imgbench's pull on
+ * a dockerd that pulled the image and was emptied the way a run empties it.
  *
- * Usage: npm run bench:pull -- [--image imgbench/sample:golang] [--trials 3]
+ * Usage: npm run bench:pull -- [--image imgbench/sample:golang] [--trials 4]
  */
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
@@ -16,7 +16,7 @@ import { LocalRegistry } from '../src/pull/registry.js';
 const { values } = parseArgs({
   options: {
     image: { type: 'string', default: 'imgbench/sample:golang' },
-    trials: { type: 'string', default: '3' },
+    trials: { type: 'string', default: '4' },
   },
 });
 
@@ -30,18 +30,38 @@ try {
   await engine.pushImage(reference, 600_000);
   await engine.removeImage(reference);
   for (let trial = 0; trial < Number(values.trials); trial++) {
-    const fresh = await IsolatedEngine.start(`bench-pull-${trial}`);
+    // Two engines per trial: a brand-new one for the CLI, and one that has
+    // pulled the image and been emptied, as a run's engine is before a sample.
+    // Who goes first alternates, so that a disk slowing down over the trials
+    // does not always land on the same side.
+    const fresh = await IsolatedEngine.start(`bp-fresh-${trial}`);
+    const emptied = await IsolatedEngine.start(`bp-empty-${trial}`);
     try {
-      const started = performance.now();
-      await execa('docker', ['-H', `unix://${fresh.socket}`, 'pull', '-q', reference]);
-      cli.push(performance.now() - started);
-      await fresh.empty();
-      ours.push((await fresh.engine.pullImage(reference, 600_000)).durationMs);
+      await emptied.engine.pullImage(reference, 600_000);
+      await emptied.empty();
+      const timeCli = async () => {
+        await execa('sync');
+        const started = performance.now();
+        await execa('docker', ['-H', `unix://${fresh.socket}`, 'pull', '-q', reference]);
+        cli.push(performance.now() - started);
+      };
+      const timeOurs = async () => {
+        await execa('sync');
+        ours.push((await emptied.engine.pullImage(reference, 600_000)).durationMs);
+      };
+      if (trial % 2 === 0) {
+        await timeCli();
+        await timeOurs();
+      } else {
+        await timeOurs();
+        await timeCli();
+      }
     } finally {
       await fresh.stop();
+      await emptied.stop();
     }
     console.log(
-      `trial ${trial + 1}: docker pull on a fresh engine ${(cli.at(-1) ?? 0).toFixed(0)} ms, imgbench on the emptied engine ${(ours.at(-1) ?? 0).toFixed(0)} ms`,
+      `trial ${trial + 1} (${trial % 2 === 0 ? 'docker first' : 'imgbench first'}): docker pull on a fresh engine ${(cli.at(-1) ?? 0).toFixed(0)} ms, imgbench on an emptied engine ${(ours.at(-1) ?? 0).toFixed(0)} ms`,
     );
   }
 } finally {

@@ -55,6 +55,6 @@ export function hostLeftovers(): string[] {
   left.push(...(links.match(/imgbench-[0-9a-f]{4}/g) ?? []));
   const qdisc = execFileSync('tc', ['qdisc', 'show', 'dev', 'lo', 'root'], { encoding: 'utf8' });
   if (!/^qdisc noqueue\b/.test(qdisc.trim())) left.push(qdisc.trim());
-  if (existsSync('/run/imgbench')) left.push('/run/imgbench');
+  for (const dir of ['/run/imgbench', '/var/lib/imgbench']) if (existsSync(dir)) left.push(dir);
   return left;
 }

@@ -112,14 +112,20 @@ describe('links', () => {
 
 describe('isolated engine', () => {
   it('never runs with --bridge none (dockerd deletes docker0 at start with it)', () => {
-    const args = isolatedDockerdArgs('/run/imgbench/r', 'imgbench-abcd', 'r');
+    const args = isolatedDockerdArgs(
+      '/run/imgbench/r',
+      '/var/lib/imgbench/r',
+      'imgbench-abcd',
+      'r',
+    );
     expect(args.join(' ')).toContain('--bridge imgbench-abcd');
     expect(args).not.toContain('none');
     expect(args.join(' ')).toContain('--host unix:///run/imgbench/r/docker.sock');
     expect(args).toContain('--iptables=false');
+    expect(args.join(' ')).toContain('--data-root /var/lib/imgbench/r');
     // Docker's own default unless asked otherwise.
     expect(args.join(' ')).toContain('--max-concurrent-downloads 3');
-    expect(isolatedDockerdArgs('/r', 'b', 'r', 1).join(' ')).toContain(
+    expect(isolatedDockerdArgs('/r', '/d', 'b', 'r', 1).join(' ')).toContain(
       '--max-concurrent-downloads 1',
     );
   });
