@@ -78,6 +78,11 @@ describe('failures a user meets', () => {
       /^imgbench: Expected `--bases` to be one of auto, upstream, offline, got `cloud`/,
     ],
     [['run', '--bogus'], /^imgbench: Unknown option '--bogus'; see `imgbench --help`/],
+    [['run', '--link', '100mb'], /^imgbench: Expected `--link` values such as `1gbit`/],
+    [
+      ['run', '--pull-concurrency', '0'],
+      /^imgbench: Expected `--pull-concurrency` to be an integer from 1 to 32, got `0`/,
+    ],
     [['frobnicate'], /^imgbench: Unknown command `frobnicate`/],
   ])('%j: one line, exit 2', async (args, message) => {
     const result = await imgbench(args);
