@@ -165,6 +165,8 @@ export interface RunResult {
   finishedAt?: string;
   /** False while the run is going on, or when it stopped before every variant was done. */
   complete: boolean;
+  /** The signal that stopped the run, when one did; figures after it were not written. */
+  stoppedBy?: 'SIGINT' | 'SIGTERM';
   metrics: MetricName[];
   host: HostFacts;
   engine: EngineInfo;

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import { LABEL_RUN_ID, LABEL_VARIANT } from '../engine/labels.js';
 import { ImgbenchError } from '../errors.js';
+import { HostChanges, withSignalUndo } from '../exec/host-changes.js';
 import {
   DEFAULT_MEMORY_LOAD,
   DEFAULT_RUNTIME_OPTIONS,
@@ -32,6 +33,8 @@ interface Stage {
   ctx: Context;
   registry: LocalRegistry;
   isolated: IsolatedEngine;
+  /** What is in place on the host, for an interrupted run to undo. */
+  changes: HostChanges;
 }
 
 /** `imgbench/sample:golang` → repository `imgbench/sample`, tag `golang`. */
@@ -101,6 +104,7 @@ async function measurePulls(stage: Stage, pushed: Map<string, PullResult>): Prom
   for (const link of ctx.options.links) {
     ctx.onStage?.(`pulling over ${describeLink(link)}`);
     const shaping = await shapeRegistryLink(port, link);
+    const undone = stage.changes.add(`the ${link.name} qdisc on lo`, shaping.remove);
     try {
       await measureRepeated<PullDetail>(
         ctx,
@@ -117,6 +121,7 @@ async function measurePulls(stage: Stage, pushed: Map<string, PullResult>): Prom
       );
     } finally {
       await shaping.remove();
+      undone();
     }
   }
 }
@@ -235,16 +240,37 @@ async function measureRuntime(
  */
 export async function measureOnIsolatedEngine(ctx: Context): Promise<void> {
   if (!ctx.run.variants.some((v) => v.state === 'ok')) return;
+  const changes = new HostChanges();
+  await withSignalUndo(
+    changes,
+    () => isolatedStage(ctx, changes),
+    async (signal) => {
+      // Pulls cut off by the stop would otherwise be written as failures.
+      ctx.run.stoppedBy = signal;
+      await ctx.save();
+      ctx.save = async () => {};
+    },
+  );
+}
+
+async function isolatedStage(ctx: Context, changes: HostChanges): Promise<void> {
   ctx.onStage?.('starting the run’s registry and an isolated dockerd');
   const registry = await LocalRegistry.start({
     port: ctx.options.registryPort,
     runId: ctx.run.runId,
   });
+  const registryDone = changes.add(`the registry on ${registry.address}`, () => registry.stop());
   let isolated: IsolatedEngine | undefined;
+  let isolatedDone = () => {};
   let failure: { error: unknown } | undefined;
   try {
     isolated = await IsolatedEngine.start(ctx.run.runId, ctx.options.pullConcurrency);
-    const stage: Stage = { ctx, registry, isolated };
+    const engine = isolated;
+    isolatedDone = changes.add(
+      `the isolated dockerd (pid ${engine.pid}, bridge ${engine.bridge.name})`,
+      () => engine.stop(),
+    );
+    const stage: Stage = { ctx, registry, isolated, changes };
     if (ctx.wrapEngine) isolated.engine = ctx.wrapEngine(isolated.engine);
     const pushed = await pushVariants(stage);
     if (ctx.options.metrics.includes('pull')) await measurePulls(stage, pushed);
@@ -258,6 +284,8 @@ export async function measureOnIsolatedEngine(ctx: Context): Promise<void> {
   }
   // Both are stopped even when the work or the other stop failed; the work's error comes first.
   const stopped = await Promise.allSettled([isolated?.stop(), registry.stop()]);
+  isolatedDone();
+  registryDone();
   if (failure) throw failure.error;
   const stopFailure = stopped.find((s) => s.status === 'rejected');
   if (stopFailure) throw stopFailure.reason;

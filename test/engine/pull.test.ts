@@ -1,8 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DockerEngine } from '../../src/engine/docker-engine.js';
+import { packageRoot } from '../../src/paths.js';
 import { IsolatedEngine } from '../../src/pull/isolated-engine.js';
 import { LocalRegistry } from '../../src/pull/registry.js';
 import { runSuite } from '../../src/run/run-suite.js';
@@ -121,5 +123,53 @@ describe('pull on a second engine, from the run’s own registry', () => {
       await registry.stop();
     }
     expect(hostLeftovers()).toEqual([]);
+  });
+});
+
+describe('an interrupted run', () => {
+  it('SIGINT while a link is shaped removes the qdisc, the registry and the isolated engine, and exits 130', async () => {
+    const out = tempDir('interrupt');
+    const child = execa(
+      process.execPath,
+      [
+        join(packageRoot(), 'dist/cli/main.js'),
+        'run',
+        '--metrics',
+        'size,pull',
+        '--variants',
+        'multi-stage',
+        '--link',
+        '1mbit',
+        '--bases',
+        'offline',
+        '--out',
+        out,
+      ],
+      { reject: false, env: { CI: '1' }, all: true },
+    );
+    let seen = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no shaped pull began: ${seen}`)), 300_000);
+      child.all?.on('data', (chunk: Buffer) => {
+        seen += String(chunk);
+        // A 6.7 MB pull at 1 Mbit/s takes ~54 s: the qdisc is certainly in place.
+        if (seen.includes('pulling over a link shaped to 1mbit')) {
+          clearTimeout(timer);
+          setTimeout(resolve, 2_000);
+        }
+      });
+    });
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(String(result.all)).toMatch(/SIGINT: stopped; undid .*qdisc on lo/);
+    expect(hostLeftovers()).toEqual([]);
+    expect(labelledContainers()).toEqual([]);
+    const runs = readdirSync(out).filter((d) => /^\d{8}-/.test(d));
+    const run = JSON.parse(readFileSync(join(out, runs[0] ?? '', 'results.json'), 'utf8'));
+    expect(run.complete).toBe(false);
+    expect(run.stoppedBy).toBe('SIGINT');
+    // Written as it stood when the signal came: the cut-off pull is not a failure.
+    expect(run.variants[0].state).toBe('ok');
   });
 });

@@ -1,0 +1,76 @@
+/**
+ * What a run has changed on the host (a process started, a bridge, a qdisc),
+ * each with the step that undoes it, so that an interrupted run can put the
+ * machine back as it found it.
+ */
+export class HostChanges {
+  readonly #undo = new Map<number, { what: string; undo: () => Promise<void> }>();
+  #next = 0;
+
+  /** Records a change; call the returned function once it has been undone the normal way. */
+  add(what: string, undo: () => Promise<void>): () => void {
+    const id = this.#next++;
+    this.#undo.set(id, { what, undo });
+    return () => {
+      this.#undo.delete(id);
+    };
+  }
+
+  /** What is still in place, oldest first. */
+  get pending(): string[] {
+    return [...this.#undo.values()].map((c) => c.what);
+  }
+
+  /** Undoes every change still in place, newest first; one failing does not stop the others. */
+  async undoAll(): Promise<string[]> {
+    const failures: string[] = [];
+    for (const [id, change] of [...this.#undo.entries()].reverse()) {
+      this.#undo.delete(id);
+      await change.undo().catch((error: unknown) => {
+        failures.push(`${change.what}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
+    return failures;
+  }
+}
+
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * Runs `work`; if SIGINT or SIGTERM arrives meanwhile, undoes `changes`, says
+ * so on stderr and exits with 130 or 143 (results written so far stay).
+ */
+export async function withSignalUndo<T>(
+  changes: HostChanges,
+  work: () => Promise<T>,
+  /** Runs first when a signal arrives: record the stop, and write nothing after it. */
+  onSignal: (signal: 'SIGINT' | 'SIGTERM') => Promise<void> = async () => {},
+): Promise<T> {
+  let stopping = false;
+  const handler = (signal: keyof typeof SIGNAL_EXIT_CODES) => {
+    if (stopping) return;
+    stopping = true;
+    const undone = changes.pending;
+    void onSignal(signal)
+      .catch(() => {})
+      .then(() => changes.undoAll())
+      .then((failures) => {
+        process.stderr.write(
+          `imgbench: ${signal}: stopped; undid ${undone.length ? undone.join(', ') : 'nothing'}${
+            failures.length ? `; could not undo: ${failures.join('; ')}` : ''
+          }. Results written so far stay in the run folder.\n`,
+        );
+        process.exit(SIGNAL_EXIT_CODES[signal]);
+      });
+  };
+  const onInt = () => handler('SIGINT');
+  const onTerm = () => handler('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  try {
+    return await work();
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { HostChanges } from '../../src/exec/host-changes.js';
+
+describe('HostChanges', () => {
+  it('undoes what is still in place, newest first, and goes on past a failure', async () => {
+    const changes = new HostChanges();
+    const order: string[] = [];
+    changes.add('registry', async () => {
+      order.push('registry');
+    });
+    const bridgeDone = changes.add('bridge', async () => {
+      order.push('bridge');
+    });
+    changes.add('qdisc', async () => {
+      order.push('qdisc');
+      throw new Error('RTNETLINK answers: No such file or directory');
+    });
+    bridgeDone(); // undone the normal way: not undone again
+    expect(changes.pending).toEqual(['registry', 'qdisc']);
+    const failures = await changes.undoAll();
+    expect(order).toEqual(['qdisc', 'registry']);
+    expect(failures).toEqual(['qdisc: RTNETLINK answers: No such file or directory']);
+    expect(changes.pending).toEqual([]);
+    expect(await changes.undoAll()).toEqual([]);
+  });
+});
