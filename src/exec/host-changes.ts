@@ -67,8 +67,17 @@ export async function withSignalUndo<T>(
   const onTerm = () => handler('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  // After a signal, whatever `work` does next (a pull cut off by the stop
+  // fails, the run would be marked complete) must not reach the caller: it
+  // waits here until the handler has undone the changes and exited.
+  const afterSignal = () => new Promise<never>(() => {});
   try {
-    return await work();
+    const result = await work().catch(async (error: unknown) => {
+      if (stopping) return afterSignal();
+      throw error;
+    });
+    if (stopping) return afterSignal();
+    return result;
   } finally {
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
