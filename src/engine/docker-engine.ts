@@ -17,6 +17,7 @@ import type {
   PullOutcome,
 } from './engine.js';
 import { managedLabels } from './labels.js';
+import { splitReference } from './reference.js';
 
 /** `version=2` (BuildKit) on `POST /build` exists from API 1.39 on. */
 export const BUILDKIT_API_VERSION = '1.39';
@@ -273,11 +274,8 @@ export class DockerEngine implements Engine {
   }
 
   async tagImage(source: string, target: string): Promise<void> {
-    const at = target.lastIndexOf(':');
-    const slash = target.lastIndexOf('/');
-    const [repo, tag] =
-      at > slash ? [target.slice(0, at), target.slice(at + 1)] : [target, 'latest'];
-    await this.#docker.getImage(source).tag({ repo, tag });
+    const { repository, tag } = splitReference(target);
+    await this.#docker.getImage(source).tag({ repo: repository, tag });
   }
 
   async pushImage(ref: string, timeoutMs: number): Promise<{ durationMs: number; digest: string }> {

@@ -1,5 +1,6 @@
 import type { Engine } from '../engine/engine.js';
 import { LABEL_RUN_ID, LABEL_VARIANT } from '../engine/labels.js';
+import { splitReference } from '../engine/reference.js';
 import { ImgbenchError } from '../errors.js';
 import { HostChanges, withSignalUndo } from '../exec/host-changes.js';
 import {
@@ -37,12 +38,6 @@ interface Stage {
   changes: HostChanges;
 }
 
-/** `imgbench/sample:golang` → repository `imgbench/sample`, tag `golang`. */
-function splitImage(image: string): { repository: string; tag: string } {
-  const at = image.lastIndexOf(':');
-  return { repository: image.slice(0, at), tag: image.slice(at + 1) };
-}
-
 /**
  * Pushes every ok variant from the build engine to the run's registry and
  * reads what a pull of it transfers from the manifest. The registry name is
@@ -60,7 +55,7 @@ async function pushVariants({ ctx, registry }: Stage): Promise<Map<string, PullR
       const push = await engine
         .pushImage(reference, options.transferTimeoutMs)
         .finally(() => engine.removeImage(reference).catch(() => {}));
-      const { repository, tag } = splitImage(v.image);
+      const { repository, tag } = splitReference(v.image);
       const manifest = await registry.manifest(repository, tag);
       pushed.set(v.name, {
         engine: 'isolated',

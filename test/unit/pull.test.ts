@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { splitReference } from '../../src/engine/reference.js';
 import { UsageError } from '../../src/errors.js';
 import { summarize } from '../../src/measure/statistics.js';
 import { normalizeRunOptions } from '../../src/options.js';
@@ -62,6 +63,23 @@ describe('registry', () => {
     expect(config).toMatch(/^ {2}addr: 127\.0\.0\.1:5999$/m);
     expect(config).toMatch(/^ {4}rootdirectory: \/tmp\/x\/storage$/m);
     expect(config).toMatch(/delete:\n {4}enabled: true/);
+  });
+});
+
+describe('image references', () => {
+  it('split at the tag, not at a registry port', () => {
+    expect(splitReference('127.0.0.1:5999/imgbench/sample:golang')).toEqual({
+      repository: '127.0.0.1:5999/imgbench/sample',
+      tag: 'golang',
+    });
+    expect(splitReference('imgbench/sample:golang')).toEqual({
+      repository: 'imgbench/sample',
+      tag: 'golang',
+    });
+    expect(splitReference('127.0.0.1:5999/imgbench/sample')).toEqual({
+      repository: '127.0.0.1:5999/imgbench/sample',
+      tag: 'latest',
+    });
   });
 });
 
