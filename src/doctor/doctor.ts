@@ -4,8 +4,8 @@ import { recipeHash, STAND_IN_RECIPES } from '../bases/stand-in-recipes.js';
 import type { Engine, EngineInfo } from '../engine/engine.js';
 import { LABEL_RECIPE_HASH } from '../engine/labels.js';
 import { errorMessage } from '../errors.js';
-import { runCommand, which } from '../exec/run-command.js';
-import { QDISC_HANDLE, SHAPED_DEVICE } from '../pull/link-shaper.js';
+import { which } from '../exec/run-command.js';
+import { occupiedRootQdisc, QDISC_HANDLE, SHAPED_DEVICE } from '../pull/link-shaper.js';
 
 export interface DoctorCheck {
   name: string;
@@ -137,13 +137,8 @@ function rootCheck(): DoctorCheck {
 
 /** A root qdisc on lo (another tool's, or a killed run's) makes `--link` refuse to shape. */
 async function loopbackQdiscCheck(): Promise<DoctorCheck> {
-  const result = await runCommand('tc', ['qdisc', 'show', 'dev', SHAPED_DEVICE, 'root'], {
-    timeoutMs: 5_000,
-  });
-  const line = result.stdout.trim().split('\n')[0] ?? '';
-  if (result.exitCode !== 0 || line === '' || /^qdisc noqueue\b/.test(line)) {
-    return { name: 'lo qdisc', state: 'ok', detail: line || 'none' };
-  }
+  const line = await occupiedRootQdisc();
+  if (!line) return { name: 'lo qdisc', state: 'ok', detail: 'none besides the default' };
   return {
     name: 'lo qdisc',
     state: 'warning',

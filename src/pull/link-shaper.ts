@@ -102,6 +102,19 @@ async function tc(args: string[]): Promise<string> {
   return result.stdout;
 }
 
+/**
+ * The root qdisc on `lo` when there is one other than the kernel's default
+ * (`noqueue`): someone else's shaping, or a stopped run's. Undefined when `lo`
+ * is as the kernel left it, or when tc cannot tell.
+ */
+export async function occupiedRootQdisc(): Promise<string | undefined> {
+  const result = await runCommand('tc', ['qdisc', 'show', 'dev', SHAPED_DEVICE, 'root'], {
+    timeoutMs: 10_000,
+  });
+  const line = result.stdout.trim().split('\n')[0] ?? '';
+  return result.exitCode !== 0 || line === '' || /^qdisc noqueue\b/.test(line) ? undefined : line;
+}
+
 /** A shaping in place; `remove` undoes it and is safe to call twice. */
 export interface Shaping {
   link: LinkProfile;
@@ -120,11 +133,11 @@ export async function shapeRegistryLink(port: number, link: LinkProfile): Promis
       `Shaping the link to ${link.name} needs root (tc changes the host's qdiscs); run as root or drop \`--link\``,
     );
   }
-  const current = await tc(['qdisc', 'show', 'dev', SHAPED_DEVICE, 'root']);
-  if (!/^qdisc noqueue\b/.test(current.trim()) && current.trim() !== '') {
+  const current = await occupiedRootQdisc();
+  if (current) {
     throw new ImgbenchError(
       'E_HOST',
-      `\`${SHAPED_DEVICE}\` already has a root qdisc (\`${current.trim().split('\n')[0]}\`); imgbench will not replace it`,
+      `\`${SHAPED_DEVICE}\` already has a root qdisc (\`${current}\`); imgbench will not replace it`,
       {
         hint: `remove it with \`tc qdisc del dev ${SHAPED_DEVICE} root\` if nothing else needs it`,
       },

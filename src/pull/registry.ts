@@ -82,6 +82,8 @@ export function parseManifest(body: string, digest: string): ManifestFacts {
   };
 }
 
+const loopbackAddress = (port: number) => `127.0.0.1:${port}`;
+
 /**
  * A `docker-registry` of the run's own, on 127.0.0.1 with its storage in a
  * temp dir that `stop` deletes. Engines treat 127.0.0.0/8 registries as
@@ -90,11 +92,13 @@ export function parseManifest(body: string, digest: string): ManifestFacts {
 export class LocalRegistry {
   /** `127.0.0.1:PORT`, the prefix of every reference pushed here. */
   readonly address: string;
+  readonly port: number;
   readonly dir: string;
   readonly #process: BackgroundProcess;
 
-  private constructor(address: string, dir: string, process: BackgroundProcess) {
-    this.address = address;
+  private constructor(port: number, dir: string, process: BackgroundProcess) {
+    this.port = port;
+    this.address = loopbackAddress(port);
     this.dir = dir;
     this.#process = process;
   }
@@ -113,7 +117,7 @@ export class LocalRegistry {
       );
     }
     const port = options.port || (await freeLoopbackPort());
-    const address = `127.0.0.1:${port}`;
+    const address = loopbackAddress(port);
     const dir = await mkdtemp(join(tmpdir(), `imgbench-registry-${options.runId}-`));
     const storage = join(dir, 'storage');
     await mkdir(storage);
@@ -124,7 +128,7 @@ export class LocalRegistry {
       ['serve', configFile],
       join(dir, 'registry.log'),
     );
-    const registry = new LocalRegistry(address, dir, process);
+    const registry = new LocalRegistry(port, dir, process);
     try {
       await registry.#waitUntilServing();
     } catch (error) {

@@ -95,10 +95,9 @@ async function coldPull(
 
 async function measurePulls(stage: Stage, pushed: Map<string, PullResult>): Promise<void> {
   const { ctx, registry, isolated } = stage;
-  const port = Number(registry.address.split(':')[1]);
   for (const link of ctx.options.links) {
     ctx.onStage?.(`pulling over ${describeLink(link)}`);
-    const shaping = await shapeRegistryLink(port, link);
+    const shaping = await shapeRegistryLink(registry.port, link);
     const undone = stage.changes.add(`the ${link.name} qdisc on lo`, shaping.remove);
     try {
       await measureRepeated<PullDetail>(
