@@ -59,6 +59,35 @@ export class BackgroundProcess {
     }
   }
 
+  /**
+   * Calls `probe` every `intervalMs` until it gives a value: the process is
+   * ready. Rejects with `exited()` when the process ends first, and with
+   * `timedOut(lastError)` after `timeoutMs`.
+   */
+  async waitUntilReady<T>(
+    probe: () => Promise<T | undefined>,
+    options: {
+      timeoutMs: number;
+      intervalMs: number;
+      exited: () => Error;
+      timedOut: (lastError: unknown) => Error;
+    },
+  ): Promise<T> {
+    const deadline = performance.now() + options.timeoutMs;
+    let lastError: unknown;
+    while (performance.now() < deadline) {
+      if (this.#exited) throw options.exited();
+      try {
+        const value = await probe();
+        if (value !== undefined) return value;
+      } catch (error) {
+        lastError = error;
+      }
+      await new Promise((r) => setTimeout(r, options.intervalMs));
+    }
+    throw options.timedOut(lastError);
+  }
+
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
   async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     if (this.#exited) return;

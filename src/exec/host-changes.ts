@@ -1,3 +1,5 @@
+import { errorMessage } from '../errors.js';
+
 /**
  * What a run has changed on the host (a process started, a bridge, a qdisc),
  * each with the step that undoes it, so that an interrupted run can put the
@@ -21,13 +23,16 @@ export class HostChanges {
     return [...this.#undo.values()].map((c) => c.what);
   }
 
-  /** Undoes every change still in place, newest first; one failing does not stop the others. */
-  async undoAll(): Promise<string[]> {
-    const failures: string[] = [];
+  /**
+   * Undoes every change still in place, newest first; one failing does not
+   * stop the others. Returns the ones that failed, with their errors.
+   */
+  async undoAll(): Promise<Array<{ what: string; error: unknown }>> {
+    const failures: Array<{ what: string; error: unknown }> = [];
     for (const [id, change] of [...this.#undo.entries()].reverse()) {
       this.#undo.delete(id);
       await change.undo().catch((error: unknown) => {
-        failures.push(`${change.what}: ${error instanceof Error ? error.message : String(error)}`);
+        failures.push({ what: change.what, error });
       });
     }
     return failures;
@@ -57,7 +62,9 @@ export async function withSignalUndo<T>(
       .then((failures) => {
         process.stderr.write(
           `imgbench: ${signal}: stopped; undid ${undone.length ? undone.join(', ') : 'nothing'}${
-            failures.length ? `; could not undo: ${failures.join('; ')}` : ''
+            failures.length
+              ? `; could not undo: ${failures.map((f) => `${f.what}: ${errorMessage(f.error)}`).join('; ')}`
+              : ''
           }. Results written so far stay in the run folder.\n`,
         );
         process.exit(SIGNAL_EXIT_CODES[signal]);

@@ -215,25 +215,19 @@ async function removeRoot(root: string): Promise<void> {
   await rmdir(dirname(root)).catch(() => {});
 }
 
-async function connectWhenReady(socketPath: string, process: BackgroundProcess): Promise<Engine> {
-  const deadline = performance.now() + ISOLATED_ENGINE_START_TIMEOUT_MS;
-  let last: unknown;
-  while (performance.now() < deadline) {
-    if (process.exited) {
-      throw new ImgbenchError(
+function connectWhenReady(socketPath: string, daemon: BackgroundProcess): Promise<Engine> {
+  return daemon.waitUntilReady(() => DockerEngine.connect({ socketPath, timeoutMs: 2_000 }), {
+    timeoutMs: ISOLATED_ENGINE_START_TIMEOUT_MS,
+    intervalMs: 200,
+    exited: () =>
+      new ImgbenchError(
         'E_HOST',
-        `The isolated dockerd exited with code ${process.exitCode}: ${process.logTail(5)}`,
-      );
-    }
-    try {
-      return await DockerEngine.connect({ socketPath, timeoutMs: 2_000 });
-    } catch (error) {
-      last = error;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  throw new ImgbenchError(
-    'E_HOST',
-    `The isolated dockerd did not answer on ${socketPath} within ${ISOLATED_ENGINE_START_TIMEOUT_MS / 1000} s (${errorMessage(last)}); log: ${process.logFile}`,
-  );
+        `The isolated dockerd exited with code ${daemon.exitCode}: ${daemon.logTail(5)}`,
+      ),
+    timedOut: (last) =>
+      new ImgbenchError(
+        'E_HOST',
+        `The isolated dockerd did not answer on ${socketPath} within ${ISOLATED_ENGINE_START_TIMEOUT_MS / 1000} s (${errorMessage(last)}); log: ${daemon.logFile}`,
+      ),
+  });
 }

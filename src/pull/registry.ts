@@ -139,26 +139,30 @@ export class LocalRegistry {
   }
 
   async #waitUntilServing(): Promise<void> {
-    const deadline = performance.now() + REGISTRY_START_TIMEOUT_MS;
-    while (performance.now() < deadline) {
-      if (this.#process.exited) {
-        const said = this.#process.logTail(3);
-        throw new ImgbenchError(
-          'E_HOST',
-          `The registry on ${this.address} exited with code ${this.#process.exitCode}${said ? `: ${said}` : ''}`,
-          {
-            hint: said.includes('address already in use')
-              ? 'the registry port is taken: pass another with `--registry-port`, or 0 for a free one'
-              : undefined,
-          },
-        );
-      }
-      if ((await httpStatus(`http://${this.address}/v2/`, 500)) === 200) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new ImgbenchError(
-      'E_HOST',
-      `The registry on ${this.address} did not answer within ${REGISTRY_START_TIMEOUT_MS / 1000} s`,
+    await this.#process.waitUntilReady(
+      async () =>
+        (await httpStatus(`http://${this.address}/v2/`, 500)) === 200 ? true : undefined,
+      {
+        timeoutMs: REGISTRY_START_TIMEOUT_MS,
+        intervalMs: 50,
+        exited: () => {
+          const said = this.#process.logTail(3);
+          return new ImgbenchError(
+            'E_HOST',
+            `The registry on ${this.address} exited with code ${this.#process.exitCode}${said ? `: ${said}` : ''}`,
+            {
+              hint: said.includes('address already in use')
+                ? 'the registry port is taken: pass another with `--registry-port`, or 0 for a free one'
+                : undefined,
+            },
+          );
+        },
+        timedOut: () =>
+          new ImgbenchError(
+            'E_HOST',
+            `The registry on ${this.address} did not answer within ${REGISTRY_START_TIMEOUT_MS / 1000} s`,
+          ),
+      },
     );
   }
 

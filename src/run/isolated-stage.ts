@@ -253,16 +253,12 @@ async function isolatedStage(ctx: Context, changes: HostChanges): Promise<void> 
     port: ctx.options.registryPort,
     runId: ctx.run.runId,
   });
-  const registryDone = changes.add(`the registry on ${registry.address}`, () => registry.stop());
-  let isolated: IsolatedEngine | undefined;
-  let isolatedDone = () => {};
+  changes.add(`the registry on ${registry.address}`, () => registry.stop());
   let failure: { error: unknown } | undefined;
   try {
-    isolated = await IsolatedEngine.start(ctx.run.runId, ctx.options.pullConcurrency);
-    const engine = isolated;
-    isolatedDone = changes.add(
-      `the isolated dockerd (pid ${engine.pid}, bridge ${engine.bridge.name})`,
-      () => engine.stop(),
+    const isolated = await IsolatedEngine.start(ctx.run.runId, ctx.options.pullConcurrency);
+    changes.add(`the isolated dockerd (pid ${isolated.pid}, bridge ${isolated.bridge.name})`, () =>
+      isolated.stop(),
     );
     const stage: Stage = { ctx, registry, isolated, changes };
     if (ctx.wrapEngine) isolated.engine = ctx.wrapEngine(isolated.engine);
@@ -276,11 +272,9 @@ async function isolatedStage(ctx: Context, changes: HostChanges): Promise<void> 
   } catch (error) {
     failure = { error };
   }
-  // Both are stopped even when the work or the other stop failed; the work's error comes first.
-  const stopped = await Promise.allSettled([isolated?.stop(), registry.stop()]);
-  isolatedDone();
-  registryDone();
+  // The same undo as after a signal: the engine, then the registry, each even
+  // when the work or the other failed; the work's error comes first.
+  const undoFailures = await changes.undoAll();
   if (failure) throw failure.error;
-  const stopFailure = stopped.find((s) => s.status === 'rejected');
-  if (stopFailure) throw stopFailure.reason;
+  if (undoFailures[0]) throw undoFailures[0].error;
 }

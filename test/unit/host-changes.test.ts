@@ -19,7 +19,9 @@ describe('HostChanges', () => {
     expect(changes.pending).toEqual(['registry', 'qdisc']);
     const failures = await changes.undoAll();
     expect(order).toEqual(['qdisc', 'registry']);
-    expect(failures).toEqual(['qdisc: RTNETLINK answers: No such file or directory']);
+    expect(failures.map((f) => [f.what, (f.error as Error).message])).toEqual([
+      ['qdisc', 'RTNETLINK answers: No such file or directory'],
+    ]);
     expect(changes.pending).toEqual([]);
     expect(await changes.undoAll()).toEqual([]);
   });
