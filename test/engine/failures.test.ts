@@ -4,13 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { sampleServiceDir } from '../../src/paths.js';
 import { readRun } from '../../src/run/run-store.js';
 import { tempDir } from '../temp-dir.js';
-import { imgbench, labelledContainers } from './helpers.js';
+import { imgbench, labelledContainers, removeImagesOfServiceAfterTest } from './helpers.js';
 
 describe('failures a user meets', () => {
   it('fails only the variant whose Go code does not compile, with the compiler message, and finishes the others', async () => {
     const out = tempDir('fail');
     // The sample service plus one file that only a cgo build compiles.
     const service = tempDir('cgo-bug');
+    removeImagesOfServiceAfterTest(service);
     cpSync(sampleServiceDir(), service, { recursive: true });
     cpSync(
       join(import.meta.dirname, 'fixtures', 'cgo-only-bug', 'cgo_only.go'),

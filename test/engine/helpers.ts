@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { onTestFinished } from 'vitest';
 import { packageRoot } from '../../src/paths.js';
 
 /** The docker CLI: the independent witness for what imgbench reports. */
@@ -30,6 +31,20 @@ export async function imgbench(args: string[], env: NodeJS.ProcessEnv = {}): Pro
     stdout: String(result.stdout),
     stderr: String(result.stderr),
   };
+}
+
+/**
+ * Removes, when the current test finishes, the images a run builds from a
+ * service folder of the test's own (`imgbench/<folder>:<variant>`), so tests
+ * leave no image behind.
+ */
+export function removeImagesOfServiceAfterTest(service: string): void {
+  onTestFinished(() => {
+    const ids = dockerCli(['images', '-q', '--filter', `label=org.imgbench.service=${service}`])
+      .split('\n')
+      .filter(Boolean);
+    if (ids.length > 0) dockerCli(['rmi', '-f', ...new Set(ids)]);
+  });
 }
 
 /** Containers imgbench made that are still there. */
