@@ -4,22 +4,28 @@
  * times `docker pull` (the CLI) on a brand-new dockerd and imgbench's pull on
  * a dockerd that pulled the image and was emptied the way a run empties it.
  *
- * Usage: npm run bench:pull -- [--image imgbench/sample:golang] [--trials 4]
+ * Usage: npm run bench:pull -- [--image imgbench/sample:golang] [--trials 4] [--storage memory|disk]
  */
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { DockerEngine } from '../src/engine/docker-engine.js';
 import { summarize } from '../src/measure/statistics.js';
-import { IsolatedEngine } from '../src/pull/isolated-engine.js';
+import { IsolatedEngine, PULL_STORAGES, type PullStorage } from '../src/pull/isolated-engine.js';
 import { LocalRegistry } from '../src/pull/registry.js';
 
 const { values } = parseArgs({
   options: {
     image: { type: 'string', default: 'imgbench/sample:golang' },
     trials: { type: 'string', default: '4' },
+    storage: { type: 'string', default: 'memory' },
   },
 });
 
+if (!PULL_STORAGES.includes(values.storage as PullStorage)) {
+  console.error(`--storage must be one of ${PULL_STORAGES.join(', ')}, got \`${values.storage}\``);
+  process.exit(2);
+}
+const storage = values.storage as PullStorage;
 const engine = await DockerEngine.connect();
 const registry = await LocalRegistry.start({ runId: 'bench-pull' });
 const cli: number[] = [];
@@ -34,8 +40,8 @@ try {
     // pulled the image and been emptied, as a run's engine is before a sample.
     // Who goes first alternates, so that a disk slowing down over the trials
     // does not always land on the same side.
-    const fresh = await IsolatedEngine.start(`bp-fresh-${trial}`);
-    const emptied = await IsolatedEngine.start(`bp-empty-${trial}`);
+    const fresh = await IsolatedEngine.start(`bp-fresh-${trial}`, { storage });
+    const emptied = await IsolatedEngine.start(`bp-empty-${trial}`, { storage });
     try {
       await emptied.engine.pullImage(reference, 600_000);
       await emptied.empty();
@@ -69,5 +75,5 @@ try {
 }
 const [a, b] = [summarize(ours).p50, summarize(cli).p50];
 console.log(
-  `${values.image}: imgbench p50 ${a.toFixed(0)} ms, docker pull p50 ${b.toFixed(0)} ms, difference ${(((a - b) / b) * 100).toFixed(1)} %`,
+  `${values.image} (${storage} storage): imgbench p50 ${a.toFixed(0)} ms, docker pull p50 ${b.toFixed(0)} ms, difference ${(((a - b) / b) * 100).toFixed(1)} %`,
 );

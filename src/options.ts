@@ -4,7 +4,12 @@ import type { BaseProfileRequest } from './bases/resolve-bases.js';
 import { parseBaseProfile } from './bases/resolve-bases.js';
 import { UsageError } from './errors.js';
 import { sampleServiceDir, variantsDir } from './paths.js';
-import { DOCKER_CONCURRENT_DOWNLOADS } from './pull/isolated-engine.js';
+import {
+  DEFAULT_PULL_STORAGE,
+  DOCKER_CONCURRENT_DOWNLOADS,
+  PULL_STORAGES,
+  type PullStorage,
+} from './pull/isolated-engine.js';
 import { type LinkProfile, parseLink, UNLIMITED_LINK } from './pull/link-shaper.js';
 import type { MetricName } from './types.js';
 import { METRICS } from './types.js';
@@ -16,11 +21,12 @@ export const DEFAULT_OUT_DIR = 'results';
 /** @default '.' */
 export const DEFAULT_MAIN_PACKAGE = '.';
 /**
- * Startup samples per variant. @default 25 — on the isolated engine the
- * median's 95 % interval was within ±2.0–4.6 % of it at 25 samples, and
- * ±2.4–5.4 % at 20 (run 20261122-222926-213b).
+ * Startup samples per variant. @default 50 — start→ready is ~190 ms with a
+ * spread of ~20 ms from the engine (runc, namespaces, veth); at 25 samples
+ * the median's 95 % interval was ±3.6–8.5 % of it, and the interval narrows
+ * as 1/√N. A sample takes ~0.25 s.
  */
-export const DEFAULT_STARTUP_SAMPLES = 25;
+export const DEFAULT_STARTUP_SAMPLES = 50;
 /**
  * Memory samples per variant (each one settles and serves a load). @default 3
  * — RSS after the load varied by a few percent between samples.
@@ -76,6 +82,8 @@ export interface RunOptionsInput {
   transferTimeoutMs?: number;
   /** Layers the isolated engine downloads at once (dockerd --max-concurrent-downloads). @default 3 */
   pullConcurrency?: number;
+  /** Where the isolated engine writes pulled layers: `memory` (a tmpfs) or `disk`. @default 'memory' */
+  pullStorage?: string;
 }
 
 export interface RunOptions {
@@ -96,6 +104,7 @@ export interface RunOptions {
   registryPort: number;
   transferTimeoutMs: number;
   pullConcurrency: number;
+  pullStorage: PullStorage;
   /** The Go default .dockerignore in the variants folder, for services without their own. */
   fallbackIgnoreFile: string;
 }
@@ -172,6 +181,12 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
       `Expected \`--pull-concurrency\` to be an integer from 1 to 32, got \`${pullConcurrency}\``,
     );
   }
+  const pullStorage = input.pullStorage ?? DEFAULT_PULL_STORAGE;
+  if (!(PULL_STORAGES as readonly string[]).includes(pullStorage)) {
+    throw new UsageError(
+      `Expected \`--pull-storage\` to be one of ${PULL_STORAGES.join(', ')}, got \`${pullStorage}\``,
+    );
+  }
   return {
     metrics: [...new Set(metrics)],
     variants: input.variants ? [...input.variants] : undefined,
@@ -190,5 +205,6 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     registryPort,
     transferTimeoutMs,
     pullConcurrency,
+    pullStorage: pullStorage as PullStorage,
   };
 }

@@ -74,6 +74,8 @@ export interface PullResult {
   engine: 'isolated';
   /** Layers the isolated engine downloaded at once (Docker's default is 3). */
   maxConcurrentDownloads: number;
+  /** Where it wrote the layers: the host's `disk`, or `memory` (a tmpfs). */
+  storage: 'disk' | 'memory';
   /** The reference pulled: `127.0.0.1:PORT/imgbench/<service>:<variant>`. */
   reference: string;
   /** Manifest digest. */

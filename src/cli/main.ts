@@ -34,6 +34,8 @@ Options for run:
                               unlimited loopback is always timed
   --registry-port N           port of the run's registry on 127.0.0.1 (default: a free one)
   --pull-concurrency N        layers the pulling engine downloads at once (default: 3, Docker's)
+  --pull-storage memory|disk  where the pulling engine writes layers: a tmpfs, which leaves
+                              the host disk's noise out, or the disk (default: memory)
   --variants a,b              variants to run, in order (default: all six)
   --service DIR               your Go module instead of the sample service
   --main ./cmd/server         main package inside --service (default: .)
@@ -59,6 +61,7 @@ const OPTIONS = {
   link: { type: 'string' },
   'registry-port': { type: 'string' },
   'pull-concurrency': { type: 'string' },
+  'pull-storage': { type: 'string' },
   roles: { type: 'string' },
   force: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -79,6 +82,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'link',
     'registry-port',
     'pull-concurrency',
+    'pull-storage',
     'json',
   ],
   bases: ['roles', 'force', 'json'],

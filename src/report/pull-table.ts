@@ -25,13 +25,17 @@ export function hasPullFigures(run: RunResult): boolean {
   return pulls(run).length > 0;
 }
 
-/** Variant, compressed size, push, then per link: median, rme, and for shaped links the bound and the ratio to it. */
+/**
+ * Variant, compressed size, push, then per link: median and rme, and for
+ * shaped links the transfer's median (the rest is extraction), the bound and
+ * the whole pull's ratio to it.
+ */
 export function pullColumns(run: RunResult): string[] {
   const columns = ['Variant', 'Compressed', '× smaller than golang', 'Push'];
   for (const [, pull] of pulls(run).slice(0, 1)) {
     for (const l of pull.links) {
       columns.push(`Pull ${l.link} p50`, '± rme');
-      if (l.boundMs !== undefined) columns.push(`${l.link} bound`, '÷ bound');
+      if (l.boundMs !== undefined) columns.push('transfer p50', `${l.link} bound`, '÷ bound');
     }
   }
   return columns;
@@ -52,7 +56,11 @@ export function pullRows(run: RunResult): string[][] {
       const l = pull.links.find((x) => x.link === link);
       row.push(l ? seconds(l.durationMs) : '–', l ? rme(l.durationMs) : '–');
       if (l?.boundMs !== undefined) {
-        row.push(`${(l.boundMs / 1000).toFixed(2)} s`, `${(l.boundRatio ?? 0).toFixed(2)}×`);
+        row.push(
+          seconds(l.transferMs),
+          `${(l.boundMs / 1000).toFixed(2)} s`,
+          `${(l.boundRatio ?? 0).toFixed(2)}×`,
+        );
       }
     }
     return row;
@@ -63,5 +71,6 @@ export function pullNote(run: RunResult): string {
   const first = pulls(run)[0]?.[1];
   if (!first) return '';
   const n = first.links[0]?.durationMs.n ?? 0;
-  return `Pulls: compressed = config + layer blobs from the registry's manifest, the bytes a pull transfers. Each of ${n} samples per variant and link is a cold pull (request → image ready, as \`time docker pull\`) from the run's registry on 127.0.0.1 into a second dockerd emptied before every sample; shaped links limit the registry's traffic with tc (htb); bound = compressed bytes ÷ link rate.`;
+  const storage = first.storage === 'memory' ? 'on a tmpfs' : 'on the disk';
+  return `Pulls: compressed = config + layer blobs from the registry's manifest, the bytes a pull transfers. Each of ${n} samples per variant and link is a cold pull (request → image ready, as \`time docker pull\`) from the run's registry on 127.0.0.1 into a second dockerd (${first.maxConcurrentDownloads} parallel downloads, data root ${storage}) emptied before every sample; shaped links limit the registry's traffic with tc (htb); transfer = request → last layer downloaded, the rest is extraction; bound = compressed bytes ÷ link rate.`;
 }

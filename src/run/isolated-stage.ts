@@ -60,6 +60,7 @@ async function pushVariants({ ctx, registry }: Stage): Promise<Map<string, PullR
       pushed.set(v.name, {
         engine: 'isolated',
         maxConcurrentDownloads: options.pullConcurrency,
+        storage: options.pullStorage,
         reference,
         digest: manifest.digest || push.digest,
         compressedBytes: manifest.compressedBytes,
@@ -256,7 +257,10 @@ async function isolatedStage(ctx: Context, changes: HostChanges): Promise<void> 
   changes.add(`the registry on ${registry.address}`, () => registry.stop());
   let failure: { error: unknown } | undefined;
   try {
-    const isolated = await IsolatedEngine.start(ctx.run.runId, ctx.options.pullConcurrency);
+    const isolated = await IsolatedEngine.start(ctx.run.runId, {
+      maxConcurrentDownloads: ctx.options.pullConcurrency,
+      storage: ctx.options.pullStorage,
+    });
     changes.add(`the isolated dockerd (pid ${isolated.pid}, bridge ${isolated.bridge.name})`, () =>
       isolated.stop(),
     );

@@ -84,6 +84,10 @@ describe('failures a user meets', () => {
       ['run', '--pull-concurrency', '0'],
       /^imgbench: Expected `--pull-concurrency` to be an integer from 1 to 32, got `0`/,
     ],
+    [
+      ['run', '--pull-storage', 'ssd'],
+      /^imgbench: Expected `--pull-storage` to be one of memory, disk, got `ssd`/,
+    ],
     [['frobnicate'], /^imgbench: Unknown command `frobnicate`/],
   ])('%j: one line, exit 2', async (args, message) => {
     const result = await imgbench(args);

@@ -102,6 +102,10 @@ describe('pull on a second engine, from the run’s own registry', () => {
       await engine.pushImage(reference, 120_000);
       await engine.removeImage(reference);
       const layers = (await registry.manifest('imgbench/sample', 'multi-stage')).layers.length;
+      // The default storage: the data root is a tmpfs of the engine's own.
+      expect(readFileSync('/proc/self/mountinfo', 'utf8')).toMatch(
+        new RegExp(` ${isolated.dataRoot} .* - tmpfs imgbench-pull `),
+      );
       const first = await isolated.engine.pullImage(reference, 120_000);
       expect(first).toMatchObject({ layersPulled: layers, layersPresent: 0 });
       await isolated.empty();

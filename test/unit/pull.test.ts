@@ -170,6 +170,7 @@ describe('exporters with pull figures', () => {
       v.pull = {
         engine: 'isolated',
         maxConcurrentDownloads: 3,
+        storage: 'disk',
         reference: `127.0.0.1:5999/${v.image}`,
         digest: 'sha256:m',
         compressedBytes: compressed,
@@ -201,15 +202,16 @@ describe('exporters with pull figures', () => {
     expect(golang[0]?.bound_ms).toBe('');
   });
 
-  it('the table shows compressed size, each link and the ratio to the bound', () => {
+  it('the table shows compressed size, each link, the transfer and the ratio to the bound', () => {
     const table = toTable(withPull());
     expect(table).toMatch(
       /Variant\s+Compressed\s+× smaller than golang\s+Push\s+Pull unlimited p50/,
     );
     expect(table).toMatch(
-      /^golang\s+240 MB\s+1\.0×\s+1\.0 s\s+0\.10 s\s+\S+ %\s+24\.00 s\s+\S+ %\s+19\.20 s\s+1\.25×$/m,
+      /^golang\s+240 MB\s+1\.0×\s+1\.0 s\s+0\.10 s\s+\S+ %\s+24\.00 s\s+\S+ %\s+20\.00 s\s+19\.20 s\s+1\.25×$/m,
     );
     expect(toMarkdown(withPull())).toContain('cold pull');
+    expect(table).toContain('(3 parallel downloads, data root on the disk)');
   });
 });
 

@@ -111,7 +111,7 @@ describe('--repeat and --quick', () => {
     expect(normalizeRunOptions()).toMatchObject({
       buildSamples: 2,
       pullSamples: 3,
-      startupSamples: 25,
+      startupSamples: 50,
       memorySamples: 3,
     });
   });

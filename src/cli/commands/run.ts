@@ -21,6 +21,7 @@ export interface RunCommandValues {
   link?: string;
   'registry-port'?: string;
   'pull-concurrency'?: string;
+  'pull-storage'?: string;
   json?: boolean;
 }
 
@@ -72,6 +73,7 @@ export async function runCommand(
             ),
           }
         : {}),
+      ...(values['pull-storage'] !== undefined ? { pullStorage: values['pull-storage'] } : {}),
     },
     {
       onEvent: (event) => {
