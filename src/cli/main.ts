@@ -13,6 +13,7 @@ import {
   QUICK_STARTUP_SAMPLES,
 } from '../options.js';
 import { basesCommand } from './commands/bases.js';
+import { cleanCommand } from './commands/clean.js';
 import { doctorCommand } from './commands/doctor.js';
 import { runCommand } from './commands/run.js';
 import { createOutput } from './output.js';
@@ -23,6 +24,8 @@ Usage:
   imgbench run [options]      build every variant and measure it; prints a table
   imgbench bases [--force]    build the offline stand-in base images (skips unchanged ones)
   imgbench doctor             check the engine and tools; names the fix for what is missing
+  imgbench clean [--all]      remove what killed runs left (a second dockerd, registry, bridge,
+                              qdisc, containers); --all also every image imgbench made
 
 Options for run:
   --metrics size,build,pull,startup,memory
@@ -64,6 +67,7 @@ const OPTIONS = {
   'pull-storage': { type: 'string' },
   roles: { type: 'string' },
   force: { type: 'boolean' },
+  all: { type: 'boolean' },
   json: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -87,6 +91,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   ],
   bases: ['roles', 'force', 'json'],
   doctor: ['json'],
+  clean: ['all', 'json'],
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -107,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
     const allowed = ALLOWED[command];
     if (!allowed)
       throw new UsageError(
-        `Unknown command \`${command}\`; expected run, bases or doctor (see \`imgbench --help\`)`,
+        `Unknown command \`${command}\`; expected run, bases, doctor or clean (see \`imgbench --help\`)`,
       );
     if (extra.length > 0)
       throw new UsageError(`Unexpected argument \`${extra[0]}\` after \`${command}\``);
@@ -119,6 +124,7 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'doctor') return await doctorCommand(values, output);
     const engine = await DockerEngine.connect();
     if (command === 'bases') return await basesCommand(engine, values, output);
+    if (command === 'clean') return await cleanCommand(engine, values, output);
     return await runCommand(engine, values, output);
   } catch (error) {
     const usage = error instanceof UsageError || error instanceof EngineError;

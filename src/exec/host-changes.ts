@@ -7,14 +7,22 @@ import { errorMessage } from '../errors.js';
  */
 export class HostChanges {
   readonly #undo = new Map<number, { what: string; undo: () => Promise<void> }>();
+  readonly #onChange: (pending: string[]) => void;
   #next = 0;
+
+  /** `onChange` hears what is in place after every change and undo (to keep a record of it). */
+  constructor(onChange: (pending: string[]) => void = () => {}) {
+    this.#onChange = onChange;
+  }
 
   /** Records a change; call the returned function once it has been undone the normal way. */
   add(what: string, undo: () => Promise<void>): () => void {
     const id = this.#next++;
     this.#undo.set(id, { what, undo });
+    this.#onChange(this.pending);
     return () => {
       this.#undo.delete(id);
+      this.#onChange(this.pending);
     };
   }
 
@@ -34,6 +42,7 @@ export class HostChanges {
       await change.undo().catch((error: unknown) => {
         failures.push({ what: change.what, error });
       });
+      this.#onChange([...this.pending, ...failures.map((f) => f.what)]);
     }
     return failures;
   }

@@ -66,6 +66,11 @@ async function mountTmpfs(dir: string, free = freemem()): Promise<void> {
   }
 }
 
+/** Parent of each isolated engine's exec root, pid file and socket. */
+export const ISOLATED_ROOT_DIR = '/run/imgbench';
+/** Parent of each isolated engine's data root. */
+export const ISOLATED_DATA_DIR = '/var/lib/imgbench';
+
 /** A bridge of the run's own, so the second engine never touches `docker0`. */
 export interface BridgeSpec {
   /** At most 15 characters (a Linux interface name). */
@@ -160,6 +165,7 @@ export class IsolatedEngine {
   readonly root: string;
   /** Images and layers: `/var/lib/imgbench/<run id>`, a tmpfs with `memory` storage. */
   readonly dataRoot: string;
+  readonly storage: PullStorage;
   readonly bridge: BridgeSpec;
   readonly #process: BackgroundProcess;
 
@@ -167,12 +173,14 @@ export class IsolatedEngine {
     engine: Engine,
     root: string,
     dataRoot: string,
+    storage: PullStorage,
     bridge: BridgeSpec,
     process: BackgroundProcess,
   ) {
     this.engine = engine;
     this.root = root;
     this.dataRoot = dataRoot;
+    this.storage = storage;
     this.bridge = bridge;
     this.#process = process;
   }
@@ -199,17 +207,17 @@ export class IsolatedEngine {
       );
     }
     const dockerd = (await which('dockerd')) ?? '/usr/sbin/dockerd';
-    const root = join('/run/imgbench', runId);
+    const root = join(ISOLATED_ROOT_DIR, runId);
     // Not under /run, which is often a tmpfs of limited size: with `disk` storage
     // pulls write to the disk, as a node's do; with `memory` a tmpfs of its own
     // is mounted here.
-    const dataRoot = join('/var/lib/imgbench', runId);
+    const dataRoot = join(ISOLATED_DATA_DIR, runId);
     await mkdir(root, { recursive: true });
     await mkdir(dataRoot, { recursive: true });
     if (storage === 'memory') {
       await mountTmpfs(dataRoot).catch(async (error) => {
-        await removeRoot(dataRoot);
-        await removeRoot(root);
+        await unmountAndRemove(dataRoot);
+        await unmountAndRemove(root);
         throw error;
       });
     }
@@ -226,12 +234,12 @@ export class IsolatedEngine {
         join(root, 'dockerd.log'),
       );
       const engine = await connectWhenReady(join(root, 'docker.sock'), daemon);
-      return new IsolatedEngine(engine, root, dataRoot, bridge, daemon);
+      return new IsolatedEngine(engine, root, dataRoot, storage, bridge, daemon);
     } catch (error) {
       await daemon?.stop();
       await ip(['link', 'del', bridge.name]).catch(() => {});
-      await removeRoot(dataRoot);
-      await removeRoot(root);
+      await unmountAndRemove(dataRoot);
+      await unmountAndRemove(root);
       throw error;
     }
   }
@@ -239,9 +247,10 @@ export class IsolatedEngine {
   /**
    * Removes every container and image, then checks that none is left: each
    * pull sample starts from an engine with nothing in it (layers are not
-   * kept once no image uses them). Then `sync`: the deleted layers' writes and
-   * discards would otherwise compete with the next pull for the disk (a
-   * 700 MB pull read 11 s on a quiet disk and 19 s right after a deletion).
+   * kept once no image uses them). Then, with `disk` storage, `sync`: the
+   * deleted layers' writes and discards would otherwise compete with the next
+   * pull for the disk (a 700 MB pull read 11 s on a quiet disk and 19 s right
+   * after a deletion).
    */
   async empty(): Promise<void> {
     for (const id of await this.engine.listContainers({})) await this.engine.removeContainer(id);
@@ -255,19 +264,20 @@ export class IsolatedEngine {
         `The isolated engine still holds ${left.length} image(s) after emptying: ${left.map((i) => i.repoTags[0] ?? i.id).join(', ')}`,
       );
     }
-    await runCommand('sync', [], { timeoutMs: 120_000 });
+    if (this.storage === 'disk') await runCommand('sync', [], { timeoutMs: 120_000 });
   }
 
   /** Stops dockerd (and the containerd it started), deletes its bridge and its files. */
   async stop(): Promise<void> {
     await this.#process.stop();
     await ip(['link', 'del', this.bridge.name]).catch(() => {});
-    await removeRoot(this.dataRoot);
-    await removeRoot(this.root);
+    await unmountAndRemove(this.dataRoot);
+    await unmountAndRemove(this.root);
   }
 }
 
-async function removeRoot(root: string): Promise<void> {
+/** Unmounts whatever is mounted at or under `root`, deletes it, and its parent once empty. */
+export async function unmountAndRemove(root: string): Promise<void> {
   for (const point of await mountsUnder(root)) {
     await runCommand('umount', ['-l', point], { timeoutMs: 10_000 });
   }

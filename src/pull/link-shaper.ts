@@ -139,7 +139,9 @@ export async function shapeRegistryLink(port: number, link: LinkProfile): Promis
       'E_HOST',
       `\`${SHAPED_DEVICE}\` already has a root qdisc (\`${current}\`); imgbench will not replace it`,
       {
-        hint: `remove it with \`tc qdisc del dev ${SHAPED_DEVICE} root\` if nothing else needs it`,
+        hint: current.includes(` ${QDISC_HANDLE} `)
+          ? 'a killed run left it: `imgbench clean` removes it'
+          : `remove it with \`tc qdisc del dev ${SHAPED_DEVICE} root\` if nothing else needs it`,
       },
     );
   }

@@ -82,6 +82,9 @@ export function parseManifest(body: string, digest: string): ManifestFacts {
   };
 }
 
+/** The registry's temp dir is `$TMPDIR/imgbench-registry-<run id>-XXXXXX`. */
+export const REGISTRY_DIR_PREFIX = 'imgbench-registry-';
+
 const loopbackAddress = (port: number) => `127.0.0.1:${port}`;
 
 /**
@@ -118,7 +121,7 @@ export class LocalRegistry {
     }
     const port = options.port || (await freeLoopbackPort());
     const address = loopbackAddress(port);
-    const dir = await mkdtemp(join(tmpdir(), `imgbench-registry-${options.runId}-`));
+    const dir = await mkdtemp(join(tmpdir(), `${REGISTRY_DIR_PREFIX}${options.runId}-`));
     const storage = join(dir, 'storage');
     await mkdir(storage);
     const configFile = join(dir, 'config.yml');

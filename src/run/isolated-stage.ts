@@ -1,3 +1,5 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { LABEL_RUN_ID, LABEL_VARIANT } from '../engine/labels.js';
 import { splitReference } from '../engine/reference.js';
@@ -146,18 +148,21 @@ export function linkResult(
 }
 
 /** Pulls (untimed) what the isolated engine lacks, so startup and memory run from pulled images. */
+/** Pulls, untimed and all at once, the images that startup and memory need and the engine lacks. */
 async function ensurePulled(stage: Stage, pushed: Map<string, PullResult>): Promise<void> {
   const { ctx, isolated } = stage;
-  for (const [index, v] of ctx.run.variants.entries()) {
-    const pull = pushed.get(v.name);
-    if (v.state !== 'ok' || !pull) continue;
-    if (await isolated.engine.inspectImage(pull.reference)) continue;
-    try {
-      await isolated.engine.pullImage(pull.reference, ctx.options.transferTimeoutMs);
-    } catch (error) {
-      ctx.run.variants[index] = failed(v, 'pull', error);
-    }
-  }
+  await Promise.all(
+    [...ctx.run.variants.entries()].map(async ([index, v]) => {
+      const pull = pushed.get(v.name);
+      if (v.state !== 'ok' || !pull) return;
+      if (await isolated.engine.inspectImage(pull.reference)) return;
+      try {
+        await isolated.engine.pullImage(pull.reference, ctx.options.transferTimeoutMs);
+      } catch (error) {
+        ctx.run.variants[index] = failed(v, 'pull', error);
+      }
+    }),
+  );
 }
 
 async function measureRuntime(
@@ -228,6 +233,26 @@ async function measureRuntime(
 }
 
 /**
+ * `host-changes.json` in the run folder: what the run has in place on the host
+ * right now (processes with their pids, the bridge, the qdisc), written
+ * synchronously so that a run killed at any point leaves the last state. An
+ * empty list once everything was undone. `imgbench clean` finds the same
+ * things by their names, without this file.
+ */
+function recordHostChanges(ctx: Context, pending: string[]): void {
+  if (!ctx.runDir) return;
+  const file = join(ctx.runDir, HOST_CHANGES_FILE);
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(
+    temporary,
+    `${JSON.stringify({ runId: ctx.run.runId, imgbenchPid: process.pid, inPlace: pending }, null, 2)}\n`,
+  );
+  renameSync(temporary, file);
+}
+
+export const HOST_CHANGES_FILE = 'host-changes.json';
+
+/**
  * Pull, startup and memory: the run's own registry on 127.0.0.1 and a second,
  * empty dockerd. Never times a pull on the build engine, whose BuildKit cache
  * keeps every layer. Registry, engine and any shaping are removed at the end,
@@ -235,7 +260,7 @@ async function measureRuntime(
  */
 export async function measureOnIsolatedEngine(ctx: Context): Promise<void> {
   if (!ctx.run.variants.some((v) => v.state === 'ok')) return;
-  const changes = new HostChanges();
+  const changes = new HostChanges((pending) => recordHostChanges(ctx, pending));
   await withSignalUndo(
     changes,
     () => isolatedStage(ctx, changes),
@@ -254,15 +279,19 @@ async function isolatedStage(ctx: Context, changes: HostChanges): Promise<void> 
     port: ctx.options.registryPort,
     runId: ctx.run.runId,
   });
-  changes.add(`the registry on ${registry.address}`, () => registry.stop());
+  changes.add(
+    `the registry on ${registry.address} (pid ${registry.pid}, storage ${registry.dir})`,
+    () => registry.stop(),
+  );
   let failure: { error: unknown } | undefined;
   try {
     const isolated = await IsolatedEngine.start(ctx.run.runId, {
       maxConcurrentDownloads: ctx.options.pullConcurrency,
       storage: ctx.options.pullStorage,
     });
-    changes.add(`the isolated dockerd (pid ${isolated.pid}, bridge ${isolated.bridge.name})`, () =>
-      isolated.stop(),
+    changes.add(
+      `the isolated dockerd (pid ${isolated.pid}, bridge ${isolated.bridge.name}, ${isolated.root}, data root ${isolated.dataRoot}${isolated.storage === 'memory' ? ' on a tmpfs' : ''})`,
+      () => isolated.stop(),
     );
     const stage: Stage = { ctx, registry, isolated, changes };
     if (ctx.wrapEngine) isolated.engine = ctx.wrapEngine(isolated.engine);

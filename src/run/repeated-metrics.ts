@@ -44,6 +44,8 @@ export interface Context {
   variants: readonly Variant[];
   /** Rewrites the run folder. */
   save: () => Promise<void>;
+  /** The run folder, where host changes in place are recorded (`host-changes.json`). */
+  runDir?: string;
   onSample?: (event: SampleEvent) => void;
   /** A step that is not a sample: starting the registry, pushing a variant. */
   onStage?: (message: string) => void;

@@ -3,6 +3,7 @@ import { arch, availableParallelism, platform, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import type { BaseImage } from '../bases/base-roles.js';
 import { resolveBases } from '../bases/resolve-bases.js';
+import { reapDeadRuns } from '../cleanup/reaper.js';
 import type { Engine } from '../engine/engine.js';
 import { LABEL_RUN_ID, LABEL_SERVICE, LABEL_VARIANT, managedLabels } from '../engine/labels.js';
 import { measureImageSize } from '../measure/image-size.js';
@@ -124,6 +125,20 @@ export async function runSuite(
   const variants = selectVariants(await loadVariants(options.variantsDir), options.variants);
   const roles = [...new Set(variants.flatMap((v) => v.baseRoles))];
   const emit = hooks.onEvent ?? (() => {});
+  if (process.getuid?.() === 0) {
+    // What killed runs left (a dockerd, the registry, a bridge, the qdisc) would
+    // otherwise stay, and the qdisc would stop this run's shaping.
+    const reaped = await reapDeadRuns();
+    if (reaped.removed.length > 0) {
+      emit({
+        type: 'stage',
+        message: `removed what earlier runs left: ${reaped.removed.join('; ')}`,
+      });
+    }
+    for (const line of reaped.failed) {
+      emit({ type: 'stage', message: `could not remove what an earlier run left: ${line}` });
+    }
+  }
   const startedAt = new Date();
   const [engineInfo, bases] = await Promise.all([
     engine.info(),
@@ -174,6 +189,7 @@ export async function runSuite(
     options,
     variants,
     save: () => store.write(run),
+    runDir: store.dir,
     onSample: (event) => emit({ type: 'sample', ...event }),
     onStage: (message) => emit({ type: 'stage', message }),
     ...(hooks.wrapEngine ? { wrapEngine: hooks.wrapEngine } : {}),

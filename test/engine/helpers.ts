@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { onTestFinished } from 'vitest';
@@ -64,12 +65,19 @@ export function hostLeftovers(): string[] {
   const processes = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => /\bdockerd\b.*--data-root|docker-registry serve/.test(l));
+    .filter((l) =>
+      // The second dockerd, its containerd and shims, the registry, port
+      // proxies on a run's bridge, and the service in a container.
+      /\bdockerd\b.*--data-root|\/run\/imgbench\/|docker-registry serve|docker-proxy .*10\.213\.|^\d+ (\.\/main|\/main|\/server)$/.test(
+        l,
+      ),
+    );
   left.push(...processes);
   const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' });
   left.push(...(links.match(/imgbench-[0-9a-f]{4}/g) ?? []));
   const qdisc = execFileSync('tc', ['qdisc', 'show', 'dev', 'lo', 'root'], { encoding: 'utf8' });
   if (!/^qdisc noqueue\b/.test(qdisc.trim())) left.push(qdisc.trim());
   for (const dir of ['/run/imgbench', '/var/lib/imgbench']) if (existsSync(dir)) left.push(dir);
+  left.push(...readdirSync(tmpdir()).filter((d) => d.startsWith('imgbench-registry-')));
   return left;
 }

@@ -173,6 +173,8 @@ describe('an interrupted run', () => {
     const run = JSON.parse(readFileSync(join(out, runs[0] ?? '', 'results.json'), 'utf8'));
     expect(run.complete).toBe(false);
     expect(run.stoppedBy).toBe('SIGINT');
+    const record = JSON.parse(readFileSync(join(out, runs[0] ?? '', 'host-changes.json'), 'utf8'));
+    expect(record.inPlace).toEqual([]);
     // Written as it stood when the signal came: the cut-off pull is not a failure.
     expect(run.variants[0].state).toBe('ok');
   });

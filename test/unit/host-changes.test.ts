@@ -25,4 +25,24 @@ describe('HostChanges', () => {
     expect(changes.pending).toEqual([]);
     expect(await changes.undoAll()).toEqual([]);
   });
+
+  it('reports what is in place after every change and undo, keeping what failed to undo', async () => {
+    const records: string[][] = [];
+    const changes = new HostChanges((pending) => records.push(pending));
+    changes.add('registry', async () => {});
+    const qdiscDone = changes.add('qdisc', async () => {});
+    qdiscDone();
+    changes.add('engine', async () => {
+      throw new Error('busy');
+    });
+    await changes.undoAll();
+    expect(records).toEqual([
+      ['registry'],
+      ['registry', 'qdisc'],
+      ['registry'],
+      ['registry', 'engine'],
+      ['registry', 'engine'],
+      ['engine'],
+    ]);
+  });
 });

@@ -1,0 +1,100 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/paths.js';
+import { tempDir } from '../temp-dir.js';
+import { hostLeftovers, imgbench, labelledContainers } from './helpers.js';
+
+/** Starts `imgbench run args`, waits for `marker` in its output and `delayMs` more, then SIGKILLs it. */
+async function killWhen(args: string[], marker: RegExp, delayMs = 0): Promise<void> {
+  const child = execa(process.execPath, [join(packageRoot(), 'dist/cli/main.js'), 'run', ...args], {
+    reject: false,
+    env: { CI: '1' },
+    all: true,
+  });
+  let seen = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`never saw ${marker}: ${seen}`)), 300_000);
+    child.all?.on('data', (chunk: Buffer) => {
+      seen += String(chunk);
+      if (marker.test(seen)) {
+        clearTimeout(timer);
+        setTimeout(resolve, delayMs);
+      }
+    });
+  });
+  child.kill('SIGKILL');
+  const result = await child;
+  expect(result.signal).toBe('SIGKILL');
+}
+
+function runsIn(out: string): unknown[] {
+  return readdirSync(out)
+    .filter((d) => /^\d{8}-/.test(d))
+    .map((d) => JSON.parse(readFileSync(join(out, d, 'results.json'), 'utf8')));
+}
+
+describe('a run killed with SIGKILL', () => {
+  it('leaves a dockerd, the registry and a qdisc that `imgbench clean` removes', async () => {
+    const out = tempDir('kill-pull');
+    await killWhen(
+      ['--metrics', 'pull', '--variants', 'multi-stage', '--link', '1mbit', '--out', out],
+      /pulling over a link shaped to 1mbit/,
+      // The stage line comes just before the qdisc is put in place; a 6.7 MB
+      // pull at 1 Mbit/s takes ~54 s, so 2 s later the shaped pull is on.
+      2_000,
+    );
+    // Nothing could clean up: the engine, the registry and the qdisc are still
+    // there, and the run folder's record names them.
+    const [runDir] = readdirSync(out).filter((d) => /^\d{8}-/.test(d));
+    const record = JSON.parse(readFileSync(join(out, runDir ?? '', 'host-changes.json'), 'utf8'));
+    expect(record.inPlace).toEqual([
+      expect.stringMatching(/^the registry on 127\.0\.0\.1:\d+ \(pid \d+, storage /),
+      expect.stringMatching(/^the isolated dockerd \(pid \d+, bridge imgbench-[0-9a-f]{4}, /),
+      'the 1mbit qdisc on lo',
+    ]);
+    const left = hostLeftovers();
+    expect(left.join('\n')).toMatch(/dockerd .*--data-root \/var\/lib\/imgbench\//);
+    expect(left.join('\n')).toMatch(/docker-registry serve/);
+    expect(left.join('\n')).toMatch(/qdisc htb be:/);
+    const clean = await imgbench(['clean']);
+    expect(clean.stdout).toMatch(/^removed {2}process \d+ \(dockerd\)/m);
+    expect(clean.stdout).toMatch(/^removed {2}the qdisc be: on lo$/m);
+    expect(clean.status).toBe(0);
+    expect(hostLeftovers()).toEqual([]);
+    // Written before the kill, never half-written.
+    expect(runsIn(out)).toEqual([expect.objectContaining({ complete: false })]);
+    const again = await imgbench(['clean']);
+    expect(again.stdout.trim()).toBe('nothing of imgbench’s was left');
+  });
+
+  it('while a service runs: the next run removes the engine, the container and the service first', async () => {
+    const out = tempDir('kill-memory');
+    await killWhen(
+      ['--metrics', 'memory', '--variants', 'scratch', '--repeat', '20', '--out', out],
+      /memory scratch: sample 2\//,
+      // Sample 3 is then ready (~0.4 s) and settling (1 s) before its load.
+      800,
+    );
+    const left = hostLeftovers().join('\n');
+    expect(left).toMatch(/dockerd .*--data-root \/var\/lib\/imgbench\//);
+    expect(left).toMatch(/^\d+ \/main$/m);
+    const next = await imgbench([
+      'run',
+      '--metrics',
+      'size',
+      '--variants',
+      'scratch',
+      '--out',
+      out,
+    ]);
+    expect(next.stderr).toMatch(
+      /removed what earlier runs left: the processes of container [0-9a-f]{12} .*process \d+ \(dockerd\)/,
+    );
+    expect(next.status).toBe(0);
+    expect(hostLeftovers()).toEqual([]);
+    expect(labelledContainers()).toEqual([]);
+    expect(runsIn(out)).toHaveLength(2);
+  });
+});
