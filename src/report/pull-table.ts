@@ -72,5 +72,5 @@ export function pullNote(run: RunResult): string {
   if (!first) return '';
   const n = first.links[0]?.durationMs.n ?? 0;
   const storage = first.storage === 'memory' ? 'on a tmpfs' : 'on the disk';
-  return `Pulls: compressed = config + layer blobs from the registry's manifest, the bytes a pull transfers. Each of ${n} samples per variant and link is a cold pull (request → image ready, as \`time docker pull\`) from the run's registry on 127.0.0.1 into a second dockerd (${first.maxConcurrentDownloads} parallel downloads, data root ${storage}) emptied before every sample; shaped links limit the registry's traffic with tc (htb); transfer = request → last layer downloaded, the rest is extraction; bound = compressed bytes ÷ link rate.`;
+  return `Pulls: compressed = config + layer blobs from the registry's manifest, the bytes a pull transfers. Each of ${n} samples per variant and link is a cold pull (request → image ready, as \`time docker pull\`) from the run's registry on 127.0.0.1 into a second dockerd (${first.maxConcurrentDownloads} parallel download${first.maxConcurrentDownloads === 1 ? '' : 's'}, data root ${storage}) emptied before every sample; shaped links limit the registry's traffic with tc (htb); transfer = request → last layer downloaded, the rest is extraction; bound = compressed bytes ÷ link rate.`;
 }
