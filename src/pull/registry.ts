@@ -150,14 +150,15 @@ export class LocalRegistry {
         intervalMs: 50,
         exited: () => {
           const said = this.#process.logTail(3);
+          // Taken between the check before the run and now.
+          if (said.includes('address already in use')) {
+            return new UsageError(
+              `The registry's port ${this.port} is taken on 127.0.0.1; pass a free one with \`--registry-port\`, or 0 to let imgbench pick one`,
+            );
+          }
           return new ImgbenchError(
             'E_HOST',
             `The registry on ${this.address} exited with code ${this.#process.exitCode}${said ? `: ${said}` : ''}`,
-            {
-              hint: said.includes('address already in use')
-                ? 'the registry port is taken: pass another with `--registry-port`, or 0 for a free one'
-                : undefined,
-            },
           );
         },
         timedOut: () =>

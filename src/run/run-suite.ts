@@ -15,6 +15,7 @@ import type { RunResult, VariantIdentity, VariantResult } from '../types.js';
 import { SCHEMA_VERSION } from '../types.js';
 import type { Variant } from '../variants/variant-catalog.js';
 import { loadVariants, selectVariants } from '../variants/variant-catalog.js';
+import { preflight } from './preflight.js';
 import { buildArgsFor, measureRepeatedMetrics, type SampleEvent } from './repeated-metrics.js';
 import { makeRunId, RunStore } from './run-store.js';
 import { toFailure } from './variant-failure.js';
@@ -122,6 +123,7 @@ export async function runSuite(
   hooks: RunHooks = {},
 ): Promise<SuiteOutcome> {
   const options = normalizeRunOptions(input);
+  await preflight(options);
   const variants = selectVariants(await loadVariants(options.variantsDir), options.variants);
   const roles = [...new Set(variants.flatMap((v) => v.baseRoles))];
   const emit = hooks.onEvent ?? (() => {});

@@ -1,4 +1,5 @@
 import { cpSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleServiceDir } from '../../src/paths.js';
@@ -54,6 +55,24 @@ describe('failures a user meets', () => {
     expect(result.stdout).toMatch(
       /fix: DOCKER_HOST is `unix:\/\/\/tmp\/imgbench-no-engine.sock`: start the engine it names/,
     );
+  });
+
+  it('a registry port that is taken gives one line and exit 2 before anything is built', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const out = tempDir('port');
+      const result = await imgbench(['run', '--registry-port', String(port), '--out', out]);
+      expect(result.status).toBe(2);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        `imgbench: \`--registry-port\` ${port} is taken on 127.0.0.1; pass a free port, or 0 to let imgbench pick one`,
+      ]);
+      expect(result.stdout).not.toMatch(/building/);
+    } finally {
+      server.close();
+    }
   });
 
   it('run with no engine gives one line, the fix, and exit 2', async () => {

@@ -1,0 +1,56 @@
+import { createServer, type Server } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { normalizeRunOptions } from '../../src/options.js';
+import { loopbackPortTaken, preflight } from '../../src/run/preflight.js';
+
+let server: Server | undefined;
+afterEach(() => {
+  server?.close();
+  server = undefined;
+});
+
+function listen(): Promise<number> {
+  return new Promise((resolve) => {
+    server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server?.address();
+      resolve(typeof address === 'object' && address ? address.port : 0);
+    });
+  });
+}
+
+describe('checks before the first build', () => {
+  it('refuses a registry port that something already listens on', async () => {
+    const port = await listen();
+    expect(await loopbackPortTaken(port)).toBe(true);
+    await expect(preflight(normalizeRunOptions({ registryPort: port }), true)).rejects.toThrow(
+      `\`--registry-port\` ${port} is taken on 127.0.0.1; pass a free port, or 0 to let imgbench pick one`,
+    );
+  });
+
+  it('accepts a free port, and any port when nothing is pulled', async () => {
+    const port = await listen();
+    server?.close();
+    server = undefined;
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await loopbackPortTaken(port)).toBe(false);
+    await expect(preflight(normalizeRunOptions({ registryPort: port }), true)).resolves.toBe(
+      undefined,
+    );
+    const taken = await listen();
+    await expect(
+      preflight(normalizeRunOptions({ registryPort: taken, metrics: ['size', 'build'] }), true),
+    ).resolves.toBe(undefined);
+  });
+
+  it('says that pull, startup and memory need root, before anything is built', async () => {
+    await expect(
+      preflight(normalizeRunOptions({ metrics: ['size', 'startup'] }), false),
+    ).rejects.toThrow(
+      'startup runs on a second dockerd, which needs root; run imgbench as root or measure only size and build (`--metrics size,build`)',
+    );
+    await expect(preflight(normalizeRunOptions({ metrics: ['size'] }), false)).resolves.toBe(
+      undefined,
+    );
+  });
+});
