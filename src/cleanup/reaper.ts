@@ -6,6 +6,7 @@ import { runCommand } from '../exec/run-command.js';
 import { ISOLATED_DATA_DIR, ISOLATED_ROOT_DIR, unmountAndRemove } from '../pull/isolated-engine.js';
 import { QDISC_HANDLE, SHAPED_DEVICE } from '../pull/link-shaper.js';
 import { REGISTRY_DIR_PREFIX } from '../pull/registry.js';
+import { liveRunIds } from './run-owner.js';
 
 /**
  * Finding and removing what runs left on the host when they could not clean
@@ -18,9 +19,11 @@ import { REGISTRY_DIR_PREFIX } from '../pull/registry.js';
  * `/var/lib/imgbench/<run>`, `$TMPDIR/imgbench-registry-<run>-*`, bridges
  * `imgbench-XXXX` (the run id's last four) and the qdisc handle `be:`.
  *
- * A run is alive while one of its processes is still the child of a running
- * node process (imgbench starts dockerd and the registry itself); once
- * imgbench is gone they are orphans, and the run is dead.
+ * A run is alive while its owner record names a running process (see
+ * run-owner.ts), or while one of its processes is still the child of a
+ * running node process (imgbench starts dockerd and the registry itself, also
+ * from tests and benches that keep no record); once imgbench is gone they are
+ * orphans, and the run is dead.
  */
 
 interface HostProcess {
@@ -106,7 +109,7 @@ export async function reapDeadRuns(options: ReapOptions = {}): Promise<ReapRepor
     if (id) runIds.add(id);
   }
 
-  const live = new Set<string>();
+  const live = await liveRunIds();
   for (const id of runIds) {
     const own = processes.filter((p) => runIdIn(p.args) === id);
     if (own.some((p) => isNode(byPid.get(p.ppid)))) live.add(id);

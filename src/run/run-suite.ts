@@ -3,7 +3,8 @@ import { arch, availableParallelism, platform, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import type { BaseImage } from '../bases/base-roles.js';
 import { resolveBases } from '../bases/resolve-bases.js';
-import { reapDeadRuns } from '../cleanup/reaper.js';
+import { cleanLeftovers } from '../cleanup/clean.js';
+import { claimRun } from '../cleanup/run-owner.js';
 import type { Engine } from '../engine/engine.js';
 import { LABEL_RUN_ID, LABEL_SERVICE, LABEL_VARIANT, managedLabels } from '../engine/labels.js';
 import { measureImageSize } from '../measure/image-size.js';
@@ -125,12 +126,32 @@ export async function runSuite(
   const options = normalizeRunOptions(input);
   await preflight(options);
   const variants = selectVariants(await loadVariants(options.variantsDir), options.variants);
+  const startedAt = new Date();
+  const runId = makeRunId(startedAt);
+  const root = process.getuid?.() === 0;
+  const release = root ? await claimRun(runId) : async () => {};
+  try {
+    return await runClaimed(engine, options, variants, hooks, startedAt, runId, root);
+  } finally {
+    await release();
+  }
+}
+
+async function runClaimed(
+  engine: Engine,
+  options: RunOptions,
+  variants: Variant[],
+  hooks: RunHooks,
+  startedAt: Date,
+  runId: string,
+  root: boolean,
+): Promise<SuiteOutcome> {
   const roles = [...new Set(variants.flatMap((v) => v.baseRoles))];
   const emit = hooks.onEvent ?? (() => {});
-  if (process.getuid?.() === 0) {
-    // What killed runs left (a dockerd, the registry, a bridge, the qdisc) would
-    // otherwise stay, and the qdisc would stop this run's shaping.
-    const reaped = await reapDeadRuns();
+  if (root) {
+    // What killed runs left (a dockerd, the registry, a bridge, the qdisc,
+    // containers) would otherwise stay, and the qdisc would stop this run's shaping.
+    const reaped = await cleanLeftovers(engine, { self: runId });
     if (reaped.removed.length > 0) {
       emit({
         type: 'stage',
@@ -141,14 +162,12 @@ export async function runSuite(
       emit({ type: 'stage', message: `could not remove what an earlier run left: ${line}` });
     }
   }
-  const startedAt = new Date();
   const [engineInfo, bases] = await Promise.all([
     engine.info(),
     resolveBases(engine, options.bases, roles, {
       onProgress: (message) => emit({ type: 'bases', message }),
     }),
   ]);
-  const runId = makeRunId(startedAt);
   const store = await RunStore.create(options.outDir, runId);
   const ids = variants.map((v) =>
     identity(v, variantTag(options.serviceDir, v.name), bases.images),

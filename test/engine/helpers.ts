@@ -77,7 +77,9 @@ export function hostLeftovers(): string[] {
   left.push(...(links.match(/imgbench-[0-9a-f]{4}/g) ?? []));
   const qdisc = execFileSync('tc', ['qdisc', 'show', 'dev', 'lo', 'root'], { encoding: 'utf8' });
   if (!/^qdisc noqueue\b/.test(qdisc.trim())) left.push(qdisc.trim());
-  for (const dir of ['/run/imgbench', '/var/lib/imgbench']) if (existsSync(dir)) left.push(dir);
+  for (const dir of ['/run/imgbench', '/var/lib/imgbench', '/run/imgbench-owners']) {
+    if (existsSync(dir)) left.push(dir);
+  }
   left.push(...readdirSync(tmpdir()).filter((d) => d.startsWith('imgbench-registry-')));
   return left;
 }

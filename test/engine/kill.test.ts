@@ -58,6 +58,8 @@ describe('a run killed with SIGKILL', () => {
     expect(left.join('\n')).toMatch(/dockerd .*--data-root \/var\/lib\/imgbench\//);
     expect(left.join('\n')).toMatch(/docker-registry serve/);
     expect(left.join('\n')).toMatch(/qdisc htb be:/);
+    // And the record that the run was alive, whose owner is now gone.
+    expect(left).toContain('/run/imgbench-owners');
     const clean = await imgbench(['clean']);
     expect(clean.stdout).toMatch(/^removed {2}process \d+ \(dockerd\)/m);
     expect(clean.stdout).toMatch(/^removed {2}the qdisc be: on lo$/m);

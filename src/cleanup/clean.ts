@@ -1,0 +1,48 @@
+import type { Engine } from '../engine/engine.js';
+import { LABEL_MANAGED } from '../engine/labels.js';
+import { errorMessage } from '../errors.js';
+import { type ReapReport, reapDeadRuns } from './reaper.js';
+
+export interface CleanOptions {
+  /** Also every image imgbench made: variants, build-metric images, base stand-ins. */
+  all?: boolean;
+  /** The run that cleans before it starts: not counted as a live run. */
+  self?: string;
+}
+
+/**
+ * Removes what runs that are no longer running left: on the host (see
+ * `reapDeadRuns`, needs root) and in the build engine (labelled containers,
+ * only when no other run is alive, since a live run's are in use).
+ */
+export async function cleanLeftovers(
+  engine: Engine,
+  options: CleanOptions = {},
+): Promise<ReapReport> {
+  const root = process.getuid?.() === 0;
+  const report = await reapDeadRuns({ root });
+  report.live = report.live.filter((id) => id !== options.self);
+  if (!root) {
+    report.failed.push(
+      'the host (a second dockerd, its bridge, a qdisc on lo) was not looked at: that needs root',
+    );
+  } else if (report.live.length === 0) {
+    for (const id of await engine.listContainers({ [LABEL_MANAGED]: 'true' })) {
+      await engine.removeContainer(id).then(
+        () => report.removed.push(`container ${id.slice(0, 12)}`),
+        (error: unknown) =>
+          report.failed.push(`container ${id.slice(0, 12)}: ${errorMessage(error)}`),
+      );
+    }
+  }
+  if (options.all) {
+    for (const image of await engine.listImages({ [LABEL_MANAGED]: 'true' })) {
+      const name = image.repoTags[0] ?? image.id.slice(0, 19);
+      await engine.removeImage(image.id, { force: true }).then(
+        () => report.removed.push(`image ${name}`),
+        (error: unknown) => report.failed.push(`image ${name}: ${errorMessage(error)}`),
+      );
+    }
+  }
+  return report;
+}
