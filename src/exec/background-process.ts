@@ -17,6 +17,7 @@ export class BackgroundProcess {
   readonly #child: ResultPromise;
   #exited = false;
   #exitCode: number | undefined;
+  #signal: string | undefined;
 
   private constructor(child: ResultPromise, command: string, logFile: string) {
     this.#child = child;
@@ -27,6 +28,7 @@ export class BackgroundProcess {
     void child.then((result) => {
       this.#exited = true;
       this.#exitCode = result.exitCode;
+      this.#signal = result.signal;
     });
   }
 
@@ -48,6 +50,12 @@ export class BackgroundProcess {
 
   get exitCode(): number | undefined {
     return this.#exitCode;
+  }
+
+  /** `exited with code 1` or `was killed by SIGKILL`; undefined while it runs. */
+  get exitDescription(): string | undefined {
+    if (!this.#exited) return undefined;
+    return this.#signal ? `was killed by ${this.#signal}` : `exited with code ${this.#exitCode}`;
   }
 
   /** The last lines the process wrote, for error messages. */

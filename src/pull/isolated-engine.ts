@@ -189,6 +189,11 @@ export class IsolatedEngine {
     return this.#process.pid;
   }
 
+  /** How the process ended, when it has: `was killed by SIGKILL`. */
+  get exitDescription(): string | undefined {
+    return this.#process.exitDescription;
+  }
+
   get socket(): string {
     return join(this.root, 'docker.sock');
   }

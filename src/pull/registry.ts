@@ -110,6 +110,11 @@ export class LocalRegistry {
     return this.#process.pid;
   }
 
+  /** How the process ended, when it has: `was killed by SIGKILL`. */
+  get exitDescription(): string | undefined {
+    return this.#process.exitDescription;
+  }
+
   /** Starts the registry; `port` 0 picks a free one. Rejects with the registry's own words. */
   static async start(options: { port?: number; runId: string }): Promise<LocalRegistry> {
     const binary = await which(REGISTRY_BINARY);

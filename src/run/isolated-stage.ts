@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { LABEL_RUN_ID, LABEL_VARIANT } from '../engine/labels.js';
 import { splitReference } from '../engine/reference.js';
-import { ImgbenchError } from '../errors.js';
+import { errorMessage, ImgbenchError } from '../errors.js';
 import { HostChanges, withSignalUndo } from '../exec/host-changes.js';
 import {
   DEFAULT_MEMORY_LOAD,
@@ -79,12 +79,40 @@ async function pushVariants({ ctx, registry }: Stage): Promise<Map<string, PullR
   return pushed;
 }
 
+/**
+ * When the registry or the second dockerd ended during `work`, says so: the
+ * engine's own error is then only `aborted` or `read ECONNRESET`.
+ */
+async function blameEndedProcess<T>(stage: Stage, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const endings = () =>
+      [
+        ['the isolated dockerd', stage.isolated.exitDescription],
+        [`the run's registry on ${stage.registry.address}`, stage.registry.exitDescription],
+      ].filter(([, how]) => how !== undefined);
+    // The engine's error can arrive before node has seen the process end.
+    for (let waited = 0; endings().length === 0 && waited < 1_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const ended = endings();
+    if (ended.length === 0) throw error;
+    throw new ImgbenchError(
+      'E_HOST',
+      `${ended.map(([who, how]) => `${who} ${how}`).join(' and ')} (${errorMessage(error)})`,
+      { cause: error },
+    );
+  }
+}
+
 /** One cold pull: the isolated engine emptied (not timed), then the pull (timed). */
 async function coldPull(
-  isolated: IsolatedEngine,
+  stage: Stage,
   reference: string,
   timeoutMs: number,
 ): Promise<Sample<PullDetail>> {
+  const { isolated } = stage;
   await isolated.empty();
   const outcome = await isolated.engine.pullImage(reference, timeoutMs);
   if (outcome.layersPresent > 0) {
@@ -97,7 +125,7 @@ async function coldPull(
 }
 
 async function measurePulls(stage: Stage, pushed: Map<string, PullResult>): Promise<void> {
-  const { ctx, registry, isolated } = stage;
+  const { ctx, registry } = stage;
   for (const link of ctx.options.links) {
     ctx.onStage?.(`pulling over ${describeLink(link)}`);
     const shaping = await shapeRegistryLink(registry.port, link);
@@ -108,7 +136,9 @@ async function measurePulls(stage: Stage, pushed: Map<string, PullResult>): Prom
         'pull',
         ctx.options.pullSamples,
         (v) =>
-          coldPull(isolated, pushed.get(v.name)?.reference ?? '', ctx.options.transferTimeoutMs),
+          blameEndedProcess(stage, () =>
+            coldPull(stage, pushed.get(v.name)?.reference ?? '', ctx.options.transferTimeoutMs),
+          ),
         (v, samples) => {
           const pull = pushed.get(v.name) as PullResult;
           pull.links.push(linkResult(link, pull.compressedBytes, samples));

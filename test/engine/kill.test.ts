@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -99,4 +100,65 @@ describe('a run killed with SIGKILL', () => {
     expect(labelledContainers()).toEqual([]);
     expect(runsIn(out)).toHaveLength(2);
   });
+});
+
+describe('a process of the run killed while it pulls', () => {
+  it.each([
+    [
+      'the registry',
+      'docker-registry serve /tmp/imgbench-registry-',
+      /the run's registry on 127\.0\.0\.1:\d+ was killed by SIGKILL/,
+    ],
+    [
+      'the isolated dockerd',
+      'dockerd --data-root /var/lib/imgbench/',
+      /the isolated dockerd was killed by SIGKILL/,
+    ],
+  ])(
+    '%s: each variant fails saying so, the run completes and leaves nothing',
+    async (_, pattern, reason) => {
+      const out = tempDir('fault');
+      const child = execa(
+        process.execPath,
+        [
+          join(packageRoot(), 'dist/cli/main.js'),
+          'run',
+          '--metrics',
+          'pull,startup',
+          '--variants',
+          'scratch,multi-stage',
+          '--out',
+          out,
+        ],
+        { reject: false, env: { CI: '1' }, all: true },
+      );
+      let seen = '';
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no pull began: ${seen}`)), 300_000);
+        child.all?.on('data', (chunk: Buffer) => {
+          seen += String(chunk);
+          if (seen.includes('pulling over loopback')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      execFileSync('pkill', ['-9', '-f', pattern]);
+      const result = await child;
+      expect(result.exitCode).toBe(1);
+      const [run] = runsIn(out) as Array<{
+        complete: boolean;
+        variants: Array<{ state: string; failure?: { stage: string; message: string } }>;
+      }>;
+      expect(run?.complete).toBe(true);
+      // A pull that finished before the kill may stand; every variant ends failed at a pull.
+      for (const variant of run?.variants ?? []) {
+        expect(variant.state).toBe('failed');
+        expect(variant.failure?.stage).toBe('pull');
+      }
+      expect(run?.variants.map((v) => v.failure?.message).join('\n')).toMatch(reason);
+      expect(hostLeftovers()).toEqual([]);
+      expect(labelledContainers()).toEqual([]);
+    },
+  );
 });
