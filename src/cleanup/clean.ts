@@ -20,8 +20,7 @@ export async function cleanLeftovers(
   options: CleanOptions = {},
 ): Promise<ReapReport> {
   const root = process.getuid?.() === 0;
-  const report = await reapDeadRuns({ root });
-  report.live = report.live.filter((id) => id !== options.self);
+  const report = await reapDeadRuns({ root, ...(options.self ? { self: options.self } : {}) });
   if (!root) {
     report.failed.push(
       'the host (a second dockerd, its bridge, a qdisc on lo) was not looked at: that needs root',

@@ -78,6 +78,8 @@ export interface ReapReport {
 export interface ReapOptions {
   /** Host changes need root; without it only what a user may remove is looked at. */
   root?: boolean;
+  /** The run that reaps before it starts: alive, but not a reason to spare the host's qdisc. */
+  self?: string;
 }
 
 /** Removes what dead runs left on the host; live runs are left alone. */
@@ -110,6 +112,7 @@ export async function reapDeadRuns(options: ReapOptions = {}): Promise<ReapRepor
   }
 
   const live = await liveRunIds();
+  if (options.self) live.delete(options.self);
   for (const id of runIds) {
     const own = processes.filter((p) => runIdIn(p.args) === id);
     if (own.some((p) => isNode(byPid.get(p.ppid)))) live.add(id);
