@@ -46,13 +46,19 @@ export interface IsolatedEngineOptions {
   storage?: PullStorage;
 }
 
-async function mountTmpfs(dir: string, free = freemem()): Promise<void> {
+/** The size of the `memory` data root for `free` bytes of free memory; refuses too little. */
+export function memoryDataRootBytes(free = freemem()): number {
   const bytes = Math.floor(free * MEMORY_DATA_ROOT_SHARE);
   if (bytes < MEMORY_DATA_ROOT_MIN_BYTES) {
     throw new UsageError(
       `Only ${(free / 1024 ** 3).toFixed(1)} GiB of memory is free, too little to pull into memory; pass \`--pull-storage disk\``,
     );
   }
+  return bytes;
+}
+
+async function mountTmpfs(dir: string): Promise<void> {
+  const bytes = memoryDataRootBytes();
   const result = await runCommand(
     'mount',
     ['-t', 'tmpfs', '-o', `size=${bytes},mode=0710`, 'imgbench-pull', dir],

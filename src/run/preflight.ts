@@ -1,9 +1,49 @@
+import { statfs } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { UsageError } from '../errors.js';
 import type { RunOptions } from '../options.js';
+import { memoryDataRootBytes } from '../pull/isolated-engine.js';
 
 /** Metrics that run on the second dockerd, behind the run's registry. */
 const ISOLATED_METRICS = new Set(['pull', 'startup', 'memory']);
+
+/** Free space a run needs on the engine's data root: builds, build-metric images, pushes. @default 3 GB */
+export const MIN_ENGINE_FREE_BYTES = 3e9;
+/** Free space a run needs in the temp dir: build contexts and the registry's storage. @default 1 GB */
+export const MIN_TMP_FREE_BYTES = 1e9;
+
+/** Bytes free to a non-root writer at `path`, or undefined when it is not on this host. */
+async function freeBytes(path: string): Promise<number | undefined> {
+  try {
+    const stats = await statfs(path);
+    return stats.bavail * stats.bsize;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses a disk that is nearly full before the first build, rather than a
+ * build failing halfway with "no space left on device". `dockerRootDir` is
+ * skipped when it is not on this host (a remote engine).
+ */
+export async function checkDiskSpace(
+  dockerRootDir: string,
+  free: (path: string) => Promise<number | undefined> = freeBytes,
+): Promise<void> {
+  for (const [path, need, what] of [
+    [dockerRootDir, MIN_ENGINE_FREE_BYTES, 'the engine’s data root'],
+    [tmpdir(), MIN_TMP_FREE_BYTES, 'the temp dir'],
+  ] as const) {
+    const bytes = await free(path);
+    if (bytes !== undefined && bytes < need) {
+      throw new UsageError(
+        `Only ${(bytes / 1e9).toFixed(1)} GB free under \`${path}\` (${what}); a run needs ${need / 1e9} GB: free some (\`docker system prune\`) and run again`,
+      );
+    }
+  }
+}
 
 /** Whether something already listens on 127.0.0.1:`port`. */
 export function loopbackPortTaken(port: number): Promise<boolean> {
@@ -33,6 +73,7 @@ export async function preflight(
       `${isolated.join(', ')} ${isolated.length === 1 ? 'runs' : 'run'} on a second dockerd, which needs root; run imgbench as root or measure only size and build (\`--metrics size,build\`)`,
     );
   }
+  if (options.pullStorage === 'memory') memoryDataRootBytes();
   if (options.registryPort !== 0 && (await loopbackPortTaken(options.registryPort))) {
     throw new UsageError(
       `\`--registry-port\` ${options.registryPort} is taken on 127.0.0.1; pass a free port, or 0 to let imgbench pick one`,

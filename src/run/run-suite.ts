@@ -16,7 +16,7 @@ import type { RunResult, VariantIdentity, VariantResult } from '../types.js';
 import { SCHEMA_VERSION } from '../types.js';
 import type { Variant } from '../variants/variant-catalog.js';
 import { loadVariants, selectVariants } from '../variants/variant-catalog.js';
-import { preflight } from './preflight.js';
+import { checkDiskSpace, preflight } from './preflight.js';
 import { buildArgsFor, measureRepeatedMetrics, type SampleEvent } from './repeated-metrics.js';
 import { makeRunId, RunStore } from './run-store.js';
 import { toFailure } from './variant-failure.js';
@@ -125,6 +125,7 @@ export async function runSuite(
 ): Promise<SuiteOutcome> {
   const options = normalizeRunOptions(input);
   await preflight(options);
+  await checkDiskSpace((await engine.info()).dockerRootDir);
   const variants = selectVariants(await loadVariants(options.variantsDir), options.variants);
   const startedAt = new Date();
   const runId = makeRunId(startedAt);

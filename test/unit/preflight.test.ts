@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { normalizeRunOptions } from '../../src/options.js';
-import { loopbackPortTaken, preflight } from '../../src/run/preflight.js';
+import { memoryDataRootBytes } from '../../src/pull/isolated-engine.js';
+import { checkDiskSpace, loopbackPortTaken, preflight } from '../../src/run/preflight.js';
 
 let server: Server | undefined;
 afterEach(() => {
@@ -52,5 +53,32 @@ describe('checks before the first build', () => {
     await expect(preflight(normalizeRunOptions({ metrics: ['size'] }), false)).resolves.toBe(
       undefined,
     );
+  });
+
+  it('refuses a nearly full disk in one line that names the folder, and skips a remote engine’s', async () => {
+    await expect(
+      checkDiskSpace('/var/lib/docker', async (path) =>
+        path === '/var/lib/docker' ? 1.2e9 : 50e9,
+      ),
+    ).rejects.toThrow(
+      'Only 1.2 GB free under `/var/lib/docker` (the engine’s data root); a run needs 3 GB: free some (`docker system prune`) and run again',
+    );
+    await expect(
+      checkDiskSpace('/var/lib/docker', async (path) =>
+        path === '/var/lib/docker' ? 50e9 : 0.3e9,
+      ),
+    ).rejects.toThrow(/^Only 0\.3 GB free under `.+` \(the temp dir\); a run needs 1 GB/);
+    await expect(
+      checkDiskSpace('/remote/docker', async (path) =>
+        path === '/remote/docker' ? undefined : 50e9,
+      ),
+    ).resolves.toBe(undefined);
+  });
+
+  it('refuses to pull into memory when less than 4 GiB is free', () => {
+    expect(() => memoryDataRootBytes(3 * 1024 ** 3)).toThrow(
+      'Only 3.0 GiB of memory is free, too little to pull into memory; pass `--pull-storage disk`',
+    );
+    expect(memoryDataRootBytes(8 * 1024 ** 3)).toBe(4 * 1024 ** 3);
   });
 });
