@@ -84,6 +84,8 @@ export interface RunOptionsInput {
   pullConcurrency?: number;
   /** Where the isolated engine writes pulled layers: `memory` (a tmpfs) or `disk`. @default 'memory' */
   pullStorage?: string;
+  /** Stop at the first failed variant. @default false */
+  bail?: boolean;
 }
 
 export interface RunOptions {
@@ -105,6 +107,7 @@ export interface RunOptions {
   transferTimeoutMs: number;
   pullConcurrency: number;
   pullStorage: PullStorage;
+  bail: boolean;
   /** The Go default .dockerignore in the variants folder, for services without their own. */
   fallbackIgnoreFile: string;
 }
@@ -206,5 +209,6 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     transferTimeoutMs,
     pullConcurrency,
     pullStorage: pullStorage as PullStorage,
+    bail: input.bail ?? false,
   };
 }

@@ -167,8 +167,12 @@ export interface RunResult {
   finishedAt?: string;
   /** False while the run is going on, or when it stopped before every variant was done. */
   complete: boolean;
-  /** The signal that stopped the run, when one did; figures after it were not written. */
-  stoppedBy?: 'SIGINT' | 'SIGTERM';
+  /**
+   * What stopped the run early: a signal (figures after it were not written),
+   * or `bail`, the first failed variant under `--bail` (later steps did not run;
+   * the step it failed in ended with the round it failed in).
+   */
+  stoppedBy?: 'SIGINT' | 'SIGTERM' | 'bail';
   metrics: MetricName[];
   host: HostFacts;
   engine: EngineInfo;

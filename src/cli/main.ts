@@ -40,6 +40,7 @@ Options for run:
   --pull-storage memory|disk  where the pulling engine writes layers: a tmpfs, which leaves
                               the host disk's noise out, or the disk (default: memory)
   --variants a,b              variants to run, in order (default: all six)
+  --bail                      stop at the first variant that fails
   --service DIR               your Go module instead of the sample service
   --main ./cmd/server         main package inside --service (default: .)
   --bases auto|upstream|offline
@@ -65,6 +66,7 @@ const OPTIONS = {
   'registry-port': { type: 'string' },
   'pull-concurrency': { type: 'string' },
   'pull-storage': { type: 'string' },
+  bail: { type: 'boolean' },
   roles: { type: 'string' },
   force: { type: 'boolean' },
   all: { type: 'boolean' },
@@ -87,6 +89,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'registry-port',
     'pull-concurrency',
     'pull-storage',
+    'bail',
     'json',
   ],
   bases: ['roles', 'force', 'json'],

@@ -12,6 +12,8 @@ export interface RoundsOptions {
   /** Shuffles subject order each round; injectable for tests. @default Math.random */
   random?: () => number;
   onSample?: (subject: string, round: number, durationMs: number) => void;
+  /** End after the round in which a subject failed (`--bail`). @default false */
+  stopAfterFailure?: boolean;
 }
 
 /** Fisher–Yates shuffle of a copy. */
@@ -67,6 +69,7 @@ export async function runRounds<T>(
       });
     }
     await bench.run();
+    if (options.stopAfterFailure && failures.size > 0) break;
     for (const task of bench.tasks) {
       if (failures.has(task.name)) continue;
       const recorded = task.result?.latency.samples ?? [];

@@ -21,6 +21,7 @@ import { type LinkProfile, shapeRegistryLink, transferBoundMs } from '../pull/li
 import { LocalRegistry } from '../pull/registry.js';
 import type { MemoryResult, PullLinkResult, PullResult, StartupResult } from '../types.js';
 import {
+  bailed,
   type Context,
   failed,
   measureRepeated,
@@ -127,6 +128,7 @@ async function coldPull(
 async function measurePulls(stage: Stage, pushed: Map<string, PullResult>): Promise<void> {
   const { ctx, registry } = stage;
   for (const link of ctx.options.links) {
+    if (bailed(ctx)) return;
     ctx.onStage?.(`pulling over ${describeLink(link)}`);
     const shaping = await shapeRegistryLink(registry.port, link);
     const undone = stage.changes.add(`the ${link.name} qdisc on lo`, shaping.remove);
@@ -231,7 +233,7 @@ async function measureRuntime(
       },
     );
   }
-  if (ctx.options.metrics.includes('memory')) {
+  if (ctx.options.metrics.includes('memory') && !bailed(ctx)) {
     const load = DEFAULT_MEMORY_LOAD;
     await measureRepeated<MemoryDetail>(
       ctx,
@@ -326,8 +328,8 @@ async function isolatedStage(ctx: Context, changes: HostChanges): Promise<void> 
     const stage: Stage = { ctx, registry, isolated, changes };
     if (ctx.wrapEngine) isolated.engine = ctx.wrapEngine(isolated.engine);
     const pushed = await pushVariants(stage);
-    if (ctx.options.metrics.includes('pull')) await measurePulls(stage, pushed);
-    if (ctx.options.metrics.some((m) => m === 'startup' || m === 'memory')) {
+    if (ctx.options.metrics.includes('pull') && !bailed(ctx)) await measurePulls(stage, pushed);
+    if (ctx.options.metrics.some((m) => m === 'startup' || m === 'memory') && !bailed(ctx)) {
       await ensurePulled(stage, pushed);
       await measureRuntime(ctx, isolated.engine, pushed);
     }

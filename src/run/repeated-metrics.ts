@@ -98,6 +98,7 @@ export async function measureRepeated<T>(
     },
     {
       rounds,
+      stopAfterFailure: ctx.options.bail,
       onSample: (variant, round, durationMs) =>
         ctx.onSample?.({
           metric,
@@ -179,6 +180,16 @@ async function measureBuilds(ctx: Context): Promise<void> {
   }
 }
 
+/**
+ * Under `--bail`, whether a variant has failed: then the run stops, marked
+ * `stoppedBy: 'bail'`, and no later step starts.
+ */
+export function bailed(ctx: { options: RunOptions; run: RunResult }): boolean {
+  if (!ctx.options.bail || !ctx.run.variants.some((v) => v.state === 'failed')) return false;
+  ctx.run.stoppedBy = 'bail';
+  return true;
+}
+
 /** Metrics that run on the isolated engine, from images pushed to the run's registry. */
 const ISOLATED_METRICS: readonly MetricName[] = ['pull', 'startup', 'memory'];
 
@@ -187,7 +198,9 @@ const ISOLATED_METRICS: readonly MetricName[] = ['pull', 'startup', 'memory'];
  * isolated engine, for the metrics the run asked for, in that order.
  */
 export async function measureRepeatedMetrics(ctx: Context): Promise<void> {
+  if (bailed(ctx)) return;
   if (ctx.options.metrics.includes('build')) await measureBuilds(ctx);
+  if (bailed(ctx)) return;
   if (ctx.options.metrics.some((m) => ISOLATED_METRICS.includes(m))) {
     await measureOnIsolatedEngine(ctx);
   }

@@ -17,7 +17,12 @@ import { SCHEMA_VERSION } from '../types.js';
 import type { Variant } from '../variants/variant-catalog.js';
 import { loadVariants, selectVariants } from '../variants/variant-catalog.js';
 import { checkDiskSpace, preflight } from './preflight.js';
-import { buildArgsFor, measureRepeatedMetrics, type SampleEvent } from './repeated-metrics.js';
+import {
+  bailed,
+  buildArgsFor,
+  measureRepeatedMetrics,
+  type SampleEvent,
+} from './repeated-metrics.js';
 import { makeRunId, RunStore } from './run-store.js';
 import { toFailure } from './variant-failure.js';
 
@@ -204,6 +209,7 @@ async function runClaimed(
     run.variants[index] = result;
     await store.write(run);
     emit({ type: 'variant-done', result, index, total: variants.length });
+    if (result.state === 'failed' && options.bail) break;
   }
   await measureRepeatedMetrics({
     engine,
@@ -216,7 +222,7 @@ async function runClaimed(
     onStage: (message) => emit({ type: 'stage', message }),
     ...(hooks.wrapEngine ? { wrapEngine: hooks.wrapEngine } : {}),
   });
-  run.complete = true;
+  run.complete = !bailed({ options, run });
   run.finishedAt = new Date().toISOString();
   await store.write(run);
   await store.linkLatest();

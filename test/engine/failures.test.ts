@@ -44,6 +44,40 @@ describe('failures a user meets', () => {
     expect(labelledContainers()).toEqual([]);
   });
 
+  it('--bail stops at the first variant that fails: the others stay pending, the run says why', async () => {
+    const out = tempDir('bail');
+    const service = tempDir('cgo-bug');
+    removeImagesOfServiceAfterTest(service);
+    cpSync(sampleServiceDir(), service, { recursive: true });
+    cpSync(
+      join(import.meta.dirname, 'fixtures', 'cgo-only-bug', 'cgo_only.go'),
+      join(service, 'cgo_only.go'),
+    );
+    const result = await imgbench([
+      'run',
+      '--metrics',
+      'size,build',
+      '--service',
+      service,
+      '--variants',
+      'golang,scratch',
+      '--bases',
+      'offline',
+      '--bail',
+      '--out',
+      out,
+    ]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /^stopped at the first failure \(--bail\): golang failed at build; later steps did not run/m,
+    );
+    const run = await readRun(join(out, 'latest'));
+    expect(run.stoppedBy).toBe('bail');
+    expect(run.complete).toBe(false);
+    expect(run.variants.map((v) => v.state)).toEqual(['failed', 'pending']);
+    expect(labelledContainers()).toEqual([]);
+  });
+
   it('doctor on a machine with no engine says so and names the fix', async () => {
     const result = await imgbench(['doctor'], {
       DOCKER_HOST: 'unix:///tmp/imgbench-no-engine.sock',

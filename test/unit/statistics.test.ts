@@ -96,6 +96,23 @@ describe('runRounds', () => {
     expect(String(failures.get('bad'))).toContain('exited 127');
   });
 
+  it('with stopAfterFailure, ends after the round in which a subject failed (--bail)', async () => {
+    let calls = 0;
+    const { samples, failures } = await runRounds(
+      ['ok', 'bad'],
+      async (s) => {
+        calls++;
+        if (s === 'bad' && calls > 2) throw new Error('never ready');
+        return { durationMs: 1, detail: null };
+      },
+      { rounds: 5, stopAfterFailure: true },
+    );
+    // Round 1 passes; bad fails in round 2, whose other sample still counts.
+    expect(samples.get('ok')).toHaveLength(2);
+    expect(samples.get('bad')).toHaveLength(1);
+    expect(failures.has('bad')).toBe(true);
+  });
+
   it('shuffles a copy', () => {
     const items = [1, 2, 3];
     shuffled(items, () => 0);

@@ -22,6 +22,7 @@ export interface RunCommandValues {
   'registry-port'?: string;
   'pull-concurrency'?: string;
   'pull-storage'?: string;
+  bail?: boolean;
   json?: boolean;
 }
 
@@ -74,6 +75,7 @@ export async function runCommand(
           }
         : {}),
       ...(values['pull-storage'] !== undefined ? { pullStorage: values['pull-storage'] } : {}),
+      ...(values.bail ? { bail: true } : {}),
     },
     {
       onEvent: (event) => {
@@ -100,6 +102,12 @@ export async function runCommand(
       },
     },
   );
+  if (run.stoppedBy === 'bail') {
+    const first = run.variants.find((v) => v.state === 'failed');
+    output.progress(
+      `stopped at the first failure (--bail): ${first?.name ?? 'a variant'} failed${first?.state === 'failed' ? ` at ${first.failure.stage}` : ''}; later steps did not run`,
+    );
+  }
   if (values.json) output.result(toJson(run));
   else {
     output.result(`\n${toTable(run)}`);
