@@ -11,6 +11,8 @@ export const SCHEMA_VERSION = 1;
 /** Metrics `imgbench run --metrics` accepts. */
 export const METRICS = ['size', 'build', 'pull', 'startup', 'memory'] as const;
 export type MetricName = (typeof METRICS)[number];
+/** Metrics that run on the second dockerd, from images pushed to the run's registry. */
+export const ISOLATED_METRICS: readonly MetricName[] = ['pull', 'startup', 'memory'];
 
 export interface VariantIdentity {
   name: string;

@@ -2,9 +2,20 @@ import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { errorMessage } from '../errors.js';
+import { procStat } from '../exec/proc-stat.js';
 import { runCommand } from '../exec/run-command.js';
-import { ISOLATED_DATA_DIR, ISOLATED_ROOT_DIR, unmountAndRemove } from '../pull/isolated-engine.js';
-import { QDISC_HANDLE, SHAPED_DEVICE } from '../pull/link-shaper.js';
+import {
+  deleteBridge,
+  ISOLATED_DATA_DIR,
+  ISOLATED_ROOT_DIR,
+  unmountAndRemove,
+} from '../pull/isolated-engine.js';
+import {
+  occupiedRootQdisc,
+  QDISC_HANDLE,
+  removeShaping,
+  SHAPED_DEVICE,
+} from '../pull/link-shaper.js';
 import { REGISTRY_DIR_PREFIX } from '../pull/registry.js';
 import { liveRunIds } from './run-owner.js';
 
@@ -38,10 +49,8 @@ async function listProcesses(): Promise<HostProcess[]> {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const args = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0').join(' ').trim();
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the parenthesised command name: state, ppid, ...
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      found.push({ pid: Number(entry), ppid, args });
+      const stat = await procStat(Number(entry));
+      if (stat) found.push({ pid: Number(entry), ppid: Number(stat[1]), args });
     } catch {
       // Gone meanwhile.
     }
@@ -158,17 +167,10 @@ export async function reapDeadRuns(options: ReapOptions = {}): Promise<ReapRepor
   const links = (await runCommand('ip', ['-o', 'link', 'show'], { timeoutMs: 10_000 })).stdout;
   for (const bridge of new Set(links.match(/\bimgbench-[0-9a-f]{4}\b/g) ?? [])) {
     if (liveSuffixes.includes(bridge.slice(-4))) continue;
-    await attempt(`bridge ${bridge}`, () => command('ip', ['link', 'del', bridge]));
+    await attempt(`bridge ${bridge}`, () => deleteBridge(bridge));
   }
-  if (live.size === 0) {
-    const qdisc = (
-      await runCommand('tc', ['qdisc', 'show', 'dev', SHAPED_DEVICE, 'root'], { timeoutMs: 10_000 })
-    ).stdout;
-    if (qdisc.includes(` ${QDISC_HANDLE} `)) {
-      await attempt(`the qdisc ${QDISC_HANDLE} on ${SHAPED_DEVICE}`, () =>
-        command('tc', ['qdisc', 'del', 'dev', SHAPED_DEVICE, 'root']),
-      );
-    }
+  if (live.size === 0 && (await occupiedRootQdisc())?.includes(` ${QDISC_HANDLE} `)) {
+    await attempt(`the qdisc ${QDISC_HANDLE} on ${SHAPED_DEVICE}`, removeShaping);
   }
   for (const dir of [ISOLATED_ROOT_DIR, ISOLATED_DATA_DIR]) await rmdir(dir).catch(() => {});
   return report;
@@ -196,11 +198,6 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-async function command(file: string, args: string[]): Promise<void> {
-  const result = await runCommand(file, args, { timeoutMs: 10_000 });
-  if (result.exitCode !== 0) throw new Error(result.stderr.trim() || `exit ${result.exitCode}`);
-}
-
 /** SIGKILL, then waits until it is gone; false when it was gone already. */
 async function killAndWait(pid: number): Promise<boolean> {
   try {
@@ -210,9 +207,9 @@ async function killAndWait(pid: number): Promise<boolean> {
   }
   for (let waited = 0; waited < 5_000; waited += 50) {
     if (!(await exists(`/proc/${pid}/fd`))) return true;
-    const state = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const state = (await procStat(pid))?.[0];
     // A zombie is dead; its parent (init) reaps it.
-    if (state === '' || state.slice(state.lastIndexOf(')') + 2).startsWith('Z')) return true;
+    if (state === undefined || state === 'Z') return true;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`process ${pid} did not end within 5 s of SIGKILL`);

@@ -1,6 +1,7 @@
 import { rmdirSync, rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { procStat } from '../exec/proc-stat.js';
 
 /**
  * One file per running imgbench run, `/run/imgbench-owners/<run id>`, holding
@@ -10,11 +11,9 @@ import { join } from 'node:path';
  */
 export const OWNERS_DIR = '/run/imgbench-owners';
 
-/** The process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat), so a reused pid is not taken for the owner. */
+/** The process's start time in clock ticks since boot, so a reused pid is not taken for the owner. */
 async function startTicks(pid: number): Promise<string | undefined> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  if (stat === undefined) return undefined;
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  return (await procStat(pid))?.[19];
 }
 
 /** Records this process as the owner of `runId`; the returned function removes the record. */

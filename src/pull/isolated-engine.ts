@@ -149,6 +149,11 @@ async function ip(args: string[]): Promise<void> {
   }
 }
 
+/** Deletes a run's bridge (and with it the veths still on it). */
+export async function deleteBridge(name: string): Promise<void> {
+  await ip(['link', 'del', name]);
+}
+
 /** Mount points at or under `dir`, deepest first (what a killed dockerd leaves mounted). */
 async function mountsUnder(dir: string): Promise<string[]> {
   const table = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
@@ -248,7 +253,7 @@ export class IsolatedEngine {
       return new IsolatedEngine(engine, root, dataRoot, storage, bridge, daemon);
     } catch (error) {
       await daemon?.stop();
-      await ip(['link', 'del', bridge.name]).catch(() => {});
+      await deleteBridge(bridge.name).catch(() => {});
       await unmountAndRemove(dataRoot);
       await unmountAndRemove(root);
       throw error;
@@ -281,7 +286,7 @@ export class IsolatedEngine {
   /** Stops dockerd (and the containerd it started), deletes its bridge and its files. */
   async stop(): Promise<void> {
     await this.#process.stop();
-    await ip(['link', 'del', this.bridge.name]).catch(() => {});
+    await deleteBridge(this.bridge.name).catch(() => {});
     await unmountAndRemove(this.dataRoot);
     await unmountAndRemove(this.root);
   }

@@ -115,6 +115,11 @@ export async function occupiedRootQdisc(): Promise<string | undefined> {
   return result.exitCode !== 0 || line === '' || /^qdisc noqueue\b/.test(line) ? undefined : line;
 }
 
+/** Deletes imgbench's root qdisc on `lo` (its handle, so nobody else's). */
+export async function removeShaping(): Promise<void> {
+  await tc(['qdisc', 'del', 'dev', SHAPED_DEVICE, 'root', 'handle', QDISC_HANDLE]);
+}
+
 /** A shaping in place; `remove` undoes it and is safe to call twice. */
 export interface Shaping {
   link: LinkProfile;
@@ -149,7 +154,7 @@ export async function shapeRegistryLink(port: number, link: LinkProfile): Promis
   const remove = async () => {
     if (removed) return;
     removed = true;
-    await tc(['qdisc', 'del', 'dev', SHAPED_DEVICE, 'root', 'handle', QDISC_HANDLE]);
+    await removeShaping();
   };
   try {
     for (const command of shapingCommands(port, link.bitsPerSecond)) await tc(command);

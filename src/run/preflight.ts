@@ -4,9 +4,7 @@ import { tmpdir } from 'node:os';
 import { UsageError } from '../errors.js';
 import type { RunOptions } from '../options.js';
 import { memoryDataRootBytes } from '../pull/isolated-engine.js';
-
-/** Metrics that run on the second dockerd, behind the run's registry. */
-const ISOLATED_METRICS = new Set(['pull', 'startup', 'memory']);
+import { ISOLATED_METRICS } from '../types.js';
 
 /** Free space a run needs on the engine's data root: builds, build-metric images, pushes. @default 3 GB */
 export const MIN_ENGINE_FREE_BYTES = 3e9;
@@ -66,7 +64,7 @@ export async function preflight(
   options: RunOptions,
   isRoot = process.getuid?.() === 0,
 ): Promise<void> {
-  const isolated = options.metrics.filter((m) => ISOLATED_METRICS.has(m));
+  const isolated = options.metrics.filter((m) => ISOLATED_METRICS.includes(m));
   if (isolated.length === 0) return;
   if (!isRoot) {
     throw new UsageError(

@@ -13,12 +13,12 @@ import { summarize } from '../measure/statistics.js';
 import type { RunOptions } from '../options.js';
 import type {
   BuildMetricResult,
-  MetricName,
   RunResult,
   VariantFailure,
   VariantIdentity,
   VariantResult,
 } from '../types.js';
+import { ISOLATED_METRICS } from '../types.js';
 import type { Variant } from '../variants/variant-catalog.js';
 import { measureOnIsolatedEngine } from './isolated-stage.js';
 import { toFailure } from './variant-failure.js';
@@ -189,9 +189,6 @@ export function bailed(ctx: { options: RunOptions; run: RunResult }): boolean {
   ctx.run.stoppedBy = 'bail';
   return true;
 }
-
-/** Metrics that run on the isolated engine, from images pushed to the run's registry. */
-const ISOLATED_METRICS: readonly MetricName[] = ['pull', 'startup', 'memory'];
 
 /**
  * Build scenarios on the build engine, then pull, startup and memory on the

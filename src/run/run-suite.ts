@@ -5,7 +5,7 @@ import type { BaseImage } from '../bases/base-roles.js';
 import { resolveBases } from '../bases/resolve-bases.js';
 import { cleanLeftovers } from '../cleanup/clean.js';
 import { claimRun } from '../cleanup/run-owner.js';
-import type { Engine } from '../engine/engine.js';
+import type { Engine, EngineInfo } from '../engine/engine.js';
 import { LABEL_RUN_ID, LABEL_SERVICE, LABEL_VARIANT, managedLabels } from '../engine/labels.js';
 import { measureImageSize } from '../measure/image-size.js';
 import type { RunOptions, RunOptionsInput } from '../options.js';
@@ -130,27 +130,41 @@ export async function runSuite(
 ): Promise<SuiteOutcome> {
   const options = normalizeRunOptions(input);
   await preflight(options);
-  await checkDiskSpace((await engine.info()).dockerRootDir);
+  const engineInfo = await engine.info();
+  await checkDiskSpace(engineInfo.dockerRootDir);
   const variants = selectVariants(await loadVariants(options.variantsDir), options.variants);
   const startedAt = new Date();
   const runId = makeRunId(startedAt);
   const root = process.getuid?.() === 0;
   const release = root ? await claimRun(runId) : async () => {};
   try {
-    return await runClaimed(engine, options, variants, hooks, startedAt, runId, root);
+    return await runClaimed(engine, hooks, {
+      options,
+      variants,
+      engineInfo,
+      startedAt,
+      runId,
+      root,
+    });
   } finally {
     await release();
   }
 }
 
+/** What runSuite settled before it claimed the run. */
+interface RunStart {
+  options: RunOptions;
+  variants: Variant[];
+  engineInfo: EngineInfo;
+  startedAt: Date;
+  runId: string;
+  root: boolean;
+}
+
 async function runClaimed(
   engine: Engine,
-  options: RunOptions,
-  variants: Variant[],
   hooks: RunHooks,
-  startedAt: Date,
-  runId: string,
-  root: boolean,
+  { options, variants, engineInfo, startedAt, runId, root }: RunStart,
 ): Promise<SuiteOutcome> {
   const roles = [...new Set(variants.flatMap((v) => v.baseRoles))];
   const emit = hooks.onEvent ?? (() => {});
@@ -168,12 +182,9 @@ async function runClaimed(
       emit({ type: 'stage', message: `could not remove what an earlier run left: ${line}` });
     }
   }
-  const [engineInfo, bases] = await Promise.all([
-    engine.info(),
-    resolveBases(engine, options.bases, roles, {
-      onProgress: (message) => emit({ type: 'bases', message }),
-    }),
-  ]);
+  const bases = await resolveBases(engine, options.bases, roles, {
+    onProgress: (message) => emit({ type: 'bases', message }),
+  });
   const store = await RunStore.create(options.outDir, runId);
   const ids = variants.map((v) =>
     identity(v, variantTag(options.serviceDir, v.name), bases.images),
