@@ -7,17 +7,26 @@ import { readRun } from '../../src/run/run-store.js';
 import { tempDir } from '../temp-dir.js';
 import { imgbench, labelledContainers, removeImagesOfServiceAfterTest } from './helpers.js';
 
+/**
+ * The sample service plus one file that only a cgo build compiles: golang
+ * (cgo on) fails to build, the static variants build. Its images are removed
+ * when the test finishes.
+ */
+function serviceWithCgoBug(): string {
+  const service = tempDir('cgo-bug');
+  removeImagesOfServiceAfterTest(service);
+  cpSync(sampleServiceDir(), service, { recursive: true });
+  cpSync(
+    join(import.meta.dirname, 'fixtures', 'cgo-only-bug', 'cgo_only.go'),
+    join(service, 'cgo_only.go'),
+  );
+  return service;
+}
+
 describe('failures a user meets', () => {
   it('fails only the variant whose Go code does not compile, with the compiler message, and finishes the others', async () => {
     const out = tempDir('fail');
-    // The sample service plus one file that only a cgo build compiles.
-    const service = tempDir('cgo-bug');
-    removeImagesOfServiceAfterTest(service);
-    cpSync(sampleServiceDir(), service, { recursive: true });
-    cpSync(
-      join(import.meta.dirname, 'fixtures', 'cgo-only-bug', 'cgo_only.go'),
-      join(service, 'cgo_only.go'),
-    );
+    const service = serviceWithCgoBug();
     const result = await imgbench([
       'run',
       '--metrics',
@@ -46,13 +55,7 @@ describe('failures a user meets', () => {
 
   it('--bail stops at the first variant that fails: the others stay pending, the run says why', async () => {
     const out = tempDir('bail');
-    const service = tempDir('cgo-bug');
-    removeImagesOfServiceAfterTest(service);
-    cpSync(sampleServiceDir(), service, { recursive: true });
-    cpSync(
-      join(import.meta.dirname, 'fixtures', 'cgo-only-bug', 'cgo_only.go'),
-      join(service, 'cgo_only.go'),
-    );
+    const service = serviceWithCgoBug();
     const result = await imgbench([
       'run',
       '--metrics',

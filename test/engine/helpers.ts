@@ -1,11 +1,41 @@
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import { onTestFinished } from 'vitest';
 import { packageRoot } from '../../src/paths.js';
 
 import { dockerCli } from './host-leftovers.js';
 
 export { dockerCli, hostLeftovers, labelledContainers } from './host-leftovers.js';
+
+/**
+ * Starts `imgbench run args` as a user does and resolves with the running
+ * process once `marker` has appeared in its output and `delayMs` more have
+ * passed (for a test to signal it at that point). Wrapped in an object: the
+ * process is itself a promise, which `await` would wait out.
+ */
+export async function startRunUntil(
+  args: string[],
+  marker: RegExp,
+  delayMs = 0,
+): Promise<{ child: ResultPromise<{ reject: false; env: { CI: string }; all: true }> }> {
+  const child = execa(process.execPath, [join(packageRoot(), 'dist/cli/main.js'), 'run', ...args], {
+    reject: false,
+    env: { CI: '1' },
+    all: true,
+  });
+  let seen = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`never saw ${marker}: ${seen}`)), 300_000);
+    child.all?.on('data', (chunk: Buffer) => {
+      seen += String(chunk);
+      if (marker.test(seen)) {
+        clearTimeout(timer);
+        setTimeout(resolve, delayMs);
+      }
+    });
+  });
+  return { child };
+}
 
 export interface CliResult {
   status: number | null;

@@ -1,30 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../../src/paths.js';
 import { tempDir } from '../temp-dir.js';
-import { hostLeftovers, imgbench, labelledContainers } from './helpers.js';
+import { hostLeftovers, imgbench, labelledContainers, startRunUntil } from './helpers.js';
 
 /** Starts `imgbench run args`, waits for `marker` in its output and `delayMs` more, then SIGKILLs it. */
 async function killWhen(args: string[], marker: RegExp, delayMs = 0): Promise<void> {
-  const child = execa(process.execPath, [join(packageRoot(), 'dist/cli/main.js'), 'run', ...args], {
-    reject: false,
-    env: { CI: '1' },
-    all: true,
-  });
-  let seen = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`never saw ${marker}: ${seen}`)), 300_000);
-    child.all?.on('data', (chunk: Buffer) => {
-      seen += String(chunk);
-      if (marker.test(seen)) {
-        clearTimeout(timer);
-        setTimeout(resolve, delayMs);
-      }
-    });
-  });
+  const { child } = await startRunUntil(args, marker, delayMs);
   child.kill('SIGKILL');
   const result = await child;
   expect(result.signal).toBe('SIGKILL');
@@ -128,31 +111,10 @@ describe('a process of the run killed while it pulls', () => {
     '%s: each variant fails saying so, the run completes and leaves nothing',
     async (_, pattern, reason) => {
       const out = tempDir('fault');
-      const child = execa(
-        process.execPath,
-        [
-          join(packageRoot(), 'dist/cli/main.js'),
-          'run',
-          '--metrics',
-          'pull,startup',
-          '--variants',
-          'scratch,multi-stage',
-          '--out',
-          out,
-        ],
-        { reject: false, env: { CI: '1' }, all: true },
+      const { child } = await startRunUntil(
+        ['--metrics', 'pull,startup', '--variants', 'scratch,multi-stage', '--out', out],
+        /pulling over loopback/,
       );
-      let seen = '';
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no pull began: ${seen}`)), 300_000);
-        child.all?.on('data', (chunk: Buffer) => {
-          seen += String(chunk);
-          if (seen.includes('pulling over loopback')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-      });
       execFileSync('pkill', ['-9', '-f', pattern]);
       const result = await child;
       expect(result.exitCode).toBe(1);
