@@ -14,7 +14,9 @@ export type ErrorCode =
   /** A push to or pull from the run's registry failed. */
   | 'E_TRANSFER'
   /** Something imgbench starts or changes on the host (registry, second engine, tc) failed. */
-  | 'E_HOST';
+  | 'E_HOST'
+  /** An engine operation ran past its limit (`--timeout`). */
+  | 'E_TIMEOUT';
 
 export class ImgbenchError extends Error {
   override name = 'ImgbenchError';

@@ -11,11 +11,10 @@ import {
   type PullStorage,
 } from './pull/isolated-engine.js';
 import { type LinkProfile, parseLink, UNLIMITED_LINK } from './pull/link-shaper.js';
+import { normalizeTimeouts, type Timeouts } from './timeouts.js';
 import type { MetricName } from './types.js';
 import { METRICS } from './types.js';
 
-/** @default 20 minutes: a cold single-stage build compiles the standard library on two cores. */
-export const DEFAULT_BUILD_TIMEOUT_MS = 20 * 60_000;
 /** @default 'results' */
 export const DEFAULT_OUT_DIR = 'results';
 /** @default '.' */
@@ -44,8 +43,6 @@ export const DEFAULT_BUILD_SAMPLES = 2;
  * variant takes ~13 s on loopback; its spread is a few percent.
  */
 export const DEFAULT_PULL_SAMPLES = 3;
-/** @default 10 minutes per push or pull: a 700 MB image at 20 Mbit/s needs ~5. */
-export const DEFAULT_TRANSFER_TIMEOUT_MS = 10 * 60_000;
 /** `--quick`: enough samples for a figure and its spread, not for a tight margin. */
 export const QUICK_STARTUP_SAMPLES = 5;
 export const QUICK_MEMORY_SAMPLES = 2;
@@ -66,8 +63,8 @@ export interface RunOptionsInput {
   mainPackage?: string;
   /** @default 'auto' */
   bases?: string;
-  /** @default DEFAULT_BUILD_TIMEOUT_MS */
-  buildTimeoutMs?: number;
+  /** Limits per engine operation, ms; those not given keep DEFAULT_TIMEOUTS. */
+  timeouts?: Partial<Timeouts>;
   /** Samples per variant for every repeated metric; overrides the per-metric defaults. */
   repeat?: number;
   /** Fewer samples (QUICK_*), for a fast look. @default false */
@@ -78,8 +75,6 @@ export interface RunOptionsInput {
   links?: readonly string[];
   /** Port of the run's registry on 127.0.0.1; 0 picks a free one. @default 0 */
   registryPort?: number;
-  /** @default DEFAULT_TRANSFER_TIMEOUT_MS */
-  transferTimeoutMs?: number;
   /** Layers the isolated engine downloads at once (dockerd --max-concurrent-downloads). @default 3 */
   pullConcurrency?: number;
   /** Where the isolated engine writes pulled layers: `memory` (a tmpfs) or `disk`. @default 'memory' */
@@ -95,7 +90,7 @@ export interface RunOptions {
   serviceDir: string;
   mainPackage: string;
   bases: BaseProfileRequest;
-  buildTimeoutMs: number;
+  timeouts: Timeouts;
   variantsDir: string;
   buildSamples: number;
   startupSamples: number;
@@ -104,7 +99,6 @@ export interface RunOptions {
   /** Unlimited loopback first, then the shaped links asked for. */
   links: LinkProfile[];
   registryPort: number;
-  transferTimeoutMs: number;
   pullConcurrency: number;
   pullStorage: PullStorage;
   bail: boolean;
@@ -154,12 +148,7 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
       `Expected \`--main\` to be a package path inside the service such as \`./cmd/server\`, got \`${mainPackage}\``,
     );
   }
-  const timeout = input.buildTimeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS;
-  if (!Number.isInteger(timeout) || timeout <= 0) {
-    throw new UsageError(
-      `Expected the build timeout to be a positive number of ms, got \`${timeout}\``,
-    );
-  }
+  const timeouts = normalizeTimeouts(input.timeouts);
   const resolvedVariantsDir = resolve(input.variantsDir ?? variantsDir());
   if (input.repeat !== undefined && (!Number.isInteger(input.repeat) || input.repeat < 2)) {
     throw new UsageError(
@@ -177,7 +166,6 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
       `Expected \`--registry-port\` to be a TCP port (1–65535, or 0 for a free one), got \`${registryPort}\``,
     );
   }
-  const transferTimeoutMs = input.transferTimeoutMs ?? DEFAULT_TRANSFER_TIMEOUT_MS;
   const pullConcurrency = input.pullConcurrency ?? DOCKER_CONCURRENT_DOWNLOADS;
   if (!Number.isInteger(pullConcurrency) || pullConcurrency < 1 || pullConcurrency > 32) {
     throw new UsageError(
@@ -197,7 +185,7 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     serviceDir,
     mainPackage,
     bases: parseBaseProfile(input.bases ?? 'auto'),
-    buildTimeoutMs: timeout,
+    timeouts,
     variantsDir: resolvedVariantsDir,
     fallbackIgnoreFile: join(resolvedVariantsDir, '.dockerignore'),
     buildSamples: input.repeat ?? (quick ? QUICK_BUILD_SAMPLES : DEFAULT_BUILD_SAMPLES),
@@ -206,7 +194,6 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     pullSamples: input.repeat ?? (quick ? QUICK_PULL_SAMPLES : DEFAULT_PULL_SAMPLES),
     links,
     registryPort,
-    transferTimeoutMs,
     pullConcurrency,
     pullStorage: pullStorage as PullStorage,
     bail: input.bail ?? false,

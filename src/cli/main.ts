@@ -41,6 +41,9 @@ Options for run:
                               the host disk's noise out, or the disk (default: memory)
   --variants a,b              variants to run, in order (default: all six)
   --bail                      stop at the first variant that fails
+  --timeout build=20m,push=10m,pull=10m,start=60s,ready=30s
+                              limits per engine operation (each optional; ms, s, m, h);
+                              a variant whose operation runs past one fails and says which
   --service DIR               your Go module instead of the sample service
   --main ./cmd/server         main package inside --service (default: .)
   --bases auto|upstream|offline
@@ -67,6 +70,7 @@ const OPTIONS = {
   'pull-concurrency': { type: 'string' },
   'pull-storage': { type: 'string' },
   bail: { type: 'boolean' },
+  timeout: { type: 'string' },
   roles: { type: 'string' },
   force: { type: 'boolean' },
   all: { type: 'boolean' },
@@ -90,6 +94,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'pull-concurrency',
     'pull-storage',
     'bail',
+    'timeout',
     'json',
   ],
   bases: ['roles', 'force', 'json'],

@@ -4,6 +4,7 @@ import Docker from 'dockerode';
 import { extract } from 'tar-stream';
 import { BuildError, EngineError, errorMessage, ImgbenchError } from '../errors.js';
 import { tail } from '../exec/run-command.js';
+import { TimeoutError } from '../timeouts.js';
 import { BuildTranscriptReader, failureHeadline } from './build-transcript.js';
 import type {
   BuildOutcome,
@@ -141,11 +142,7 @@ export class DockerEngine implements Engine {
       reader.pushText(`${rest}\n`);
     } catch (error) {
       if (abort.signal.aborted) {
-        throw new BuildError(
-          `Build of \`${request.tag}\` timed out after ${Math.round(request.timeoutMs / 1000)} s`,
-          '',
-          { cause: error },
-        );
+        throw new TimeoutError('build', `\`${request.tag}\``, request.timeoutMs, { cause: error });
       }
       throw new BuildError(`Build of \`${request.tag}\` failed: ${errorMessage(error)}`, '', {
         cause: error,
@@ -191,12 +188,13 @@ export class DockerEngine implements Engine {
     ref: string,
     path: string,
     headBytes: number,
+    labels: Record<string, string> = {},
   ): Promise<ImageFile | undefined> {
     const container = await this.#docker.createContainer({
       Image: ref,
       // Never started; a command is given so that images with none can be created.
       Cmd: ['/imgbench-never-run'],
-      Labels: managedLabels('inspect-container'),
+      Labels: managedLabels('inspect-container', labels),
       NetworkDisabled: true,
     });
     try {
@@ -282,7 +280,8 @@ export class DockerEngine implements Engine {
     const started = performance.now();
     let digest = '';
     await this.#progress(
-      `Push of \`${ref}\``,
+      'push',
+      ref,
       timeoutMs,
       async (abortSignal) =>
         // An empty auth config: without the X-Registry-Auth header the engine refuses to push.
@@ -304,7 +303,8 @@ export class DockerEngine implements Engine {
     const pulled = new Set<string>();
     const present = new Set<string>();
     await this.#progress(
-      `Pull of \`${ref}\``,
+      'pull',
+      ref,
       timeoutMs,
       async (abortSignal) =>
         (await this.#docker.pull(ref, { abortSignal } as object)) as unknown as Readable,
@@ -330,11 +330,13 @@ export class DockerEngine implements Engine {
 
   /** Runs a push or pull and reads its JSON progress stream to the end; an `error` in it rejects. */
   async #progress(
-    what: string,
+    operation: 'push' | 'pull',
+    ref: string,
     timeoutMs: number,
     open: (abortSignal: AbortSignal) => Promise<Readable>,
     onEvent: (event: ProgressEvent) => void,
   ): Promise<void> {
+    const what = `${operation === 'push' ? 'Push' : 'Pull'} of \`${ref}\``;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
@@ -348,11 +350,7 @@ export class DockerEngine implements Engine {
       handleProgressLine(rest, what, onEvent);
     } catch (error) {
       if (abort.signal.aborted) {
-        throw new ImgbenchError(
-          'E_TRANSFER',
-          `${what} timed out after ${Math.round(timeoutMs / 1000)} s`,
-          { cause: error },
-        );
+        throw new TimeoutError(operation, `\`${ref}\``, timeoutMs, { cause: error });
       }
       if (error instanceof ImgbenchError) throw error;
       throw new ImgbenchError('E_TRANSFER', `${what} failed: ${errorMessage(error)}`, {

@@ -104,8 +104,17 @@ export interface Engine {
   /** Builds with BuildKit; rejects with `BuildError` (carrying the failing step's output) on failure. */
   build(request: BuildRequest): Promise<BuildOutcome>;
   inspectImage(ref: string): Promise<ImageDetails | undefined>;
-  /** Reads a file from an image without running it (scratch has nothing to run `cat` with). */
-  readImageFile(ref: string, path: string, headBytes: number): Promise<ImageFile | undefined>;
+  /**
+   * Reads a file from an image without running it (scratch has nothing to run
+   * `cat` with), through a container that is created, never started, and
+   * removed; `labels` go on that container.
+   */
+  readImageFile(
+    ref: string,
+    path: string,
+    headBytes: number,
+    labels?: Record<string, string>,
+  ): Promise<ImageFile | undefined>;
   /** Removes a tag or image; `force` also removes an image that several tags name. */
   removeImage(ref: string, options?: { force?: boolean }): Promise<void>;
   /** Gives the image `source` the extra name `target` (`host:port/repo:tag`). */

@@ -1,10 +1,11 @@
 import { createServer } from 'node:net';
 import type { ContainerSpec, ContainerState, Engine } from '../engine/engine.js';
 import { managedLabels } from '../engine/labels.js';
-import { errorMessage, ImgbenchError } from '../errors.js';
+import { type ErrorCode, errorMessage, ImgbenchError } from '../errors.js';
 import { tail } from '../exec/run-command.js';
+import { DEFAULT_TIMEOUTS, TimeoutError, withTimeout } from '../timeouts.js';
 import { type CgroupMemory, readCgroupMemory } from './cgroup-memory.js';
-import { waitForHttp200 } from './http-probe.js';
+import { ReadyTimeout, waitForHttp200 } from './http-probe.js';
 import { type LoadResult, runLoad } from './load.js';
 import type { Sample } from './sampler.js';
 
@@ -13,7 +14,9 @@ export interface RuntimeOptions {
   containerPort: number;
   /** Path that answers 200 once the service is ready. @default '/healthz' */
   healthPath: string;
-  /** @default 30_000 */
+  /** create + start, ms. @default DEFAULT_TIMEOUTS.start */
+  startTimeoutMs: number;
+  /** start → the first HTTP 200, ms. @default DEFAULT_TIMEOUTS.ready */
   readyTimeoutMs: number;
   /** Memory limit of every measured container. @default 1 GiB */
   memoryBytes: number;
@@ -25,7 +28,8 @@ export interface RuntimeOptions {
 export const DEFAULT_RUNTIME_OPTIONS: Omit<RuntimeOptions, 'labels'> = {
   containerPort: 8080,
   healthPath: '/healthz',
-  readyTimeoutMs: 30_000,
+  startTimeoutMs: DEFAULT_TIMEOUTS.start,
+  readyTimeoutMs: DEFAULT_TIMEOUTS.ready,
   memoryBytes: 1024 ** 3,
   pidsLimit: 512,
 };
@@ -50,8 +54,8 @@ export async function freeLoopbackPort(): Promise<number> {
 export class StartupFailure extends ImgbenchError {
   override name = 'StartupFailure';
   readonly logTail: string;
-  constructor(message: string, logTail: string) {
-    super('E_MEASURE', message);
+  constructor(message: string, logTail: string, code: ErrorCode = 'E_MEASURE') {
+    super(code, message);
     this.logTail = logTail;
   }
 }
@@ -95,12 +99,27 @@ async function startUntilReady(
   };
   const url = `http://127.0.0.1:${hostPort}${options.healthPath}`;
   const createMs = performance.now();
-  const id = await engine.createContainer(spec);
+  const deadline = createMs + options.startTimeoutMs;
+  const remove = (id: string) => engine.removeContainer(id);
+  const subject = `a container of \`${image}\``;
+  const id = await withTimeout(
+    'start',
+    subject,
+    options.startTimeoutMs,
+    engine.createContainer(spec),
+    remove,
+  );
   const startMs = performance.now();
   try {
     try {
-      await engine.startContainer(id);
+      await withTimeout(
+        'start',
+        subject,
+        Math.max(1, Math.round(deadline - startMs)),
+        engine.startContainer(id),
+      );
     } catch (error) {
+      if (error instanceof TimeoutError) throw error;
       // The OCI runtime's own words, e.g. `exec /main: no such file or directory`.
       throw new StartupFailure(`the container did not start: ${errorMessage(error)}`, '');
     }
@@ -114,6 +133,15 @@ async function startUntilReady(
     }).catch(async (error: unknown) => {
       const state = await engine.inspectContainer(id);
       const logTail = tail(await engine.containerLogs(id, 20), 20);
+      if (state.running && error instanceof ReadyTimeout) {
+        throw new StartupFailure(
+          new TimeoutError('ready', subject, options.readyTimeoutMs, {
+            detail: `no HTTP 200 from ${options.healthPath}; the container is still running`,
+          }).message,
+          logTail,
+          'E_TIMEOUT',
+        );
+      }
       throw new StartupFailure(exitReason(state, logTail, errorMessage(error)), logTail);
     });
     return { id, url, createMs, startMs, readyMs: ready.readyAt, attempts: ready.attempts };

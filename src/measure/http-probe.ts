@@ -39,6 +39,14 @@ export const PROBE_ATTEMPT_TIMEOUT_MS = 100;
 /** How often to ask the engine whether the container still runs, ms. */
 const ALIVE_CHECK_MS = 250;
 
+/** No HTTP 200 within the limit while the service was still alive. */
+export class ReadyTimeout extends Error {
+  override name = 'ReadyTimeout';
+  constructor(url: string, timeoutMs: number) {
+    super(`no HTTP 200 from ${url} within ${timeoutMs} ms`);
+  }
+}
+
 /**
  * Polls `url` from the host until it answers 200: a new attempt starts every
  * `intervalMs` whether or not earlier ones have answered, because
@@ -76,9 +84,7 @@ export function waitForHttp200(
       if (options.signal?.aborted)
         return finish(() => reject(new Error('readiness polling stopped')));
       if (performance.now() > deadline) {
-        return finish(() =>
-          reject(new Error(`no HTTP 200 from ${url} within ${options.timeoutMs} ms`)),
-        );
+        return finish(() => reject(new ReadyTimeout(url, options.timeoutMs)));
       }
       if (inFlight >= MAX_PROBES_IN_FLIGHT) return;
       inFlight++;

@@ -31,14 +31,19 @@ export function entryBinaryPath(image: {
 }
 
 /** Size, layers and the service binary of an image, all read from the engine. */
-export async function measureImageSize(engine: Engine, ref: string): Promise<SizeFacts> {
+export async function measureImageSize(
+  engine: Engine,
+  ref: string,
+  /** Labels for the container the binary is read through (the run id). */
+  labels: Record<string, string> = {},
+): Promise<SizeFacts> {
   const image = await engine.inspectImage(ref);
   if (!image) throw new ImgbenchError('E_MEASURE', `Image \`${ref}\` is not in the engine`);
   const path = entryBinaryPath(image);
   if (!path) {
     throw new ImgbenchError('E_MEASURE', `Image \`${ref}\` has neither ENTRYPOINT nor CMD`);
   }
-  const file = await engine.readImageFile(ref, path, ELF_HEAD_BYTES);
+  const file = await engine.readImageFile(ref, path, ELF_HEAD_BYTES, labels);
   if (!file) {
     throw new ImgbenchError(
       'E_MEASURE',

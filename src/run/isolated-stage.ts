@@ -56,7 +56,7 @@ async function pushVariants({ ctx, registry }: Stage): Promise<Map<string, PullR
     try {
       await engine.tagImage(v.imageId, reference);
       const push = await engine
-        .pushImage(reference, options.transferTimeoutMs)
+        .pushImage(reference, options.timeouts.push)
         .finally(() => engine.removeImage(reference).catch(() => {}));
       const { repository, tag } = splitReference(v.image);
       const manifest = await registry.manifest(repository, tag);
@@ -139,7 +139,7 @@ async function measurePulls(stage: Stage, pushed: Map<string, PullResult>): Prom
         ctx.options.pullSamples,
         (v) =>
           blameEndedProcess(stage, () =>
-            coldPull(stage, pushed.get(v.name)?.reference ?? '', ctx.options.transferTimeoutMs),
+            coldPull(stage, pushed.get(v.name)?.reference ?? '', ctx.options.timeouts.pull),
           ),
         (v, samples) => {
           const pull = pushed.get(v.name) as PullResult;
@@ -189,7 +189,7 @@ async function ensurePulled(stage: Stage, pushed: Map<string, PullResult>): Prom
       if (v.state !== 'ok' || !pull) return;
       if (await isolated.engine.inspectImage(pull.reference)) return;
       try {
-        await isolated.engine.pullImage(pull.reference, ctx.options.transferTimeoutMs);
+        await isolated.engine.pullImage(pull.reference, ctx.options.timeouts.pull);
       } catch (error) {
         ctx.run.variants[index] = failed(v, 'pull', error);
       }
@@ -202,7 +202,13 @@ async function measureRuntime(
   engine: Engine,
   pushed: Map<string, PullResult>,
 ): Promise<void> {
-  const runtime = (labels: Record<string, string>) => ({ ...DEFAULT_RUNTIME_OPTIONS, labels });
+  const { start, ready } = ctx.options.timeouts;
+  const runtime = (labels: Record<string, string>) => ({
+    ...DEFAULT_RUNTIME_OPTIONS,
+    startTimeoutMs: start,
+    readyTimeoutMs: ready,
+    labels,
+  });
   const ref = (v: OkVariant) => pushed.get(v.name)?.reference ?? v.image;
   // One start that is not recorded: the first container on the fresh engine's
   // new bridge read 1.3 s where the others read 0.25 s (run

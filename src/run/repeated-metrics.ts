@@ -144,7 +144,7 @@ async function measureBuilds(ctx: Context): Promise<void> {
             tag: `${variant.image.replace(/:.*$/, '')}-build-metric:${variant.name}`,
             buildArgs: buildArgsFor(variant, options.mainPackage),
             labels: managedLabels('build-metric-image', labels),
-            timeoutMs: options.buildTimeoutMs,
+            timeoutMs: options.timeouts.build,
           },
           `run ${ctx.run.runId} round ${round + 1}`,
         );

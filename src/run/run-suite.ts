@@ -90,7 +90,7 @@ async function runVariant(
         [LABEL_VARIANT]: variant.name,
         [LABEL_SERVICE]: options.serviceDir,
       }),
-      timeoutMs: options.buildTimeoutMs,
+      timeoutMs: options.timeouts.build,
     });
   } catch (error) {
     return { ...id, state: 'failed', failure: toFailure('build', error) };
@@ -100,7 +100,10 @@ async function runVariant(
     await engine.removeImage(previous.id).catch(() => {});
   }
   try {
-    const size = await measureImageSize(engine, outcome.imageId);
+    const size = await measureImageSize(engine, outcome.imageId, {
+      [LABEL_RUN_ID]: runId,
+      [LABEL_VARIANT]: variant.name,
+    });
     const steps = outcome.transcript.steps;
     return {
       ...id,

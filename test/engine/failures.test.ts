@@ -81,6 +81,34 @@ describe('failures a user meets', () => {
     expect(labelledContainers()).toEqual([]);
   });
 
+  it('a build past --timeout build fails that variant with the operation and the limit; the run goes on', async () => {
+    const out = tempDir('timeout');
+    // 20 ms: less than even a fully cached build takes (context upload and solve).
+    const build = await imgbench([
+      'run',
+      '--metrics',
+      'size',
+      '--variants',
+      'scratch,multi-stage',
+      '--timeout',
+      'build=20ms',
+      '--out',
+      out,
+    ]);
+    expect(build.status).toBe(1);
+    const run = await readRun(join(out, 'latest'));
+    expect(run.complete).toBe(true);
+    for (const v of run.variants) {
+      expect(v.state).toBe('failed');
+      if (v.state !== 'failed') continue;
+      expect(v.failure).toMatchObject({ stage: 'build', code: 'E_TIMEOUT' });
+      expect(v.failure.message).toBe(
+        `build of \`imgbench/sample:${v.name}\` timed out after 20 ms; raise the limit with \`--timeout build=40ms\``,
+      );
+    }
+    expect(labelledContainers()).toEqual([]);
+  });
+
   it('doctor on a machine with no engine says so and names the fix', async () => {
     const result = await imgbench(['doctor'], {
       DOCKER_HOST: 'unix:///tmp/imgbench-no-engine.sock',
@@ -145,6 +173,10 @@ describe('failures a user meets', () => {
       /^imgbench: Expected `--pull-storage` to be one of memory, disk, got `ssd`/,
     ],
     [['frobnicate'], /^imgbench: Unknown command `frobnicate`/],
+    [
+      ['run', '--timeout', 'pull=soon'],
+      /^imgbench: Expected `--timeout pull=` to be a duration such as 90s, 20m or 1h, got `soon`/,
+    ],
   ])('%j: one line, exit 2', async (args, message) => {
     const result = await imgbench(args);
     expect(result.status).toBe(2);

@@ -53,7 +53,7 @@ export class FakeEngine implements Engine {
   async containerLogs(): Promise<string> {
     return '';
   }
-  async removeContainer(): Promise<void> {}
+  async removeContainer(_id: string): Promise<void> {}
   async removeImage(ref: string): Promise<void> {
     this.images.delete(ref);
   }

@@ -6,6 +6,7 @@ import { formatDuration, formatMB } from '../../report/format.js';
 import { toJson } from '../../report/json.js';
 import { toTable } from '../../report/table.js';
 import { runSuite } from '../../run/run-suite.js';
+import { parseTimeouts } from '../../timeouts.js';
 import type { Output } from '../output.js';
 import { paint } from '../output.js';
 
@@ -23,6 +24,7 @@ export interface RunCommandValues {
   'pull-concurrency'?: string;
   'pull-storage'?: string;
   bail?: boolean;
+  timeout?: string;
   json?: boolean;
 }
 
@@ -76,6 +78,7 @@ export async function runCommand(
         : {}),
       ...(values['pull-storage'] !== undefined ? { pullStorage: values['pull-storage'] } : {}),
       ...(values.bail ? { bail: true } : {}),
+      ...(values.timeout !== undefined ? { timeouts: parseTimeouts(values.timeout) } : {}),
     },
     {
       onEvent: (event) => {
