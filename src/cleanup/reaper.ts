@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { errorMessage } from '../errors.js';
 import { procStat } from '../exec/proc-stat.js';
 import { runCommand } from '../exec/run-command.js';
+import { isRunTempDir, runIdOfTempDir } from '../exec/run-temp.js';
 import {
   deleteBridge,
   ISOLATED_DATA_DIR,
@@ -16,7 +17,6 @@ import {
   removeShaping,
   SHAPED_DEVICE,
 } from '../pull/link-shaper.js';
-import { REGISTRY_DIR_PREFIX } from '../pull/registry.js';
 import { liveRunIds } from './run-owner.js';
 
 /**
@@ -61,10 +61,8 @@ async function listProcesses(): Promise<HostProcess[]> {
 /** The run a process, folder or mount belongs to, from the paths in it. */
 export function runIdIn(text: string): string | undefined {
   const match =
-    /\/run\/imgbench\/([^/\s]+)/.exec(text) ??
-    /\/var\/lib\/imgbench\/([^/\s]+)/.exec(text) ??
-    new RegExp(`${REGISTRY_DIR_PREFIX}(\\S+)-[A-Za-z0-9]{6}(?:/|\\s|$)`).exec(text);
-  return match?.[1];
+    /\/run\/imgbench\/([^/\s]+)/.exec(text) ?? /\/var\/lib\/imgbench\/([^/\s]+)/.exec(text);
+  return match?.[1] ?? runIdOfTempDir(text);
 }
 
 async function dirEntries(dir: string): Promise<string[]> {
@@ -112,10 +110,8 @@ export async function reapDeadRuns(options: ReapOptions = {}): Promise<ReapRepor
   for (const dir of [ISOLATED_ROOT_DIR, ISOLATED_DATA_DIR]) {
     for (const id of await dirEntries(dir)) runIds.add(id);
   }
-  const registryDirs = (await dirEntries(tmpdir())).filter((d) =>
-    d.startsWith(REGISTRY_DIR_PREFIX),
-  );
-  for (const d of registryDirs) {
+  const tempDirs = (await dirEntries(tmpdir())).filter(isRunTempDir);
+  for (const d of tempDirs) {
     const id = runIdIn(join(tmpdir(), d, ''));
     if (id) runIds.add(id);
   }
@@ -151,8 +147,8 @@ export async function reapDeadRuns(options: ReapOptions = {}): Promise<ReapRepor
       if (!(await exists(dir))) continue;
       await attempt(`${dir} and its mounts`, () => unmountAndRemove(dir));
     }
-    for (const d of registryDirs.filter((d) => runIdIn(join(tmpdir(), d, '')) === id)) {
-      await attempt(`the registry's storage ${join(tmpdir(), d)}`, () =>
+    for (const d of tempDirs.filter((d) => runIdIn(join(tmpdir(), d, '')) === id)) {
+      await attempt(`the temp dir ${join(tmpdir(), d)}`, () =>
         rm(join(tmpdir(), d), { recursive: true, force: true }),
       );
     }

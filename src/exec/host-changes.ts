@@ -1,4 +1,25 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { errorMessage } from '../errors.js';
+
+/** In the run folder: what the run has in place on the host right now. */
+export const HOST_CHANGES_FILE = 'host-changes.json';
+
+/**
+ * Keeps `host-changes.json` in `runDir` up to date; written synchronously
+ * (then renamed), so that a SIGKILL right after a change still finds it recorded.
+ */
+export function recordHostChangesIn(runDir: string, runId: string): (pending: string[]) => void {
+  const file = join(runDir, HOST_CHANGES_FILE);
+  return (pending) => {
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(
+      temporary,
+      `${JSON.stringify({ runId, imgbenchPid: process.pid, inPlace: pending }, null, 2)}\n`,
+    );
+    renameSync(temporary, file);
+  };
+}
 
 /**
  * What a run has changed on the host (a process started, a bridge, a qdisc),

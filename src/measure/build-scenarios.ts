@@ -1,8 +1,8 @@
-import { appendFile, cp, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, cp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildStep } from '../engine/build-transcript.js';
 import type { Engine } from '../engine/engine.js';
+import { makeRunTempDir } from '../exec/run-temp.js';
 import { buildService, type ServiceBuild } from '../service/build-context.js';
 import type { Sample } from './sampler.js';
 
@@ -38,8 +38,8 @@ export function moduleLayerCached(steps: readonly StepCache[]): boolean | undefi
 }
 
 /** A private copy of the service whose .go files the warm scenario may edit. */
-export async function copyService(serviceDir: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'imgbench-build-src-'));
+export async function copyService(serviceDir: string, runId: string): Promise<string> {
+  const dir = await makeRunTempDir('build-src', runId);
   await cp(serviceDir, dir, { recursive: true });
   return dir;
 }

@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImgbenchError, UsageError } from '../errors.js';
 import { BackgroundProcess } from '../exec/background-process.js';
 import { which } from '../exec/run-command.js';
+import { makeRunTempDir } from '../exec/run-temp.js';
 import { freeLoopbackPort } from '../measure/container-runtime.js';
 import { httpStatus } from '../measure/http-probe.js';
 
@@ -82,9 +82,6 @@ export function parseManifest(body: string, digest: string): ManifestFacts {
   };
 }
 
-/** The registry's temp dir is `$TMPDIR/imgbench-registry-<run id>-XXXXXX`. */
-export const REGISTRY_DIR_PREFIX = 'imgbench-registry-';
-
 const loopbackAddress = (port: number) => `127.0.0.1:${port}`;
 
 /**
@@ -126,7 +123,7 @@ export class LocalRegistry {
     }
     const port = options.port || (await freeLoopbackPort());
     const address = loopbackAddress(port);
-    const dir = await mkdtemp(join(tmpdir(), `${REGISTRY_DIR_PREFIX}${options.runId}-`));
+    const dir = await makeRunTempDir('registry', options.runId);
     const storage = join(dir, 'storage');
     await mkdir(storage);
     const configFile = join(dir, 'config.yml');

@@ -1,10 +1,8 @@
-import { renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { LABEL_RUN_ID, LABEL_VARIANT } from '../engine/labels.js';
 import { splitReference } from '../engine/reference.js';
 import { errorMessage, ImgbenchError } from '../errors.js';
-import { HostChanges, withSignalUndo } from '../exec/host-changes.js';
+import type { HostChanges } from '../exec/host-changes.js';
 import {
   DEFAULT_MEMORY_LOAD,
   DEFAULT_RUNTIME_OPTIONS,
@@ -277,19 +275,6 @@ async function measureRuntime(
  * empty list once everything was undone. `imgbench clean` finds the same
  * things by their names, without this file.
  */
-function recordHostChanges(ctx: Context, pending: string[]): void {
-  if (!ctx.runDir) return;
-  const file = join(ctx.runDir, HOST_CHANGES_FILE);
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(
-    temporary,
-    `${JSON.stringify({ runId: ctx.run.runId, imgbenchPid: process.pid, inPlace: pending }, null, 2)}\n`,
-  );
-  renameSync(temporary, file);
-}
-
-export const HOST_CHANGES_FILE = 'host-changes.json';
-
 /**
  * Pull, startup and memory: the run's own registry on 127.0.0.1 and a second,
  * empty dockerd. Never times a pull on the build engine, whose BuildKit cache
@@ -298,20 +283,7 @@ export const HOST_CHANGES_FILE = 'host-changes.json';
  */
 export async function measureOnIsolatedEngine(ctx: Context): Promise<void> {
   if (!ctx.run.variants.some((v) => v.state === 'ok')) return;
-  const changes = new HostChanges((pending) => recordHostChanges(ctx, pending));
-  await withSignalUndo(
-    changes,
-    () => isolatedStage(ctx, changes),
-    async (signal) => {
-      // Pulls cut off by the stop would otherwise be written as failures.
-      ctx.run.stoppedBy = signal;
-      await ctx.save();
-      ctx.save = async () => {};
-    },
-  );
-}
-
-async function isolatedStage(ctx: Context, changes: HostChanges): Promise<void> {
+  const { changes } = ctx;
   ctx.onStage?.('starting the run’s registry and an isolated dockerd');
   const registry = await LocalRegistry.start({
     port: ctx.options.registryPort,

@@ -1,6 +1,7 @@
 import { BASE_BUILD_ARGS } from '../bases/base-roles.js';
 import type { Engine } from '../engine/engine.js';
 import { LABEL_RUN_ID, LABEL_VARIANT, managedLabels } from '../engine/labels.js';
+import type { HostChanges } from '../exec/host-changes.js';
 import {
   type BUILD_SCENARIOS,
   type BuildRoundDetail,
@@ -42,10 +43,10 @@ export interface Context {
   options: RunOptions;
   /** The catalogue entries of the run's variants (Dockerfiles). */
   variants: readonly Variant[];
-  /** Rewrites the run folder. */
+  /** Rewrites the run folder; writes nothing once a signal has stopped the run. */
   save: () => Promise<void>;
-  /** The run folder, where host changes in place are recorded (`host-changes.json`). */
-  runDir?: string;
+  /** What the run has in place on the host, undone on SIGINT/SIGTERM (`host-changes.json`). */
+  changes: HostChanges;
   onSample?: (event: SampleEvent) => void;
   /** A step that is not a sample: starting the registry, pushing a variant. */
   onStage?: (message: string) => void;
@@ -125,7 +126,19 @@ export const stats = <T>(samples: Array<Sample<T>>, pick: (d: T) => number) =>
 async function measureBuilds(ctx: Context): Promise<void> {
   const { options } = ctx;
   // The warm scenario edits source files: it works on a copy, never on the user's tree.
-  const serviceCopy = await copyService(options.serviceDir);
+  const serviceCopy = await copyService(options.serviceDir, ctx.run.runId);
+  const removeBuildLeftovers = async () => {
+    await removeServiceCopy(serviceCopy);
+    for (const image of await ctx.engine.listImages(
+      managedLabels('build-metric-image', { [LABEL_RUN_ID]: ctx.run.runId }),
+    )) {
+      await ctx.engine.removeImage(image.id).catch(() => {});
+    }
+  };
+  const undone = ctx.changes.add(
+    `the service copy ${serviceCopy} and the build scenarios' images`,
+    removeBuildLeftovers,
+  );
   try {
     await measureRepeated<BuildRoundDetail>(
       ctx,
@@ -171,12 +184,8 @@ async function measureBuilds(ctx: Context): Promise<void> {
       },
     );
   } finally {
-    await removeServiceCopy(serviceCopy);
-    for (const image of await ctx.engine.listImages(
-      managedLabels('build-metric-image', { [LABEL_RUN_ID]: ctx.run.runId }),
-    )) {
-      await ctx.engine.removeImage(image.id).catch(() => {});
-    }
+    await removeBuildLeftovers();
+    undone();
   }
 }
 

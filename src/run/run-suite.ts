@@ -7,6 +7,7 @@ import { cleanLeftovers } from '../cleanup/clean.js';
 import { claimRun } from '../cleanup/run-owner.js';
 import type { Engine, EngineInfo } from '../engine/engine.js';
 import { LABEL_RUN_ID, LABEL_SERVICE, LABEL_VARIANT, managedLabels } from '../engine/labels.js';
+import { HostChanges, recordHostChangesIn, withSignalUndo } from '../exec/host-changes.js';
 import { measureImageSize } from '../measure/image-size.js';
 import type { RunOptions, RunOptionsInput } from '../options.js';
 import { normalizeRunOptions } from '../options.js';
@@ -217,25 +218,47 @@ async function runClaimed(
   };
   await store.write(run);
 
-  for (const [index, variant] of variants.entries()) {
-    emit({ type: 'variant-start', name: variant.name, index, total: variants.length });
-    const result = await runVariant(engine, options, runId, variant, ids[index] as VariantIdentity);
-    run.variants[index] = result;
-    await store.write(run);
-    emit({ type: 'variant-done', result, index, total: variants.length });
-    if (result.state === 'failed' && options.bail) break;
-  }
-  await measureRepeatedMetrics({
-    engine,
-    run,
-    options,
-    variants,
-    save: () => store.write(run),
-    runDir: store.dir,
-    onSample: (event) => emit({ type: 'sample', ...event }),
-    onStage: (message) => emit({ type: 'stage', message }),
-    ...(hooks.wrapEngine ? { wrapEngine: hooks.wrapEngine } : {}),
-  });
+  // Once a signal has stopped the run, nothing more is written: a build or
+  // pull cut off by the stop would otherwise be recorded as a failure.
+  let stopped = false;
+  const save = async () => {
+    if (!stopped) await store.write(run);
+  };
+  const changes = new HostChanges(recordHostChangesIn(store.dir, runId));
+  await withSignalUndo(
+    changes,
+    async () => {
+      for (const [index, variant] of variants.entries()) {
+        emit({ type: 'variant-start', name: variant.name, index, total: variants.length });
+        const id = ids[index] as VariantIdentity;
+        const result = await runVariant(engine, options, runId, variant, id);
+        run.variants[index] = result;
+        await save();
+        emit({ type: 'variant-done', result, index, total: variants.length });
+        if (result.state === 'failed' && options.bail) break;
+      }
+      await measureRepeatedMetrics({
+        engine,
+        run,
+        options,
+        variants,
+        save,
+        changes,
+        onSample: (event) => emit({ type: 'sample', ...event }),
+        onStage: (message) => emit({ type: 'stage', message }),
+        ...(hooks.wrapEngine ? { wrapEngine: hooks.wrapEngine } : {}),
+      });
+    },
+    async (signal) => {
+      run.stoppedBy = signal;
+      await save();
+      stopped = true;
+      // The container a size reading was using when the signal came.
+      for (const id of await engine.listContainers({ [LABEL_RUN_ID]: runId })) {
+        await engine.removeContainer(id).catch(() => {});
+      }
+    },
+  );
   run.complete = !bailed({ options, run });
   run.finishedAt = new Date().toISOString();
   await store.write(run);

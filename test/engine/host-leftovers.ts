@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { isRunTempDir } from '../../src/exec/run-temp.js';
 
 /**
  * What a run may leave on the host, for the engine tests and for
@@ -44,6 +45,6 @@ export function hostLeftovers(): string[] {
   for (const dir of ['/run/imgbench', '/var/lib/imgbench', '/run/imgbench-owners']) {
     if (existsSync(dir)) left.push(dir);
   }
-  left.push(...readdirSync(tmpdir()).filter((d) => d.startsWith('imgbench-registry-')));
+  left.push(...readdirSync(tmpdir()).filter((d) => isRunTempDir(d)));
   return left;
 }

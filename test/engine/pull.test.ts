@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,5 +164,40 @@ describe('an interrupted run', () => {
     expect(record.inPlace).toEqual([]);
     // Written as it stood when the signal came: the cut-off pull is not a failure.
     expect(run.variants[0].state).toBe('ok');
+  });
+
+  it('SIGTERM during the build scenarios stops the build, removes the service copy and their images, and exits 143', async () => {
+    const out = tempDir('interrupt-build');
+    const { child } = await startRunUntil(
+      ['--metrics', 'size,build', '--variants', 'scratch', '--bases', 'offline', '--out', out],
+      /\[1\/1\] scratch: ok/,
+      // The cold build scenario compiles the standard library (~15 s); 3 s in, it is running.
+      3_000,
+    );
+    child.kill('SIGTERM');
+    const result = await child;
+    expect(result.exitCode).toBe(143);
+    expect(String(result.all)).toMatch(
+      /SIGTERM: stopped; undid the service copy \S+imgbench-build-src-\S+ and the build scenarios' images/,
+    );
+    const [runDir = ''] = readdirSync(out).filter((d) => /^\d{8}-/.test(d));
+    const run = JSON.parse(readFileSync(join(out, runDir, 'results.json'), 'utf8'));
+    expect(run).toMatchObject({ complete: false, stoppedBy: 'SIGTERM' });
+    expect(run.variants[0].state).toBe('ok');
+    expect(hostLeftovers()).toEqual([]);
+    expect(labelledContainers()).toEqual([]);
+    expect(
+      dockerCli([
+        'images',
+        '-q',
+        '--filter',
+        `label=org.imgbench.run-id=${run.runId}`,
+        '--filter',
+        'label=org.imgbench.kind=build-metric-image',
+      ]),
+    ).toBe('');
+    // The engine cancelled the build when the client went away: no compiler is left running.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).not.toMatch(/\bgo build\b/);
   });
 });

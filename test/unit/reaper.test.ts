@@ -21,6 +21,7 @@ describe('which run a leftover belongs to', () => {
       '20261123-010203-ab12',
     ],
     ['/tmp/imgbench-registry-bench-pull-a1B2c3/', 'bench-pull'],
+    ['/tmp/imgbench-build-src-20261123-031911-7c68-QwErTy/', '20261123-031911-7c68'],
   ])('%s → %s', (text, id) => {
     expect(runIdIn(text)).toBe(id);
   });
