@@ -102,7 +102,7 @@ export interface RunOptions {
   pullConcurrency: number;
   pullStorage: PullStorage;
   bail: boolean;
-  /** The Go default .dockerignore in the variants folder, for services without their own. */
+  /** The .dockerignore of the variants folder (or imgbench's Go default), for services without their own. */
   fallbackIgnoreFile: string;
 }
 
@@ -187,7 +187,10 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     bases: parseBaseProfile(input.bases ?? 'auto'),
     timeouts,
     variantsDir: resolvedVariantsDir,
-    fallbackIgnoreFile: join(resolvedVariantsDir, '.dockerignore'),
+    // A variants folder of the user's own without one gets imgbench's Go default.
+    fallbackIgnoreFile: [resolvedVariantsDir, variantsDir()]
+      .map((dir) => join(dir, '.dockerignore'))
+      .find((file) => existsSync(file)) as string,
     buildSamples: input.repeat ?? (quick ? QUICK_BUILD_SAMPLES : DEFAULT_BUILD_SAMPLES),
     startupSamples: input.repeat ?? (quick ? QUICK_STARTUP_SAMPLES : DEFAULT_STARTUP_SAMPLES),
     memorySamples: input.repeat ?? (quick ? QUICK_MEMORY_SAMPLES : DEFAULT_MEMORY_SAMPLES),

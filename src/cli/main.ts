@@ -40,6 +40,8 @@ Options for run:
   --pull-storage memory|disk  where the pulling engine writes layers: a tmpfs, which leaves
                               the host disk's noise out, or the disk (default: memory)
   --variants a,b              variants to run, in order (default: all six)
+  --variants-dir DIR          your own Dockerfiles: one sub-folder per variant, each holding
+                              a Dockerfile (default: the six that come with imgbench)
   --bail                      stop at the first variant that fails
   --timeout build=20m,push=10m,pull=10m,start=60s,ready=30s
                               limits per engine operation (each optional; ms, s, m, h);
@@ -59,6 +61,7 @@ Common:
 const OPTIONS = {
   metrics: { type: 'string' },
   variants: { type: 'string' },
+  'variants-dir': { type: 'string' },
   out: { type: 'string' },
   service: { type: 'string' },
   main: { type: 'string' },
@@ -83,6 +86,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   run: [
     'metrics',
     'variants',
+    'variants-dir',
     'out',
     'service',
     'main',

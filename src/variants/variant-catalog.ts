@@ -55,10 +55,96 @@ export function parseVariant(name: string, dockerfilePath: string, dockerfile: s
   };
 }
 
+/** Dockerfile instructions, as BuildKit's frontend knows them. */
+const INSTRUCTIONS = new Set([
+  'ADD',
+  'ARG',
+  'CMD',
+  'COPY',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'FROM',
+  'HEALTHCHECK',
+  'LABEL',
+  'MAINTAINER',
+  'ONBUILD',
+  'RUN',
+  'SHELL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
+]);
+
+/** Instructions whose arguments may be a JSON array, which must then parse. */
+const JSON_FORM = new Set(['ADD', 'CMD', 'COPY', 'ENTRYPOINT', 'RUN', 'SHELL', 'VOLUME']);
+
+/**
+ * Why a Dockerfile would not parse, as `line N: …`, or undefined when it
+ * would: the checks of BuildKit's parser that a typo trips (an unknown
+ * instruction, an instruction before the first FROM other than ARG, no FROM,
+ * a JSON-form argument list that is not JSON), made before anything is built.
+ */
+export function dockerfileProblem(dockerfile: string): string | undefined {
+  const lines = dockerfile.split('\n');
+  let seenFrom = false;
+  let heredoc: string | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const number = i + 1;
+    let line = lines[i] ?? '';
+    if (heredoc !== undefined) {
+      if (line.trim() === heredoc) heredoc = undefined;
+      continue;
+    }
+    if (/^\s*(#.*)?$/.test(line)) continue;
+    // Join continuation lines (comment lines inside them are dropped, as BuildKit does).
+    while (/\\\s*$/.test(line) && i + 1 < lines.length) {
+      i++;
+      const next = lines[i] ?? '';
+      if (/^\s*(#.*)?$/.test(next)) continue;
+      line = `${line.replace(/\\\s*$/, '')} ${next}`;
+    }
+    const [word = '', ...rest] = line.trim().split(/\s+/);
+    const keyword = word.toUpperCase();
+    if (!INSTRUCTIONS.has(keyword)) return `line ${number}: unknown instruction \`${word}\``;
+    if (!seenFrom && keyword !== 'ARG' && keyword !== 'FROM') {
+      return `line ${number}: \`${word}\` comes before the first FROM (only ARG may)`;
+    }
+    if (keyword === 'FROM') {
+      seenFrom = true;
+      if (rest.length === 0) return `line ${number}: FROM names no image`;
+    }
+    const args = rest.filter((w) => !/^--\S+/.test(w)).join(' ');
+    if (JSON_FORM.has(keyword) && args.startsWith('[') && args.endsWith(']')) {
+      try {
+        const list: unknown = JSON.parse(args);
+        if (!Array.isArray(list) || list.some((item) => typeof item !== 'string')) {
+          return `line ${number}: the ${keyword} list \`${args}\` must hold only strings`;
+        }
+      } catch {
+        return `line ${number}: the ${keyword} list \`${args}\` is not valid JSON (use double quotes)`;
+      }
+    }
+    const here = /<<-?["']?([A-Za-z_][\w-]*)["']?/.exec(args);
+    if (here?.[1] && (keyword === 'RUN' || keyword === 'COPY')) heredoc = here[1];
+  }
+  return seenFrom ? undefined : 'it has no FROM instruction';
+}
+
 /** Every variant under `dir` (one folder each, holding a Dockerfile), in ladder order. */
 export async function loadVariants(dir: string): Promise<Variant[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => {
+    throw new UsageError(
+      `\`--variants-dir\` \`${dir}\` is not a folder; point it at a folder with one sub-folder per variant, each holding a Dockerfile`,
+    );
+  });
   const names = entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  if (names.length === 0) {
+    throw new UsageError(
+      `\`--variants-dir\` \`${dir}\` has no variant folders; give each variant a sub-folder holding its Dockerfile`,
+    );
+  }
   const order = (n: string) => {
     const i = (DEFAULT_VARIANTS as readonly string[]).indexOf(n);
     return i < 0 ? DEFAULT_VARIANTS.length : i;
@@ -67,7 +153,18 @@ export async function loadVariants(dir: string): Promise<Variant[]> {
   return Promise.all(
     names.map(async (name) => {
       const path = join(dir, name, 'Dockerfile');
-      return parseVariant(name, path, await readFile(path, 'utf8'));
+      const text = await readFile(path, 'utf8').catch(() => {
+        throw new UsageError(
+          `Variant \`${name}\` has no Dockerfile at \`${path}\`; add one or remove the folder`,
+        );
+      });
+      const problem = dockerfileProblem(text);
+      if (problem) {
+        throw new UsageError(
+          `The Dockerfile of variant \`${name}\` does not parse: ${problem} (\`${path}\`); fix it and run again`,
+        );
+      }
+      return parseVariant(name, path, text);
     }),
   );
 }

@@ -174,6 +174,14 @@ describe('failures a user meets', () => {
     ],
     [['frobnicate'], /^imgbench: Unknown command `frobnicate`/],
     [
+      ['run', '--variants-dir', join(import.meta.dirname, 'fixtures', 'bad-variants')],
+      /^imgbench: The Dockerfile of variant `typo` does not parse: line 4: unknown instruction `ENTRYPONT` \(`\S+\/typo\/Dockerfile`\); fix it and run again$/,
+    ],
+    [
+      ['run', '--variants-dir', '/nonexistent'],
+      /^imgbench: `--variants-dir` `\/nonexistent` is not a folder/,
+    ],
+    [
       ['run', '--timeout', 'pull=soon'],
       /^imgbench: Expected `--timeout pull=` to be a duration such as 90s, 20m or 1h, got `soon`/,
     ],

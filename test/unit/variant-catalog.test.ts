@@ -1,8 +1,12 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { variantsDir } from '../../src/paths.js';
 import {
   DEFAULT_VARIANTS,
+  dockerfileProblem,
   loadVariants,
   parseVariant,
   selectVariants,
@@ -54,5 +58,79 @@ describe('variant catalogue', () => {
       'scratch',
       'golang',
     ]);
+  });
+});
+
+describe('dockerfileProblem', () => {
+  it('passes every Dockerfile imgbench ships and the pitfall fixture', async () => {
+    for (const v of await loadVariants(variantsDir()))
+      expect(dockerfileProblem(v.dockerfile)).toBe(undefined);
+    const fixture = readFileSync(
+      join(
+        import.meta.dirname,
+        '..',
+        'engine',
+        'fixtures',
+        'variants',
+        'cgo-scratch',
+        'Dockerfile',
+      ),
+      'utf8',
+    );
+    expect(dockerfileProblem(fixture)).toBeUndefined();
+  });
+
+  it('passes continuations, comments inside them, heredocs and parser directives', () => {
+    const text = [
+      '# syntax=docker/dockerfile:1',
+      'ARG BASE=alpine:3.20',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile variable, not JavaScript's
+      'FROM ${BASE} AS b',
+      'RUN apk add \\',
+      '# a comment inside a continuation',
+      '    curl',
+      'RUN <<EOF',
+      'echo not an instruction',
+      'EOF',
+      'COPY --chmod=755 ["a b", "/x/"]',
+      'CMD ["/x/a b"]',
+    ].join('\n');
+    expect(dockerfileProblem(text)).toBeUndefined();
+  });
+
+  it.each([
+    ['FROM alpine\nRUNN echo', 'line 2: unknown instruction `RUNN`'],
+    ['RUN echo\nFROM alpine', 'line 1: `RUN` comes before the first FROM (only ARG may)'],
+    ['# nothing\nARG X=1', 'it has no FROM instruction'],
+    ['FROM\nRUN true', 'line 1: FROM names no image'],
+    [
+      "FROM alpine\nCMD ['/main']",
+      "line 2: the CMD list `['/main']` is not valid JSON (use double quotes)",
+    ],
+    [
+      'FROM alpine\nENTRYPOINT ["/main", 1]',
+      'line 2: the ENTRYPOINT list `["/main", 1]` must hold only strings',
+    ],
+  ])('%j: %s', (text, problem) => {
+    expect(dockerfileProblem(text)).toBe(problem);
+  });
+
+  it('refuses a variants folder whose Dockerfile does not parse, naming the variant, the line and the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imgbench-variants-'));
+    try {
+      mkdirSync(join(dir, 'mine'));
+      writeFileSync(
+        join(dir, 'mine', 'Dockerfile'),
+        'FROM alpine\nCOPY . .\nENTRYPONT ["/main"]\n',
+      );
+      await expect(loadVariants(dir)).rejects.toThrow(
+        `The Dockerfile of variant \`mine\` does not parse: line 3: unknown instruction \`ENTRYPONT\` (\`${join(dir, 'mine', 'Dockerfile')}\`); fix it and run again`,
+      );
+      mkdirSync(join(dir, 'empty'));
+      await expect(loadVariants(dir)).rejects.toThrow(/^Variant `empty` has no Dockerfile at/);
+      await expect(loadVariants(join(dir, 'nope'))).rejects.toThrow(UsageError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -13,6 +13,7 @@ import { paint } from '../output.js';
 export interface RunCommandValues {
   metrics?: string;
   variants?: string;
+  'variants-dir'?: string;
   out?: string;
   service?: string;
   main?: string;
@@ -49,6 +50,7 @@ export async function runCommand(
     {
       ...(values.metrics ? { metrics: parseList('--metrics', values.metrics) } : {}),
       ...(values.variants ? { variants: parseList('--variants', values.variants) } : {}),
+      ...(values['variants-dir'] ? { variantsDir: values['variants-dir'] } : {}),
       ...(values.out ? { outDir: values.out } : {}),
       ...(values.service ? { serviceDir: values.service } : {}),
       ...(values.main ? { mainPackage: values.main } : {}),
