@@ -12,6 +12,7 @@ import {
   QUICK_PULL_SAMPLES,
   QUICK_STARTUP_SAMPLES,
 } from '../options.js';
+import { redact } from '../report/redact.js';
 import { basesCommand } from './commands/bases.js';
 import { cleanCommand } from './commands/clean.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -145,9 +146,9 @@ async function main(argv: string[]): Promise<number> {
     const message = parseError
       ? `${errorMessage(error).split('. ')[0]}; see \`imgbench --help\``
       : errorMessage(error);
-    process.stderr.write(`imgbench: ${message}\n`);
+    process.stderr.write(redact(`imgbench: ${message}\n`));
     if (error instanceof ImgbenchError && error.hint)
-      process.stderr.write(`  fix: ${error.hint}\n`);
+      process.stderr.write(redact(`  fix: ${error.hint}\n`));
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return usage || parseError ? 2 : 1;
   }

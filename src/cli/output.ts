@@ -1,3 +1,5 @@
+import { redact } from '../report/redact.js';
+
 /** Where progress goes: live lines on a TTY, plain lines in CI or a pipe; NO_COLOR honoured. */
 export interface Output {
   readonly isTTY: boolean;
@@ -12,8 +14,8 @@ export function createOutput(stream = process.stderr, out = process.stdout): Out
   return {
     isTTY,
     color,
-    progress: (line) => stream.write(`${line}\n`),
-    result: (text) => out.write(text.endsWith('\n') ? text : `${text}\n`),
+    progress: (line) => stream.write(`${redact(line)}\n`),
+    result: (text) => out.write(redact(text.endsWith('\n') ? text : `${text}\n`)),
   };
 }
 

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { toCsv } from '../report/csv.js';
 import { toJson } from '../report/json.js';
 import { toMarkdown } from '../report/markdown.js';
+import { redactDeep } from '../report/redact.js';
 import type { RunResult } from '../types.js';
 
 export const RESULTS_FILE = 'results.json';
@@ -41,7 +42,9 @@ export class RunStore {
     return new RunStore(outDir, dir);
   }
 
-  async write(run: RunResult): Promise<void> {
+  /** Rewrites the three files, with secrets from the environment and URLs masked (see redact.ts). */
+  async write(result: RunResult): Promise<void> {
+    const run = redactDeep(result);
     await writeFileAtomic(join(this.dir, RESULTS_FILE), toJson(run));
     await writeFileAtomic(join(this.dir, 'results.csv'), toCsv(run));
     await writeFileAtomic(join(this.dir, 'summary.md'), toMarkdown(run));
