@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings a Debian 12 machine from nothing to what imgbench needs, idempotently:
 #   - Debian packages: docker.io (dockerd 20.10 with BuildKit), docker-registry,
-#     mmdebstrap (offline stand-in bases), iproute2 (tc, for shaped links);
+#     mmdebstrap (offline stand-in bases), iproute2 (tc, for shaped links),
+#     chromium and a font (the HTML report's screenshot test);
 #   - npm dependencies and the compiled CLI (dist/);
 #   - a running dockerd, started in the background when none answers.
 # Run as root. Re-running it changes nothing that is already in place.
@@ -12,7 +13,7 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 
 DOCKERD_LOG=${IMGBENCH_DOCKERD_LOG:-/var/log/imgbench-dockerd.log}
 SOCKET=/var/run/docker.sock
-PACKAGES=(docker.io docker-registry mmdebstrap iproute2 ca-certificates)
+PACKAGES=(docker.io docker-registry mmdebstrap iproute2 ca-certificates chromium fonts-dejavu-core)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "setup: run as root (it installs Debian packages and starts dockerd): sudo bash scripts/setup.sh" >&2

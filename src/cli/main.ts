@@ -15,7 +15,9 @@ import {
 import { redact } from '../report/redact.js';
 import { basesCommand } from './commands/bases.js';
 import { cleanCommand } from './commands/clean.js';
+import { compareCommand } from './commands/compare.js';
 import { doctorCommand } from './commands/doctor.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { createOutput } from './output.js';
 
@@ -27,6 +29,10 @@ Usage:
   imgbench doctor             check the engine and tools; names the fix for what is missing
   imgbench clean [--all]      remove what killed runs left (a second dockerd, registry, bridge,
                               qdisc, containers); --all also every image imgbench made
+  imgbench report RUN [--format table|markdown|csv|json|html]
+                              render a saved run again (a run folder or its results.json)
+  imgbench compare BASE HEAD [--config FILE]
+                              each figure's change and whether it is beyond both runs' noise
 
 Options for run:
   --metrics size,build,pull,startup,memory
@@ -52,7 +58,10 @@ Options for run:
   --bases auto|upstream|offline
                               base images: upstream names or local stand-ins (default: auto)
   --out DIR                   where run folders go (default: results)
+  --config FILE               budgets to check (default: imgbench.config.json if present)
   --json                      print the run as JSON instead of a table
+
+Exit codes: 0 all passed; 1 a variant failed; 2 bad input; 3 a budget was broken.
 
 Common:
   --debug                     print stack traces
@@ -79,6 +88,8 @@ const OPTIONS = {
   force: { type: 'boolean' },
   all: { type: 'boolean' },
   json: { type: 'boolean' },
+  format: { type: 'string' },
+  config: { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -100,12 +111,18 @@ const ALLOWED: Record<string, readonly string[]> = {
     'pull-storage',
     'bail',
     'timeout',
+    'config',
     'json',
   ],
   bases: ['roles', 'force', 'json'],
   doctor: ['json'],
   clean: ['all', 'json'],
+  report: ['format'],
+  compare: ['config', 'json'],
 };
+
+/** Positional arguments each command takes after its name. */
+const POSITIONALS: Record<string, number> = { report: 1, compare: 2 };
 
 async function main(argv: string[]): Promise<number> {
   const output = createOutput();
@@ -125,16 +142,20 @@ async function main(argv: string[]): Promise<number> {
     const allowed = ALLOWED[command];
     if (!allowed)
       throw new UsageError(
-        `Unknown command \`${command}\`; expected run, bases, doctor or clean (see \`imgbench --help\`)`,
+        `Unknown command \`${command}\`; expected run, bases, doctor, clean, report or compare (see \`imgbench --help\`)`,
       );
-    if (extra.length > 0)
-      throw new UsageError(`Unexpected argument \`${extra[0]}\` after \`${command}\``);
+    if (extra.length > (POSITIONALS[command] ?? 0))
+      throw new UsageError(
+        `Unexpected argument \`${extra[POSITIONALS[command] ?? 0]}\` after \`${command}\``,
+      );
     for (const key of Object.keys(values)) {
       if (key !== 'debug' && !allowed.includes(key)) {
         throw new UsageError(`Option \`--${key}\` does not apply to \`imgbench ${command}\``);
       }
     }
     if (command === 'doctor') return await doctorCommand(values, output);
+    if (command === 'report') return await reportCommand(extra[0], values, output);
+    if (command === 'compare') return await compareCommand(extra, values, output);
     const engine = await DockerEngine.connect();
     if (command === 'bases') return await basesCommand(engine, values, output);
     if (command === 'clean') return await cleanCommand(engine, values, output);

@@ -251,7 +251,7 @@ async function runClaimed(
     },
     async (signal) => {
       run.stoppedBy = signal;
-      await save();
+      if (!stopped) await store.write(run, { final: true });
       stopped = true;
       // The container a size reading was using when the signal came.
       for (const id of await engine.listContainers({ [LABEL_RUN_ID]: runId })) {
@@ -261,7 +261,7 @@ async function runClaimed(
   );
   run.complete = !bailed({ options, run });
   run.finishedAt = new Date().toISOString();
-  await store.write(run);
+  await store.write(run, { final: true });
   await store.linkLatest();
   return { run, dir: store.dir };
 }

@@ -11,21 +11,40 @@ describe('RunStore', () => {
     const run = sampleRun();
     const store = await RunStore.create(out, run.runId);
     await store.write({ ...run, complete: false });
-    await store.write(run);
-    await store.linkLatest();
     expect(readdirSync(store.dir).sort()).toEqual(['results.csv', 'results.json', 'summary.md']);
+    await store.write(run, { final: true });
+    await store.linkLatest();
+    expect(readdirSync(store.dir).sort()).toEqual([
+      'report.html',
+      'results.csv',
+      'results.json',
+      'summary.md',
+    ]);
     expect(readlinkSync(join(out, 'latest'))).toBe(run.runId);
     expect((await readRun(join(out, 'latest'))).complete).toBe(true);
   });
 
-  it('refuses a folder that is not a run, naming it', async () => {
+  it('refuses a folder that is not a run, naming it and the fix', async () => {
     const dir = tempDir('notrun');
-    await expect(readRun(dir)).rejects.toThrow(/is not a readable imgbench results.json/);
+    await expect(readRun(dir)).rejects.toThrow(
+      `\`${dir}\` is not a run folder: it has no results.json; pass a folder that \`imgbench run\` wrote, such as results/latest, or its results.json`,
+    );
+    writeFileSync(join(dir, 'results.json'), '{"hello": 1');
+    await expect(readRun(dir)).rejects.toThrow(/is not a readable imgbench results.json: not JSON/);
     writeFileSync(join(dir, 'results.json'), '{"hello": 1}');
     await expect(readRun(dir)).rejects.toThrow(/no schemaVersion or variants/);
-    await expect(readRun(join(dir, 'missing'))).rejects.toThrow(/No run at/);
+    writeFileSync(join(dir, 'results.json'), '{"schemaVersion": 99, "variants": []}');
+    await expect(readRun(dir)).rejects.toThrow(
+      /has schemaVersion 99, newer than this imgbench reads/,
+    );
+    await expect(readRun(join(dir, 'missing'))).rejects.toThrow(
+      /^No run at `\S+missing`: nothing is there/,
+    );
+    // Reading never changes what it read.
+    expect(readFileSync(join(dir, 'results.json'), 'utf8')).toBe(
+      '{"schemaVersion": 99, "variants": []}',
+    );
     expect(existsSync(join(dir, 'results.json'))).toBe(true);
-    expect(readFileSync(join(dir, 'results.json'), 'utf8')).toBe('{"hello": 1}');
   });
 
   it('makes run ids that sort by start time', () => {

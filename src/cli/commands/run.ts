@@ -1,7 +1,9 @@
 import { relative } from 'node:path';
+import { loadConfig } from '../../config/config.js';
 import type { Engine } from '../../engine/engine.js';
 import { UsageError } from '../../errors.js';
 import { parseList } from '../../options.js';
+import { checkMaxBudgets } from '../../report/budgets.js';
 import { formatDuration, formatMB } from '../../report/format.js';
 import { toJson } from '../../report/json.js';
 import { toTable } from '../../report/table.js';
@@ -9,6 +11,7 @@ import { runSuite } from '../../run/run-suite.js';
 import { parseTimeouts } from '../../timeouts.js';
 import type { Output } from '../output.js';
 import { paint } from '../output.js';
+import { ALL_PASSED, BUDGET_BREACHED, VARIANT_FAILED } from './exit-codes.js';
 
 export interface RunCommandValues {
   metrics?: string;
@@ -26,6 +29,7 @@ export interface RunCommandValues {
   'pull-storage'?: string;
   bail?: boolean;
   timeout?: string;
+  config?: string;
   json?: boolean;
 }
 
@@ -38,13 +42,15 @@ function parseWhole(option: string, value: string, expected: string): number {
   return n;
 }
 
-/** `imgbench run`: exit code 0 when every variant is ok, 1 when any failed. */
+/** `imgbench run`: exit code 0 when every variant is ok, 1 when any failed, 3 when a budget broke. */
 export async function runCommand(
   engine: Engine,
   values: RunCommandValues,
   output: Output,
 ): Promise<number> {
   const started = performance.now();
+  // Read and checked before anything is built: a config with a mistake is bad input.
+  const { config, file: configFile } = await loadConfig(values.config);
   const { run, dir } = await runSuite(
     engine,
     {
@@ -118,8 +124,16 @@ export async function runCommand(
     output.result(`\n${toTable(run)}`);
     const shown = relative(process.cwd(), dir);
     output.result(
-      `Results: ${shown.startsWith('..') ? dir : shown}/ (results.json, results.csv, summary.md)`,
+      `Results: ${shown.startsWith('..') ? dir : shown}/ (results.json, results.csv, summary.md, report.html)`,
     );
   }
-  return run.variants.every((v) => v.state === 'ok') ? 0 : 1;
+  const breaches = checkMaxBudgets(run, config);
+  if (configFile) {
+    output.progress(
+      `budgets (${relative(process.cwd(), configFile)}): ${breaches.length === 0 ? `all ${config.budgets.length} hold` : `${breaches.length} broken`}`,
+    );
+  }
+  for (const breach of breaches) output.progress(`imgbench: ${breach.message}`);
+  if (!run.variants.every((v) => v.state === 'ok')) return VARIANT_FAILED;
+  return breaches.length > 0 ? BUDGET_BREACHED : ALL_PASSED;
 }

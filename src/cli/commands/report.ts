@@ -1,0 +1,39 @@
+import { UsageError } from '../../errors.js';
+import { toCsv } from '../../report/csv.js';
+import { toHtml } from '../../report/html.js';
+import { toJson } from '../../report/json.js';
+import { toMarkdown } from '../../report/markdown.js';
+import { toTable } from '../../report/table.js';
+import { readRun } from '../../run/run-store.js';
+import type { Output } from '../output.js';
+
+export const REPORT_FORMATS = ['table', 'markdown', 'csv', 'json', 'html'] as const;
+
+/** `imgbench report <run>`: a saved run rendered again, in any format, on stdout. */
+export async function reportCommand(
+  path: string | undefined,
+  values: { format?: string },
+  output: Output,
+): Promise<number> {
+  if (!path) {
+    throw new UsageError(
+      'Expected a run to report: `imgbench report results/latest` (a run folder or its results.json)',
+    );
+  }
+  const format = values.format ?? 'table';
+  if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(
+      `Expected \`--format\` to be one of ${REPORT_FORMATS.join(', ')}, got \`${format}\``,
+    );
+  }
+  const run = await readRun(path);
+  const render = {
+    table: () => toTable(run),
+    markdown: () => toMarkdown(run),
+    csv: () => toCsv(run),
+    json: () => toJson(run),
+    html: () => toHtml(run),
+  }[format as (typeof REPORT_FORMATS)[number]];
+  output.result(await render());
+  return 0;
+}

@@ -1,0 +1,75 @@
+import type { Budget, Config } from '../config/config.js';
+import type { RunResult } from '../types.js';
+import type { Comparison } from './compare.js';
+import { figuresByName } from './compare.js';
+import { formatMB } from './format.js';
+
+/** A budget that a run or a compare broke, with what was measured. */
+export interface Breach {
+  budget: string;
+  variant: string;
+  figure: string;
+  /** The measured value (`max`) or change beyond noise in % (`maxRegressionPct`). */
+  measured: number;
+  limit: number;
+  kind: 'max' | 'maxRegressionPct';
+  /** One line: `budget "scratch stays small": scratch image size is 21.3 MB, over its max of 20.0 MB`. */
+  message: string;
+}
+
+const applies = (budget: Budget, variant: string) =>
+  budget.variant === '*' || budget.variant === variant;
+
+const show = (value: number, unit: 'bytes' | 'ms') =>
+  unit === 'bytes' ? formatMB(value) : `${value.toFixed(1)} ms`;
+
+/** `max` budgets against a run's figures (for a compare, the head run). */
+export function checkMaxBudgets(run: RunResult, config: Config): Breach[] {
+  const breaches: Breach[] = [];
+  for (const budget of config.budgets) {
+    if (budget.max === undefined) continue;
+    for (const v of run.variants) {
+      if (!applies(budget, v.name)) continue;
+      const figure = figuresByName(v).get(budget.figure);
+      if (!figure || figure.value <= budget.max) continue;
+      breaches.push({
+        budget: budget.name,
+        variant: v.name,
+        figure: budget.figure,
+        measured: figure.value,
+        limit: budget.max,
+        kind: 'max',
+        message: `budget "${budget.name}": ${v.name} ${budget.figure} is ${show(figure.value, figure.unit)}, over its max of ${show(budget.max, figure.unit)}`,
+      });
+    }
+  }
+  return breaches;
+}
+
+/**
+ * `maxRegressionPct` budgets against a compare: the change beyond the noise
+ * of both runs (the head's interval's lower end over the base's upper end).
+ */
+export function checkRegressionBudgets(comparison: Comparison, config: Config): Breach[] {
+  const breaches: Breach[] = [];
+  for (const budget of config.budgets) {
+    if (budget.maxRegressionPct === undefined) continue;
+    for (const c of comparison.changes) {
+      if (!applies(budget, c.variant) || c.figure !== budget.figure) continue;
+      const headLow = c.head * (1 - c.noisePct.head / 100);
+      const baseHigh = c.base * (1 + c.noisePct.base / 100);
+      const beyondNoisePct = ((headLow - baseHigh) / baseHigh) * 100;
+      if (beyondNoisePct <= budget.maxRegressionPct) continue;
+      breaches.push({
+        budget: budget.name,
+        variant: c.variant,
+        figure: c.figure,
+        measured: beyondNoisePct,
+        limit: budget.maxRegressionPct,
+        kind: 'maxRegressionPct',
+        message: `budget "${budget.name}": ${c.variant} ${c.figure} regressed by ${beyondNoisePct.toFixed(1)} % beyond noise (${show(c.base, c.unit)} → ${show(c.head, c.unit)}, ${c.changePct >= 0 ? '+' : ''}${c.changePct.toFixed(1)} %), over its limit of ${budget.maxRegressionPct} %`,
+      });
+    }
+  }
+  return breaches;
+}

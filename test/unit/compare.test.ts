@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkMaxBudgets, checkRegressionBudgets } from '../../src/report/budgets.js';
+import { compareRuns } from '../../src/report/compare.js';
+import { toCompareTable } from '../../src/report/compare-table.js';
+import { readRun } from '../../src/run/run-store.js';
+import type { RunResult } from '../../src/types.js';
+
+/** Real all-metric runs of the same code on this kind of machine, kept under results/history. */
+const history = (id: string) =>
+  readRun(join(import.meta.dirname, '..', '..', 'results', 'history', `${id}.json`));
+
+/** A copy of `run` with one variant's image size changed, as a new base image would. */
+function withBaseChanged(run: RunResult, variant: string, extraBytes: number): RunResult {
+  const copy = structuredClone(run);
+  for (const v of copy.variants) {
+    if (v.name === variant && v.state === 'ok') v.size.sizeBytes += extraBytes;
+  }
+  return copy;
+}
+
+describe('compareRuns', () => {
+  it('finds no significant change between two nights of the same code, and names the shift they shared', async () => {
+    const base = await history('20261123-012239-447f');
+    const head = await history('20261123-014740-6261');
+    const comparison = compareRuns(base, head);
+    expect(comparison.changes.length).toBeGreaterThan(60);
+    expect(comparison.changes.filter((c) => c.significant)).toEqual([]);
+    // The second night's machine was slower: every variant's startup moved together.
+    expect(comparison.shifts.map((s) => s.figure)).toEqual(['startup start→ready']);
+    expect(comparison.shifts[0]?.changePct).toBeGreaterThan(5);
+    expect(toCompareTable(comparison)).toMatch(/\nNo significant change\.$/);
+  });
+
+  it('flags the one variant whose base changed, and only it', async () => {
+    const base = await history('20261123-012239-447f');
+    const head = withBaseChanged(await history('20261123-014740-6261'), 'alpine', 2_500_000);
+    const significant = compareRuns(base, head).changes.filter((c) => c.significant);
+    expect(significant.map((c) => `${c.variant} ${c.figure}`)).toEqual(['alpine image size']);
+    expect(significant[0]?.changePct).toBeCloseTo((2_500_000 / 429_821_150) * 100, 3);
+  });
+
+  it('does not compare a variant that failed or is missing in one run, and says so', async () => {
+    const base = await history('20261123-012239-447f');
+    const head = structuredClone(base);
+    head.variants = head.variants.filter((v) => v.name !== 'golang');
+    const scratch = head.variants.find((v) => v.name === 'scratch');
+    if (scratch)
+      Object.assign(scratch, {
+        state: 'failed',
+        failure: { stage: 'build', code: 'E_BUILD_FAILED', message: 'x' },
+      });
+    const { notCompared, changes } = compareRuns(base, head);
+    expect(notCompared).toEqual([
+      'scratch: failed in the head run; its figures are not compared',
+      'golang: not in the head run',
+    ]);
+    expect(changes.some((c) => c.variant === 'scratch' || c.variant === 'golang')).toBe(false);
+  });
+});
+
+describe('budgets', () => {
+  it('a max budget breaks with the budget, the variant, the figure and the measured value', async () => {
+    const run = await history('20261123-012239-447f');
+    const breaches = checkMaxBudgets(run, {
+      budgets: [
+        { name: 'small images', variant: '*', figure: 'image size', max: 20_000_000 },
+        {
+          name: 'scratch starts fast',
+          variant: 'scratch',
+          figure: 'startup start→ready',
+          max: 1_000,
+        },
+      ],
+    });
+    expect(breaches.map((b) => b.message)).toEqual([
+      'budget "small images": golang image size is 688 MB, over its max of 20.0 MB',
+      'budget "small images": alpine image size is 430 MB, over its max of 20.0 MB',
+    ]);
+  });
+
+  it('a regression budget counts only the change beyond both runs’ noise', async () => {
+    const base = await history('20261123-012239-447f');
+    const head = await history('20261123-014740-6261');
+    const budget = {
+      name: 'startup',
+      variant: '*',
+      figure: 'startup start→ready',
+      maxRegressionPct: 10,
+    };
+    // +8 to +14 % medians with ±3–5 % noise each: at most ~5 % beyond noise.
+    expect(checkRegressionBudgets(compareRuns(base, head), { budgets: [budget] })).toEqual([]);
+    const strict = { ...budget, maxRegressionPct: 1 };
+    const breaches = checkRegressionBudgets(compareRuns(base, head), { budgets: [strict] });
+    expect(breaches.length).toBeGreaterThan(0);
+    expect(breaches[0]?.message).toMatch(
+      /^budget "startup": \S+ startup start→ready regressed by \d+\.\d % beyond noise \(\d+\.\d ms → \d+\.\d ms, \+\d+\.\d %\), over its limit of 1 %$/,
+    );
+  });
+});

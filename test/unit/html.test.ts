@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chartsOf } from '../../src/report/charts.js';
+import { toHtml } from '../../src/report/html.js';
+import { readRun } from '../../src/run/run-store.js';
+import { sampleRun } from './sample-run.js';
+
+const SIX = ['golang', 'alpine', 'multi-stage', 'stripped', 'scratch', 'distroless'];
+
+describe('HTML report', () => {
+  it('has all five charts with rows for all six variants of a real all-metric run', async () => {
+    const run = await readRun(
+      join(import.meta.dirname, '..', '..', 'results', 'history', '20261123-012239-447f.json'),
+    );
+    const charts = chartsOf(run);
+    expect(charts.map((c) => c.id)).toEqual(['size', 'build', 'pull', 'startup', 'memory']);
+    for (const chart of charts) {
+      expect(chart.missing).toBeUndefined();
+      expect([...new Set(chart.rows.map((r) => r.variant))]).toEqual(SIX);
+    }
+    // Startup plots every sample, not a summary.
+    const startup = charts.find((c) => c.id === 'startup');
+    expect(startup?.rows).toHaveLength(6 * 50);
+    const html = await toHtml(run);
+    expect(html.match(/<svg/g)).toHaveLength(5);
+    // Self-contained: nothing is fetched, no script runs.
+    expect(html).not.toMatch(/<script|<link|src="http|href="http/);
+  });
+
+  it('says which charts a run has no figures for, and why', async () => {
+    const html = await toHtml(sampleRun());
+    expect(html.match(/<svg/g)).toHaveLength(1);
+    expect(html).toContain('Not shown: build was not measured in this run (metrics: size).');
+    expect(html).toContain('<h3>broken: build failed</h3>');
+    expect(html).toContain('syntax error: non-declaration statement outside function body');
+  });
+});
