@@ -4,18 +4,52 @@ import { redact } from '../report/redact.js';
 export interface Output {
   readonly isTTY: boolean;
   readonly color: boolean;
+  /** A line that stays: a variant done, a stage begun. */
   progress(line: string): void;
+  /**
+   * A line that the next one replaces on a TTY (sample i/N of a metric), so a
+   * long run shows where it is without scrolling; a plain line elsewhere.
+   */
+  status(line: string): void;
   result(text: string): void;
 }
 
-export function createOutput(stream = process.stderr, out = process.stdout): Output {
-  const isTTY = Boolean(stream.isTTY) && !process.env.CI;
-  const color = isTTY && !('NO_COLOR' in process.env);
+const CLEAR_LINE = '\r\u001b[2K';
+
+export function createOutput(
+  stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY' | 'columns'> = process.stderr,
+  out: Pick<NodeJS.WriteStream, 'write'> = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): Output {
+  const isTTY = Boolean(stream.isTTY) && !env.CI;
+  const color = isTTY && !('NO_COLOR' in env);
+  let statusShown = false;
+  const clearStatus = () => {
+    if (statusShown) stream.write(CLEAR_LINE);
+    statusShown = false;
+  };
   return {
     isTTY,
     color,
-    progress: (line) => stream.write(`${redact(line)}\n`),
-    result: (text) => out.write(redact(text.endsWith('\n') ? text : `${text}\n`)),
+    progress: (line) => {
+      clearStatus();
+      stream.write(`${redact(line)}\n`);
+    },
+    status: (line) => {
+      if (!isTTY) {
+        stream.write(`${redact(line)}\n`);
+        return;
+      }
+      // Cut to the terminal's width: a wrapped line could not be replaced.
+      const width = Math.max(20, (stream.columns ?? 80) - 1);
+      const shown = [...redact(line)].slice(0, width).join('');
+      stream.write(`${CLEAR_LINE}${shown}`);
+      statusShown = true;
+    },
+    result: (text) => {
+      clearStatus();
+      out.write(redact(text.endsWith('\n') ? text : `${text}\n`));
+    },
   };
 }
 

@@ -95,7 +95,7 @@ export async function runCommand(
         else if (event.type === 'stage') output.progress(`${event.message} (${elapsed})`);
         else if (event.type === 'sample') {
           const metric = event.note ? `${event.metric} [${event.note}]` : event.metric;
-          output.progress(
+          output.status(
             `${metric} ${event.variant}: sample ${event.round + 1}/${event.rounds} ${event.durationMs.toFixed(1)} ms (${elapsed})`,
           );
         } else if (event.type === 'variant-start') {
