@@ -17,6 +17,7 @@ import { basesCommand } from './commands/bases.js';
 import { cleanCommand } from './commands/clean.js';
 import { compareCommand } from './commands/compare.js';
 import { doctorCommand } from './commands/doctor.js';
+import { historyCommand } from './commands/history.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { createOutput } from './output.js';
@@ -33,6 +34,8 @@ Usage:
                               render a saved run again (a run folder or its results.json)
   imgbench compare BASE HEAD [--config FILE]
                               each figure's change and whether it is beyond both runs' noise
+  imgbench history [DIR] [--figure "image size,startup start→ready"]
+                              each figure's median across kept runs (default: results/history)
 
 Options for run:
   --metrics size,build,pull,startup,memory
@@ -90,6 +93,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   format: { type: 'string' },
   config: { type: 'string' },
+  figure: { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -119,10 +123,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   clean: ['all', 'json'],
   report: ['format'],
   compare: ['config', 'json'],
+  history: ['figure'],
 };
 
 /** Positional arguments each command takes after its name. */
-const POSITIONALS: Record<string, number> = { report: 1, compare: 2 };
+const POSITIONALS: Record<string, number> = { report: 1, compare: 2, history: 1 };
 
 async function main(argv: string[]): Promise<number> {
   const output = createOutput();
@@ -142,7 +147,7 @@ async function main(argv: string[]): Promise<number> {
     const allowed = ALLOWED[command];
     if (!allowed)
       throw new UsageError(
-        `Unknown command \`${command}\`; expected run, bases, doctor, clean, report or compare (see \`imgbench --help\`)`,
+        `Unknown command \`${command}\`; expected run, bases, doctor, clean, report, compare or history (see \`imgbench --help\`)`,
       );
     if (extra.length > (POSITIONALS[command] ?? 0))
       throw new UsageError(
@@ -156,6 +161,7 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'doctor') return await doctorCommand(values, output);
     if (command === 'report') return await reportCommand(extra[0], values, output);
     if (command === 'compare') return await compareCommand(extra, values, output);
+    if (command === 'history') return await historyCommand(extra[0], values, output);
     const engine = await DockerEngine.connect();
     if (command === 'bases') return await basesCommand(engine, values, output);
     if (command === 'clean') return await cleanCommand(engine, values, output);

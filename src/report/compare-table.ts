@@ -4,7 +4,8 @@ import { renderColumns } from './table.js';
 
 const COLUMNS = ['Variant', 'Figure', 'Base', 'Head', 'Change', 'Noise ± (base / head)', 'Verdict'];
 
-const value = (v: number, unit: FigureChange['unit']) =>
+/** A figure as a table shows it: MB for bytes, ms or s for times. */
+export const formatFigure = (v: number, unit: FigureChange['unit']) =>
   unit === 'bytes'
     ? formatMB(v)
     : v >= 10_000
@@ -25,8 +26,8 @@ export function toCompareTable(comparison: Comparison): string {
   const rows = comparison.changes.map((c) => [
     c.variant,
     c.figure,
-    value(c.base, c.unit),
-    value(c.head, c.unit),
+    formatFigure(c.base, c.unit),
+    formatFigure(c.head, c.unit),
     pct(c.changePct),
     c.noisePct.base === 0 && c.noisePct.head === 0
       ? 'exact'

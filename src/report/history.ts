@@ -1,0 +1,79 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsageError } from '../errors.js';
+import { readRun } from '../run/run-store.js';
+import type { RunResult } from '../types.js';
+import { figuresByName, isFigureName } from './compare.js';
+import { formatFigure } from './compare-table.js';
+import { renderColumns } from './table.js';
+
+/** The figures a trend shows by default: one per metric. */
+export const TREND_FIGURES = [
+  'image size',
+  'compressed size',
+  'build cold',
+  'pull unlimited',
+  'startup start→ready',
+  'memory load rss',
+];
+
+/** Every run in `dir` (run folders, or results.json files under any name), oldest first. */
+export async function loadHistory(dir: string): Promise<RunResult[]> {
+  const entries = await readdir(dir).catch(() => {
+    throw new UsageError(
+      `No history at \`${dir}\`; pass a folder of runs (run folders or their results.json files), such as results/history`,
+    );
+  });
+  const runs: RunResult[] = [];
+  for (const entry of entries.sort()) {
+    const path = join(dir, entry);
+    const isDir = (await stat(path)).isDirectory();
+    if (!isDir && !entry.endsWith('.json')) continue;
+    if (isDir && entry === 'latest') continue;
+    runs.push(await readRun(path));
+  }
+  if (runs.length === 0) {
+    throw new UsageError(
+      `\`${dir}\` holds no runs; copy run folders or their results.json into it`,
+    );
+  }
+  return runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+}
+
+/**
+ * One table per figure: a row per variant, a column per run (oldest first,
+ * headed by its start date and run id), each cell the figure's median.
+ */
+export function toTrendTable(
+  runs: RunResult[],
+  figures: readonly string[] = TREND_FIGURES,
+): string {
+  for (const figure of figures) {
+    if (!isFigureName(figure)) {
+      throw new UsageError(`Unknown figure \`${figure}\` in \`--figure\`; see \`imgbench --help\``);
+    }
+  }
+  const names = [...new Set(runs.flatMap((r) => r.variants.map((v) => v.name)))];
+  const columns = [
+    'Variant',
+    ...runs.map((r) => `${r.startedAt.slice(0, 16).replace('T', ' ')} ${r.runId.slice(-4)}`),
+  ];
+  const parts: string[] = [];
+  for (const figure of figures) {
+    const rows = names.map((name) => [
+      name,
+      ...runs.map((run) => {
+        const v = run.variants.find((x) => x.name === name);
+        if (!v) return '';
+        if (v.state !== 'ok') return v.state;
+        const f = figuresByName(v).get(figure);
+        return f ? formatFigure(f.value, f.unit) : '–';
+      }),
+    ]);
+    parts.push(`${figure} (median)`, renderColumns(columns, rows, new Set([0])), '');
+  }
+  parts.push(
+    `${runs.length} runs, oldest first; – = not measured in that run. Each column: start (UTC) and the run id's last four characters.`,
+  );
+  return parts.join('\n');
+}

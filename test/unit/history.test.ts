@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.js';
+import { loadHistory, toTrendTable } from '../../src/report/history.js';
+
+const dir = join(import.meta.dirname, '..', '..', 'results', 'history');
+
+describe('history', () => {
+  it('reads the kept nights oldest first and shows each figure across them', async () => {
+    const runs = await loadHistory(dir);
+    expect(runs.map((r) => r.runId)).toEqual([
+      '20261123-010558-fc62',
+      '20261123-012239-447f',
+      '20261123-014740-6261',
+    ]);
+    const table = toTrendTable(runs, ['image size', 'startup start→ready']);
+    expect(table).toMatch(
+      /^image size \(median\)\nVariant +2026-11-23 01:05 fc62 +2026-11-23 01:22 447f +2026-11-23 01:47 6261\n/,
+    );
+    expect(table).toMatch(/^golang +688 MB +688 MB +688 MB$/m);
+    expect(table).toMatch(/^scratch +\d{3}\.\d ms +189\.1 ms +211\.0 ms$/m);
+  });
+
+  it('refuses an unknown figure and a folder without runs, in one line each', async () => {
+    const runs = await loadHistory(dir);
+    expect(() => toTrendTable(runs, ['speed'])).toThrow(UsageError);
+    await expect(loadHistory(join(dir, 'none'))).rejects.toThrow(/^No history at/);
+  });
+});
