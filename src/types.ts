@@ -159,6 +159,21 @@ export interface HostFacts {
   nodeVersion: string;
 }
 
+/** How the run was asked to measure: what a second run needs to be comparable. */
+export interface RunSettings {
+  /** Samples per variant of each repeated metric (build: rounds of the three scenarios). */
+  samples: { build: number; pull: number; startup: number; memory: number };
+  /** Links pulls were timed over: `unlimited`, then shaped ones such as `100mbit`. */
+  links: string[];
+  pullConcurrency: number;
+  pullStorage: 'disk' | 'memory';
+  /** Limits per engine operation, ms. */
+  timeoutsMs: { build: number; push: number; pull: number; start: number; ready: number };
+  bail: boolean;
+  /** The folder of variant Dockerfiles. */
+  variantsDir: string;
+}
+
 /** Everything one `imgbench run` produced; written as results.json. */
 export interface RunResult {
   schemaVersion: typeof SCHEMA_VERSION;
@@ -176,6 +191,8 @@ export interface RunResult {
    */
   stoppedBy?: 'SIGINT' | 'SIGTERM' | 'bail';
   metrics: MetricName[];
+  /** Absent in runs written before it was recorded. */
+  settings?: RunSettings;
   host: HostFacts;
   engine: EngineInfo;
   bases: { profile: BaseProfileName; reason: string; images: BaseImage[] };

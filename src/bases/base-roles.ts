@@ -34,6 +34,8 @@ export interface BaseImage {
   upstream: string;
   /** Image id (`sha256:…`) when the image is in the engine. */
   imageId?: string;
+  /** For an upstream image: the digests its registry gives it (`golang@sha256:…`). */
+  repoDigests?: string[];
   /** sha256 of the stand-in recipe. */
   recipeHash?: string;
 }

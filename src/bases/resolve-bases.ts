@@ -34,6 +34,8 @@ async function upstreamImages(engine: Engine, roles: readonly BaseRole[]): Promi
         standIn: false,
         upstream: image,
         ...(details ? { imageId: details.id } : {}),
+        // The registry's digest (`golang@sha256:…`): which image the name meant that night.
+        ...(details?.repoDigests.length ? { repoDigests: details.repoDigests } : {}),
       };
     }),
   );

@@ -169,6 +169,7 @@ export class DockerEngine implements Engine {
       return {
         id: image.Id,
         repoTags: image.RepoTags ?? [],
+        repoDigests: image.RepoDigests ?? [],
         sizeBytes: image.Size,
         layerCount: image.RootFS?.Layers?.length ?? 0,
         labels: image.Config?.Labels ?? {},

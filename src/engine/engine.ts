@@ -23,6 +23,8 @@ export interface EngineInfo {
 export interface ImageDetails {
   id: string;
   repoTags: string[];
+  /** `name@sha256:…` for an image pulled from a registry; empty for one built here. */
+  repoDigests: string[];
   /** Bytes, exactly as `docker image inspect --format '{{.Size}}'`. */
   sizeBytes: number;
   layerCount: number;

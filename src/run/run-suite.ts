@@ -200,6 +200,20 @@ async function runClaimed(
     startedAt: startedAt.toISOString(),
     complete: false,
     metrics: options.metrics,
+    settings: {
+      samples: {
+        build: options.buildSamples,
+        pull: options.pullSamples,
+        startup: options.startupSamples,
+        memory: options.memorySamples,
+      },
+      links: options.links.map((l) => l.name),
+      pullConcurrency: options.pullConcurrency,
+      pullStorage: options.pullStorage,
+      timeoutsMs: options.timeouts,
+      bail: options.bail,
+      variantsDir: options.variantsDir,
+    },
     host: {
       platform: platform(),
       arch: arch(),

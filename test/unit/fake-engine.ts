@@ -18,6 +18,7 @@ export class FakeEngine implements Engine {
     this.images.set(ref, {
       id: `sha256:${ref}`,
       repoTags: [ref],
+      repoDigests: [],
       sizeBytes: 1,
       layerCount: 1,
       labels: {},
