@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../src/measure/statistics.js';
@@ -5,6 +6,7 @@ import { CSV_COLUMNS, toCsv } from '../../src/report/csv.js';
 import { toJson } from '../../src/report/json.js';
 import { toMarkdown } from '../../src/report/markdown.js';
 import { toTable } from '../../src/report/table.js';
+import { readRun } from '../../src/run/run-store.js';
 import { sampleRun } from './sample-run.js';
 
 describe('exporters', () => {
@@ -94,5 +96,60 @@ describe('exporters with startup and memory figures', () => {
     expect(md).toContain('polled from the host every ≤ 5 ms');
     expect(md).toContain('Iglewicz & Hoaglin');
     expect(toTable(run)).toMatch(/^scratch\s+215\.0 ms/m);
+  });
+});
+
+describe('CSV of a real all-metric run', () => {
+  it('parses back to the same numbers as its JSON, row by row', async () => {
+    const run = await readRun(
+      join(import.meta.dirname, '..', '..', 'results', 'history', '20261123-012239-447f.json'),
+    );
+    const rows = parse(toCsv(run), { columns: true }) as Record<string, string>[];
+    const row = (variant: string, metric: string, scenario: string) => {
+      const found = rows.find(
+        (r) => r.variant === variant && r.metric === metric && r.scenario === scenario,
+      );
+      if (!found) throw new Error(`no row ${variant} ${metric} ${scenario}`);
+      return found;
+    };
+    const same = (cell: string | undefined, value: number | undefined) =>
+      expect(Number(cell)).toBe(value);
+    let checked = 0;
+    for (const v of run.variants) {
+      if (v.state !== 'ok') throw new Error(`${v.name} is ${v.state}`);
+      same(row(v.name, 'size', 'image').image_size_bytes, v.size.sizeBytes);
+      same(row(v.name, 'size', 'image').binary_size_bytes, v.size.binary.sizeBytes);
+      checked += 2;
+      for (const scenario of ['cold', 'no-op', 'warm'] as const) {
+        const s = v.builds?.[scenario].durationMs;
+        const r = row(v.name, 'build', scenario);
+        for (const [column, value] of [
+          ['p50_ms', s?.p50],
+          ['mean_ms', s?.mean],
+          ['p95_ms', s?.p95],
+          ['sd_ms', s?.sd],
+          ['rme_pct', s?.rme],
+          ['samples', s?.n],
+        ] as const) {
+          same(r[column], value);
+          checked++;
+        }
+      }
+      for (const link of v.pull?.links ?? []) {
+        const r = row(v.name, 'pull', link.link);
+        same(r.p50_ms, link.durationMs.p50);
+        same(r.transfer_p50_ms, link.transferMs.p50);
+        same(r.compressed_bytes, v.pull?.compressedBytes);
+        checked += 3;
+      }
+      same(row(v.name, 'startup', 'start-to-ready').p50_ms, v.startup?.startToReadyMs.p50);
+      same(row(v.name, 'startup', 'create-to-ready').p95_ms, v.startup?.createToReadyMs.p95);
+      same(row(v.name, 'memory', 'idle').rss_p50_bytes, v.memory?.idleRssBytes.p50);
+      same(row(v.name, 'memory', 'after-load').rss_p50_bytes, v.memory?.loadRssBytes.p50);
+      same(row(v.name, 'memory', 'after-load').peak_p50_bytes, v.memory?.peakBytes?.p50);
+      checked += 7;
+    }
+    // Six variants × (2 sizes + 3 scenarios × 6 statistics + 3 pull + 7 startup/memory).
+    expect(checked).toBe(6 * (2 + 18 + 3 + 7));
   });
 });
