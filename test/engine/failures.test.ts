@@ -2,10 +2,15 @@ import { cpSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sampleServiceDir } from '../../src/paths.js';
+import { sampleServiceDir, variantsDir } from '../../src/paths.js';
 import { readRun } from '../../src/run/run-store.js';
 import { tempDir } from '../temp-dir.js';
-import { imgbench, labelledContainers, removeImagesOfServiceAfterTest } from './helpers.js';
+import {
+  hostLeftovers,
+  imgbench,
+  labelledContainers,
+  removeImagesOfServiceAfterTest,
+} from './helpers.js';
 
 /**
  * The sample service plus one file that only a cgo build compiles: golang
@@ -107,6 +112,51 @@ describe('failures a user meets', () => {
       );
     }
     expect(labelledContainers()).toEqual([]);
+  });
+
+  it('a variant that crashes on start fails with the runtime’s words and does not stop the other five', async () => {
+    const variants = tempDir('crash-variants');
+    cpSync(variantsDir(), variants, { recursive: true });
+    cpSync(
+      join(import.meta.dirname, 'fixtures', 'variants', 'cgo-scratch'),
+      join(variants, 'cgo-scratch'),
+      {
+        recursive: true,
+      },
+    );
+    const out = tempDir('crash');
+    const result = await imgbench([
+      'run',
+      '--metrics',
+      'size,startup',
+      '--quick',
+      '--bases',
+      'offline',
+      '--variants-dir',
+      variants,
+      '--variants',
+      'golang,alpine,cgo-scratch,multi-stage,stripped,scratch,distroless',
+      '--out',
+      out,
+    ]);
+    expect(result.status).toBe(1);
+    const run = await readRun(join(out, 'latest'));
+    expect(run.complete).toBe(true);
+    for (const v of run.variants.filter((x) => x.name !== 'cgo-scratch')) {
+      expect(v.state, v.name).toBe('ok');
+      if (v.state === 'ok') expect(v.startup?.startToReadyMs.n, v.name).toBe(5);
+    }
+    const crashed = run.variants.find((v) => v.name === 'cgo-scratch');
+    expect(crashed?.state).toBe('failed');
+    if (crashed?.state !== 'failed') return;
+    expect(crashed.failure.stage).toBe('startup');
+    // A dynamic binary on scratch: its loader is not there, and exec says so.
+    expect(crashed.failure.message).toMatch(/no such file or directory/);
+    expect(result.stdout).toMatch(
+      /^cgo-scratch\s+failed\s.*startup failed: .*no such file or directory/m,
+    );
+    expect(labelledContainers()).toEqual([]);
+    expect(hostLeftovers()).toEqual([]);
   });
 
   it('doctor on a machine with no engine says so and names the fix', async () => {
