@@ -173,9 +173,9 @@ async function main(argv: string[]): Promise<number> {
     const message = parseError
       ? `${errorMessage(error).split('. ')[0]}; see \`imgbench --help\``
       : errorMessage(error);
-    process.stderr.write(redact(`imgbench: ${message}\n`));
-    if (error instanceof ImgbenchError && error.hint)
-      process.stderr.write(redact(`  fix: ${error.hint}\n`));
+    // One line: what was wrong, and the fix when there is one to name.
+    const fix = error instanceof ImgbenchError && error.hint ? `; fix: ${error.hint}` : '';
+    process.stderr.write(redact(`imgbench: ${message}${fix}\n`));
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return usage || parseError ? 2 : 1;
   }

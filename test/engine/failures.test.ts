@@ -193,8 +193,10 @@ describe('failures a user meets', () => {
   it('run with no engine gives one line, the fix, and exit 2', async () => {
     const result = await imgbench(['run'], { DOCKER_HOST: 'unix:///tmp/imgbench-no-engine.sock' });
     expect(result.status).toBe(2);
-    expect(result.stderr.split('\n')[0]).toMatch(/^imgbench: No Docker engine answers at/);
-    expect(result.stderr).toContain('fix: run `bash scripts/setup.sh`');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(
+      /^imgbench: No Docker engine answers at .*; fix: run `bash scripts\/setup.sh`/,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -231,6 +233,19 @@ describe('failures a user meets', () => {
       ['run', '--variants-dir', '/nonexistent'],
       /^imgbench: `--variants-dir` `\/nonexistent` is not a folder/,
     ],
+    [
+      ['run', '--config', join(import.meta.dirname, 'fixtures', 'bad-config.json')],
+      /^imgbench: Invalid config `\S+bad-config\.json`: `budgets\[0\]\.max` must be a number of at least 0, got "20MB"$/,
+    ],
+    [
+      ['report', import.meta.dirname],
+      /^imgbench: `\S+` is not a run folder: it has no results\.json; pass a folder that `imgbench run` wrote/,
+    ],
+    [
+      ['compare', join(import.meta.dirname, 'fixtures', 'bad-config.json'), import.meta.dirname],
+      /^imgbench: `\S+bad-config\.json` is not an imgbench results\.json \(no schemaVersion or variants\)/,
+    ],
+    [['run', '--repeat', '1'], /^imgbench: Expected `--repeat` to be an integer of at least 2/],
     [
       ['run', '--timeout', 'pull=soon'],
       /^imgbench: Expected `--timeout pull=` to be a duration such as 90s, 20m or 1h, got `soon`/,
