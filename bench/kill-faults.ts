@@ -8,6 +8,9 @@
  * every results.json in the output folder parses.
  *
  * Usage: npm run bench:kills -- [--trials 10] [--max-delay 25] [--seed N]
+ *          [--metrics size,pull,startup,memory]
+ * With `--metrics size,build` the kills land in the build scenarios (cold
+ * builds take ~15 s each); with the default, in pulls, startup and memory.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,13 +18,18 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { packageRoot } from '../src/paths.js';
-import { hostLeftovers, labelledContainers } from '../test/engine/host-leftovers.js';
+import {
+  buildMetricImages,
+  hostLeftovers,
+  labelledContainers,
+} from '../test/engine/host-leftovers.js';
 
 const { values } = parseArgs({
   options: {
     trials: { type: 'string', default: '10' },
     'max-delay': { type: 'string', default: '25' },
     seed: { type: 'string' },
+    metrics: { type: 'string', default: 'size,pull,startup,memory' },
   },
 });
 
@@ -39,7 +47,7 @@ const signals = ['SIGINT', 'SIGTERM', 'SIGKILL'] as const;
 const run = [
   'run',
   '--metrics',
-  'size,pull,startup,memory',
+  values.metrics,
   '--variants',
   'scratch,multi-stage',
   '--link',
@@ -85,7 +93,11 @@ for (let trial = 0; trial < Number(values.trials); trial++) {
     { reject: false, env: { CI: '1' }, all: true },
   );
   const reaped = String(next.all).match(/removed what earlier runs left: (.*)/)?.[1] ?? 'nothing';
-  const left = [...hostLeftovers(), ...labelledContainers().map((id) => `container ${id}`)];
+  const left = [
+    ...hostLeftovers(),
+    ...labelledContainers().map((id) => `container ${id}`),
+    ...buildMetricImages().map((id) => `build-scenario image ${id}`),
+  ];
   const unreadable = readdirSync(out)
     .filter((d) => /^\d{8}-/.test(d))
     .filter((d) => {

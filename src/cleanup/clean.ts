@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/engine.js';
-import { LABEL_MANAGED } from '../engine/labels.js';
+import { LABEL_MANAGED, managedLabels } from '../engine/labels.js';
 import { errorMessage } from '../errors.js';
 import { type ReapReport, reapDeadRuns } from './reaper.js';
 
@@ -32,6 +32,16 @@ export async function cleanLeftovers(
         (error: unknown) =>
           report.failed.push(`container ${id.slice(0, 12)}: ${errorMessage(error)}`),
       );
+    }
+    // The build scenarios' images live only as long as their run; a killed run leaves them.
+    if (!options.all) {
+      for (const image of await engine.listImages(managedLabels('build-metric-image'))) {
+        const name = image.repoTags[0] ?? image.id.slice(0, 19);
+        await engine.removeImage(image.id, { force: true }).then(
+          () => report.removed.push(`image ${name} (build scenarios of a run that ended)`),
+          (error: unknown) => report.failed.push(`image ${name}: ${errorMessage(error)}`),
+        );
+      }
     }
   }
   if (options.all) {

@@ -20,6 +20,13 @@ export function labelledContainers(): string[] {
     .filter(Boolean);
 }
 
+/** Images of the build scenarios (they live only as long as their run). */
+export function buildMetricImages(): string[] {
+  return dockerCli(['images', '-q', '--filter', 'label=org.imgbench.kind=build-metric-image'])
+    .split('\n')
+    .filter(Boolean);
+}
+
 /**
  * What a run may leave on the host and must not: dockerd or registry
  * processes besides the build engine's, imgbench bridges, a qdisc on lo, and
