@@ -2,6 +2,8 @@ import type { BaseImage, BaseProfileName } from './bases/base-roles.js';
 import type { EngineInfo } from './engine/engine.js';
 import type { ErrorCode } from './errors.js';
 import type { StepCache } from './measure/build-scenarios.js';
+import type { ImageCapabilities } from './measure/capabilities.js';
+import type { RuntimeProbes } from './measure/container-runtime.js';
 import type { SizeFacts } from './measure/image-size.js';
 import type { SampleStatistics } from './measure/statistics.js';
 
@@ -9,7 +11,7 @@ import type { SampleStatistics } from './measure/statistics.js';
 export const SCHEMA_VERSION = 1;
 
 /** Metrics `imgbench run --metrics` accepts. */
-export const METRICS = ['size', 'build', 'pull', 'startup', 'memory'] as const;
+export const METRICS = ['size', 'gaps', 'build', 'pull', 'startup', 'memory'] as const;
 export type MetricName = (typeof METRICS)[number];
 /** Metrics that run on the second dockerd, from images pushed to the run's registry. */
 export const ISOLATED_METRICS: readonly MetricName[] = ['pull', 'startup', 'memory'];
@@ -128,11 +130,25 @@ export interface VariantFailure {
   engineError?: string;
 }
 
+/**
+ * What an image lacks or carries that a service notices in production: read
+ * from its files, and (when the service has the `/probe/*` routes, as the
+ * sample service does) asked of the running service itself.
+ */
+export interface GapsResult {
+  image: ImageCapabilities;
+  /** What the service found in its container; absent when it has no probe routes or did not start. */
+  runtime?: RuntimeProbes;
+  /** Why there are no runtime answers: `the service has no /probe routes`, or why it did not start. */
+  runtimeMissing?: string;
+}
+
 /** Figures of a built image; the runtime ones are there when their metric ran. */
 export interface VariantFigures {
   imageId: string;
   build: BuildRecord;
   size: SizeFacts;
+  gaps?: GapsResult;
   builds?: BuildMetricResult;
   pull?: PullResult;
   startup?: StartupResult;

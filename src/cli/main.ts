@@ -38,7 +38,7 @@ Usage:
                               each figure's median across kept runs (default: results/history)
 
 Options for run:
-  --metrics size,build,pull,startup,memory
+  --metrics size,gaps,build,pull,startup,memory
                               what to measure (default: all)
   --repeat N                  samples per variant of every repeated metric
                               (default: build ${DEFAULT_BUILD_SAMPLES}, pull ${DEFAULT_PULL_SAMPLES}, startup ${DEFAULT_STARTUP_SAMPLES}, memory ${DEFAULT_MEMORY_SAMPLES})

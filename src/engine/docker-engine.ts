@@ -14,7 +14,9 @@ import type {
   Engine,
   EngineInfo,
   ImageDetails,
+  ImageEntry,
   ImageFile,
+  ImageFiles,
   PullOutcome,
 } from './engine.js';
 import { managedLabels } from './labels.js';
@@ -209,6 +211,25 @@ export class DockerEngine implements Engine {
         current = posix.resolve(posix.dirname(current), entry.linkTarget);
       }
       return undefined;
+    } finally {
+      await container.remove({ force: true, v: true });
+    }
+  }
+
+  async scanImageFiles(
+    ref: string,
+    want: (path: string) => boolean,
+    labels: Record<string, string> = {},
+  ): Promise<ImageFiles> {
+    const container = await this.#docker.createContainer({
+      Image: ref,
+      Cmd: ['/imgbench-never-run'],
+      Labels: managedLabels('inspect-container', labels),
+      NetworkDisabled: true,
+    });
+    try {
+      const archive = (await container.export()) as unknown as Readable;
+      return await scanTar(archive, want);
     } finally {
       await container.remove({ force: true, v: true });
     }
@@ -417,6 +438,46 @@ export function demuxLogs(raw: Buffer): string {
 function toArray(value: string | string[] | undefined | null): string[] {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+const ENTRY_TYPES: Record<string, ImageEntry['type']> = {
+  file: 'file',
+  directory: 'directory',
+  symlink: 'symlink',
+};
+
+/** Reads a tar stream of a filesystem: every entry, and the contents of those `want` picks. */
+function scanTar(archive: Readable, want: (path: string) => boolean): Promise<ImageFiles> {
+  const entries: ImageEntry[] = [];
+  const contents = new Map<string, Buffer>();
+  return new Promise<ImageFiles>((resolve, reject) => {
+    const tar = extract();
+    tar.on('entry', (header, stream, next) => {
+      const path = posix.resolve('/', header.name);
+      entries.push({
+        path,
+        type: ENTRY_TYPES[header.type ?? ''] ?? 'other',
+        mode: header.mode ?? 0,
+        sizeBytes: header.size ?? 0,
+        ...(header.linkname ? { linkTarget: header.linkname } : {}),
+      });
+      if (header.type === 'file' && want(path)) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+        stream.on('end', () => {
+          contents.set(path, Buffer.concat(chunks));
+          next();
+        });
+      } else {
+        stream.on('end', () => next());
+        stream.resume();
+      }
+    });
+    tar.on('finish', () => resolve({ entries, contents }));
+    tar.on('error', reject);
+    archive.on('error', reject);
+    archive.pipe(tar);
+  });
 }
 
 interface ArchiveHead {

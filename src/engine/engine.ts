@@ -64,6 +64,23 @@ export interface ImageFile {
   resolvedPath: string;
 }
 
+/** One entry of an image's filesystem. */
+export interface ImageEntry {
+  /** Absolute path, e.g. `/etc/passwd`. */
+  path: string;
+  type: 'file' | 'directory' | 'symlink' | 'other';
+  /** Permission bits including setuid (0o4000), setgid (0o2000) and sticky (0o1000). */
+  mode: number;
+  sizeBytes: number;
+  linkTarget?: string;
+}
+
+/** An image's whole filesystem listed, with the contents of the files asked for. */
+export interface ImageFiles {
+  entries: ImageEntry[];
+  contents: Map<string, Buffer>;
+}
+
 export interface ContainerSpec {
   image: string;
   labels: Record<string, string>;
@@ -117,6 +134,15 @@ export interface Engine {
     headBytes: number,
     labels?: Record<string, string>,
   ): Promise<ImageFile | undefined>;
+  /**
+   * Lists every file of an image (through a container that is created, never
+   * started, exported and removed) and reads the files `want` picks.
+   */
+  scanImageFiles(
+    ref: string,
+    want: (path: string) => boolean,
+    labels?: Record<string, string>,
+  ): Promise<ImageFiles>;
   /** Removes a tag or image; `force` also removes an image that several tags name. */
   removeImage(ref: string, options?: { force?: boolean }): Promise<void>;
   /** Gives the image `source` the extra name `target` (`host:port/repo:tag`). */

@@ -224,3 +224,57 @@ export async function measureMemory(
     await engine.removeContainer(started.id);
   }
 }
+
+/** What the service itself finds inside its container, through its `/probe/*` routes. */
+export interface RuntimeProbes {
+  /** `x509.SystemCertPool()`: whether it loaded, and how many certificates. */
+  ca: { ok: boolean; certificates?: number; error?: string };
+  /** `time.LoadLocation("Europe/Berlin")` without the embedded tzdata. */
+  tz: { ok: boolean; zone: string; error?: string };
+  user: { uid: number; gid: number; root: boolean };
+  /** A file written, read back and removed under os.TempDir(). */
+  tmp: { ok: boolean; dir: string; error?: string };
+}
+
+/** The routes the sample service answers; a service of the user's own may not. */
+export const PROBE_PATHS = {
+  ca: '/probe/ca',
+  tz: '/probe/tz?name=Europe/Berlin',
+  user: '/probe/user',
+  tmp: '/probe/tmp',
+} as const;
+
+async function getJson(url: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  const text = await response.text();
+  try {
+    return { status: response.status, body: JSON.parse(text) };
+  } catch {
+    return { status: response.status, body: text };
+  }
+}
+
+/**
+ * Starts the service, asks its probe routes what it finds in its container,
+ * and removes it. Resolves with `undefined` when the service has no such
+ * routes (a 404): then only the image's files speak.
+ */
+export async function probeRuntime(
+  engine: Engine,
+  image: string,
+  options: RuntimeOptions,
+): Promise<RuntimeProbes | undefined> {
+  const started = await startUntilReady(engine, image, options);
+  try {
+    const base = started.url.slice(0, -options.healthPath.length);
+    const answers: Record<string, unknown> = {};
+    for (const [name, path] of Object.entries(PROBE_PATHS)) {
+      const { status, body } = await getJson(`${base}${path}`);
+      if (status === 404) return undefined;
+      answers[name] = body;
+    }
+    return answers as unknown as RuntimeProbes;
+  } finally {
+    await engine.removeContainer(started.id);
+  }
+}

@@ -1,5 +1,6 @@
 import type { RunResult } from '../types.js';
 import { BUILD_COLUMNS, buildNote, buildRows, hasBuildFigures } from './build-table.js';
+import { GAPS_COLUMNS, gapsNote, gapsRows, hasGapsFigures } from './gaps-table.js';
 import { hasPullFigures, pullColumns, pullNote, pullRows } from './pull-table.js';
 import { hasRuntimeFigures, RUNTIME_COLUMNS, runtimeNote, runtimeRows } from './runtime-table.js';
 
@@ -14,6 +15,14 @@ export interface ReportSection {
 /** The tables after the size table, for the metrics the run has figures of. */
 export function metricSections(run: RunResult): ReportSection[] {
   const sections: ReportSection[] = [];
+  if (hasGapsFigures(run)) {
+    sections.push({
+      columns: GAPS_COLUMNS,
+      rows: gapsRows(run),
+      left: new Set(GAPS_COLUMNS.map((_, i) => i).filter((i) => i !== 7 && i !== 8)),
+      note: gapsNote(run),
+    });
+  }
   if (hasBuildFigures(run)) {
     sections.push({
       columns: BUILD_COLUMNS,

@@ -8,6 +8,7 @@ import { claimRun } from '../cleanup/run-owner.js';
 import type { Engine, EngineInfo } from '../engine/engine.js';
 import { LABEL_RUN_ID, LABEL_SERVICE, LABEL_VARIANT, managedLabels } from '../engine/labels.js';
 import { HostChanges, recordHostChangesIn, withSignalUndo } from '../exec/host-changes.js';
+import { measureGaps } from '../measure/gaps.js';
 import { measureImageSize } from '../measure/image-size.js';
 import type { RunOptions, RunOptionsInput } from '../options.js';
 import { normalizeRunOptions } from '../options.js';
@@ -101,10 +102,11 @@ async function runVariant(
     await engine.removeImage(previous.id).catch(() => {});
   }
   try {
-    const size = await measureImageSize(engine, outcome.imageId, {
-      [LABEL_RUN_ID]: runId,
-      [LABEL_VARIANT]: variant.name,
-    });
+    const labels = { [LABEL_RUN_ID]: runId, [LABEL_VARIANT]: variant.name };
+    const size = await measureImageSize(engine, outcome.imageId, labels);
+    const gaps = options.metrics.includes('gaps')
+      ? await measureGaps(engine, outcome.imageId, size.binary.path, labels, options.timeouts)
+      : undefined;
     const steps = outcome.transcript.steps;
     return {
       ...id,
@@ -116,6 +118,7 @@ async function runVariant(
         cachedSteps: steps.filter((s) => s.cached).length,
       },
       size,
+      ...(gaps ? { gaps } : {}),
     };
   } catch (error) {
     return { ...id, state: 'failed', failure: toFailure('measure', error) };

@@ -114,7 +114,7 @@ describe('failures a user meets', () => {
     expect(labelledContainers()).toEqual([]);
   });
 
-  it('a variant that crashes on start fails with the runtime’s words and does not stop the other five', async () => {
+  it('a variant that crashes on start fails with the runtime’s words and does not stop the other five; the gaps table shows scratch without CA bundle and zones, distroless with both and non-root', async () => {
     const variants = tempDir('crash-variants');
     cpSync(variantsDir(), variants, { recursive: true });
     cpSync(
@@ -128,7 +128,7 @@ describe('failures a user meets', () => {
     const result = await imgbench([
       'run',
       '--metrics',
-      'size,startup',
+      'size,gaps,startup',
       '--quick',
       '--bases',
       'offline',
@@ -155,6 +155,24 @@ describe('failures a user meets', () => {
     expect(result.stdout).toMatch(
       /^cgo-scratch\s+failed\s.*startup failed: .*no such file or directory/m,
     );
+    // Its practical gaps say the same, and scratch and distroless differ as the seeds say.
+    expect(crashed.gaps?.runtimeMissing).toMatch(/did not get ready: .*no such file or directory/);
+    const okVariant = (name: string) => {
+      const v = run.variants.find((x) => x.name === name);
+      if (v?.state !== 'ok') throw new Error(`${name} is ${v?.state}`);
+      return v;
+    };
+    const scratch = okVariant('scratch');
+    const distroless = okVariant('distroless');
+    expect(scratch.gaps?.runtime?.ca.ok).toBe(false);
+    expect(scratch.gaps?.runtime?.tz.ok).toBe(false);
+    expect(scratch.gaps?.runtime?.tmp.ok).toBe(false);
+    expect(scratch.gaps?.image).toMatchObject({ caBundle: null, zoneinfoFiles: 0, shells: [] });
+    expect(distroless.gaps?.runtime?.ca).toMatchObject({ ok: true });
+    expect(distroless.gaps?.runtime?.ca.certificates).toBeGreaterThan(100);
+    expect(distroless.gaps?.runtime?.tz.ok).toBe(true);
+    expect(distroless.gaps?.runtime?.user).toMatchObject({ uid: 65532, root: false });
+    expect(result.stdout).toMatch(/^scratch +fails: no certificates +fails: unknown time zone/m);
     expect(labelledContainers()).toEqual([]);
     expect(hostLeftovers()).toEqual([]);
   });

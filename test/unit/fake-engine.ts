@@ -6,6 +6,7 @@ import type {
   EngineInfo,
   ImageDetails,
   ImageFile,
+  ImageFiles,
   PullOutcome,
 } from '../../src/engine/engine.js';
 
@@ -43,6 +44,9 @@ export class FakeEngine implements Engine {
   }
   async readImageFile(): Promise<ImageFile | undefined> {
     return undefined;
+  }
+  async scanImageFiles(): Promise<ImageFiles> {
+    return { entries: [], contents: new Map() };
   }
   async createContainer(): Promise<string> {
     throw new Error('FakeEngine runs no containers');
