@@ -110,7 +110,14 @@ describe('links', () => {
   it('unlimited loopback always comes first; shaped links follow once each', () => {
     const options = normalizeRunOptions({ links: ['100mbit', '20mbit', '100mbit', 'unlimited'] });
     expect(options.links.map((l) => l.name)).toEqual(['unlimited', '100mbit', '20mbit']);
-    expect(normalizeRunOptions({}).metrics).toEqual(['size', 'build', 'pull', 'startup', 'memory']);
+    expect(normalizeRunOptions({}).metrics).toEqual([
+      'size',
+      'gaps',
+      'build',
+      'pull',
+      'startup',
+      'memory',
+    ]);
     expect(() => normalizeRunOptions({ registryPort: 70000 })).toThrow(/--registry-port/);
   });
 
