@@ -24,7 +24,16 @@ export interface Variant {
   dockerfile: string;
   /** The base images its build ARGs select. */
   baseRoles: BaseRole[];
+  /**
+   * A cautionary variant from `pitfalls/` (cgo on scratch, source copied
+   * before the module download): built only when asked for by name or with
+   * `--variants pitfalls`.
+   */
+  pitfall: boolean;
 }
+
+/** The sub-folder of the variants folder that holds the pitfall variants. */
+export const PITFALLS_DIR = 'pitfalls';
 
 function headerField(dockerfile: string, field: string): string {
   const lines = dockerfile.split('\n');
@@ -39,7 +48,12 @@ function headerField(dockerfile: string, field: string): string {
   return parts.join(' ');
 }
 
-export function parseVariant(name: string, dockerfilePath: string, dockerfile: string): Variant {
+export function parseVariant(
+  name: string,
+  dockerfilePath: string,
+  dockerfile: string,
+  pitfall = false,
+): Variant {
   const baseRoles: BaseRole[] = [];
   for (const match of dockerfile.matchAll(/^ARG\s+([A-Z_]+)=/gm)) {
     const role = roleForBuildArg(match[1] as string);
@@ -52,6 +66,7 @@ export function parseVariant(name: string, dockerfilePath: string, dockerfile: s
     dockerfilePath,
     dockerfile,
     baseRoles,
+    pitfall,
   };
 }
 
@@ -132,14 +147,16 @@ export function dockerfileProblem(dockerfile: string): string | undefined {
   return seenFrom ? undefined : 'it has no FROM instruction';
 }
 
-/** Every variant under `dir` (one folder each, holding a Dockerfile), in ladder order. */
+/** Every variant under `dir` (one folder each, holding a Dockerfile) in ladder order, then the pitfalls. */
 export async function loadVariants(dir: string): Promise<Variant[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => {
     throw new UsageError(
       `\`--variants-dir\` \`${dir}\` is not a folder; point it at a folder with one sub-folder per variant, each holding a Dockerfile`,
     );
   });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  const names = entries
+    .filter((e) => e.isDirectory() && e.name !== PITFALLS_DIR)
+    .map((e) => e.name);
   if (names.length === 0) {
     throw new UsageError(
       `\`--variants-dir\` \`${dir}\` has no variant folders; give each variant a sub-folder holding its Dockerfile`,
@@ -150,35 +167,48 @@ export async function loadVariants(dir: string): Promise<Variant[]> {
     return i < 0 ? DEFAULT_VARIANTS.length : i;
   };
   names.sort((a, b) => order(a) - order(b) || a.localeCompare(b));
-  return Promise.all(
-    names.map(async (name) => {
-      const path = join(dir, name, 'Dockerfile');
-      const text = await readFile(path, 'utf8').catch(() => {
-        throw new UsageError(
-          `Variant \`${name}\` has no Dockerfile at \`${path}\`; add one or remove the folder`,
-        );
-      });
-      const problem = dockerfileProblem(text);
-      if (problem) {
-        throw new UsageError(
-          `The Dockerfile of variant \`${name}\` does not parse: ${problem} (\`${path}\`); fix it and run again`,
-        );
-      }
-      return parseVariant(name, path, text);
-    }),
-  );
+  const pitfalls = (await readdir(join(dir, PITFALLS_DIR), { withFileTypes: true }).catch(() => []))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  return Promise.all([
+    ...names.map((name) => loadVariant(name, join(dir, name, 'Dockerfile'), false)),
+    ...pitfalls.map((name) => loadVariant(name, join(dir, PITFALLS_DIR, name, 'Dockerfile'), true)),
+  ]);
 }
 
-/** The variants named by `--variants a,b` (all when `names` is undefined), in the order given. */
+async function loadVariant(name: string, path: string, pitfall: boolean): Promise<Variant> {
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw new UsageError(
+      `Variant \`${name}\` has no Dockerfile at \`${path}\`; add one or remove the folder`,
+    );
+  });
+  const problem = dockerfileProblem(text);
+  if (problem) {
+    throw new UsageError(
+      `The Dockerfile of variant \`${name}\` does not parse: ${problem} (\`${path}\`); fix it and run again`,
+    );
+  }
+  return parseVariant(name, path, text, pitfall);
+}
+
+/**
+ * The variants named by `--variants a,b`, in the order given; `pitfalls`
+ * stands for every pitfall variant and `all` for every variant. Without
+ * names: every variant except the pitfalls.
+ */
 export function selectVariants(all: Variant[], names: readonly string[] | undefined): Variant[] {
-  if (!names) return all;
-  return names.map((name) => {
+  if (!names) return all.filter((v) => !v.pitfall);
+  const selected = names.flatMap((name) => {
+    if (name === 'all') return all;
+    if (name === PITFALLS_DIR) return all.filter((v) => v.pitfall);
     const variant = all.find((v) => v.name === name);
     if (!variant) {
       throw new UsageError(
-        `Unknown variant \`${name}\` in \`--variants\`; known: ${all.map((v) => v.name).join(', ')}`,
+        `Unknown variant \`${name}\` in \`--variants\`; known: ${all.map((v) => v.name).join(', ')}, or \`pitfalls\`, \`all\``,
       );
     }
-    return variant;
+    return [variant];
   });
+  return [...new Map(selected.map((v) => [v.name, v])).values()];
 }

@@ -2,7 +2,7 @@ import { cpSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sampleServiceDir, variantsDir } from '../../src/paths.js';
+import { sampleServiceDir } from '../../src/paths.js';
 import { readRun } from '../../src/run/run-store.js';
 import { tempDir } from '../temp-dir.js';
 import {
@@ -115,15 +115,6 @@ describe('failures a user meets', () => {
   });
 
   it('a variant that crashes on start fails with the runtime’s words and does not stop the other five; the gaps table shows scratch without CA bundle and zones, distroless with both and non-root', async () => {
-    const variants = tempDir('crash-variants');
-    cpSync(variantsDir(), variants, { recursive: true });
-    cpSync(
-      join(import.meta.dirname, 'fixtures', 'variants', 'cgo-scratch'),
-      join(variants, 'cgo-scratch'),
-      {
-        recursive: true,
-      },
-    );
     const out = tempDir('crash');
     const result = await imgbench([
       'run',
@@ -132,8 +123,6 @@ describe('failures a user meets', () => {
       '--quick',
       '--bases',
       'offline',
-      '--variants-dir',
-      variants,
       '--variants',
       'golang,alpine,cgo-scratch,multi-stage,stripped,scratch,distroless',
       '--out',

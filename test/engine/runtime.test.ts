@@ -13,13 +13,9 @@ describe('startup and memory on the real engine', () => {
     const variants = tempDir('variants');
     cpSync(join(variantsDir(), 'scratch'), join(variants, 'scratch'), { recursive: true });
     cpSync(join(variantsDir(), '.dockerignore'), join(variants, '.dockerignore'));
-    cpSync(
-      join(import.meta.dirname, 'fixtures', 'variants', 'cgo-scratch'),
-      join(variants, 'cgo-scratch'),
-      {
-        recursive: true,
-      },
-    );
+    cpSync(join(variantsDir(), 'pitfalls', 'cgo-scratch'), join(variants, 'cgo-scratch'), {
+      recursive: true,
+    });
     const engine = await DockerEngine.connect();
     const { run } = await runSuite(engine, {
       metrics: ['size', 'build', 'startup', 'memory'],

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,9 +13,14 @@ import {
 } from '../../src/variants/variant-catalog.js';
 
 describe('variant catalogue', () => {
-  it('loads the six variants in ladder order, each with a description and its base roles', async () => {
-    const variants = await loadVariants(variantsDir());
-    expect(variants.map((v) => v.name)).toEqual([...DEFAULT_VARIANTS]);
+  it('loads the six variants in ladder order, then the pitfalls, each with a description and its base roles', async () => {
+    const all = await loadVariants(variantsDir());
+    expect(all.map((v) => [v.name, v.pitfall])).toEqual([
+      ...DEFAULT_VARIANTS.map((n) => [n, false]),
+      ['cgo-scratch', true],
+      ['copy-before-download', true],
+    ]);
+    const variants = all.filter((v) => !v.pitfall);
     for (const v of variants) expect(v.description.length).toBeGreaterThan(20);
     const roles = Object.fromEntries(variants.map((v) => [v.name, v.baseRoles]));
     expect(roles).toEqual({
@@ -28,9 +33,15 @@ describe('variant catalogue', () => {
     });
   });
 
-  it('keeps the seeds’ ordering of module download before the source copy in multi-stage variants', async () => {
+  it('keeps the seeds’ ordering of module download before the source copy in multi-stage variants, and the pitfall does not', async () => {
     for (const v of await loadVariants(variantsDir())) {
       if (!v.dockerfile.includes(' AS builder')) continue;
+      if (v.name === 'copy-before-download') {
+        expect(v.dockerfile.indexOf('COPY . .')).toBeLessThan(
+          v.dockerfile.indexOf('RUN go mod download'),
+        );
+        continue;
+      }
       const download = v.dockerfile.indexOf('RUN go mod download');
       const copyAll = v.dockerfile.indexOf('COPY . .');
       expect(download, v.name).toBeGreaterThan(0);
@@ -61,23 +72,27 @@ describe('variant catalogue', () => {
   });
 });
 
+describe('selectVariants', () => {
+  it('leaves the pitfalls out by default, and takes them by name, as `pitfalls`, or with `all`', async () => {
+    const all = await loadVariants(variantsDir());
+    const names = (selection: string[] | undefined) =>
+      selectVariants(all, selection).map((v) => v.name);
+    expect(names(undefined)).toEqual([...DEFAULT_VARIANTS]);
+    expect(names(['scratch', 'cgo-scratch'])).toEqual(['scratch', 'cgo-scratch']);
+    expect(names(['scratch', 'pitfalls'])).toEqual([
+      'scratch',
+      'cgo-scratch',
+      'copy-before-download',
+    ]);
+    expect(names(['all', 'scratch'])).toHaveLength(8);
+  });
+});
+
 describe('dockerfileProblem', () => {
-  it('passes every Dockerfile imgbench ships and the pitfall fixture', async () => {
-    for (const v of await loadVariants(variantsDir()))
-      expect(dockerfileProblem(v.dockerfile)).toBe(undefined);
-    const fixture = readFileSync(
-      join(
-        import.meta.dirname,
-        '..',
-        'engine',
-        'fixtures',
-        'variants',
-        'cgo-scratch',
-        'Dockerfile',
-      ),
-      'utf8',
-    );
-    expect(dockerfileProblem(fixture)).toBeUndefined();
+  it('passes every Dockerfile imgbench ships, pitfalls included', async () => {
+    const all = await loadVariants(variantsDir());
+    expect(all.length).toBe(8);
+    for (const v of all) expect(dockerfileProblem(v.dockerfile), v.name).toBeUndefined();
   });
 
   it('passes continuations, comments inside them, heredocs and parser directives', () => {
