@@ -1,6 +1,7 @@
 import type { BaseImage, BaseProfileName } from './bases/base-roles.js';
 import type { EngineInfo } from './engine/engine.js';
 import type { ErrorCode } from './errors.js';
+import type { BinaryFlagsResult } from './measure/binary-flags.js';
 import type { StepCache } from './measure/build-scenarios.js';
 import type { ImageCapabilities } from './measure/capabilities.js';
 import type { RuntimeProbes } from './measure/container-runtime.js';
@@ -11,7 +12,7 @@ import type { SampleStatistics } from './measure/statistics.js';
 export const SCHEMA_VERSION = 1;
 
 /** Metrics `imgbench run --metrics` accepts. */
-export const METRICS = ['size', 'gaps', 'build', 'pull', 'startup', 'memory'] as const;
+export const METRICS = ['size', 'gaps', 'flags', 'build', 'pull', 'startup', 'memory'] as const;
 export type MetricName = (typeof METRICS)[number];
 /** Metrics that run on the second dockerd, from images pushed to the run's registry. */
 export const ISOLATED_METRICS: readonly MetricName[] = ['pull', 'startup', 'memory'];
@@ -214,4 +215,8 @@ export interface RunResult {
   bases: { profile: BaseProfileName; reason: string; images: BaseImage[] };
   service: { dir: string; mainPackage: string; ignoreFile: string };
   variants: VariantResult[];
+  /** `--metrics flags`: the service's binary built with each set of flags. */
+  binaryFlags?: BinaryFlagsResult;
+  /** Why the flags builds gave no result. */
+  binaryFlagsFailure?: string;
 }

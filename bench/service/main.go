@@ -24,10 +24,14 @@ var version = "dev"
 func main() {
 	addr := flag.String("addr", envOr("ADDR", ":8080"), "listen address")
 	healthcheck := flag.Bool("healthcheck", false, "GET /healthz on -addr and exit 0 if it answers 200 (for images without a shell)")
+	panics := flag.Bool("panic", false, "panic at once: shows what a stack trace still names in a stripped binary")
 	flag.Parse()
 
 	if *healthcheck {
 		os.Exit(runHealthcheck(*addr))
+	}
+	if *panics {
+		panicOnPurpose()
 	}
 
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
@@ -58,6 +62,12 @@ func main() {
 			os.Exit(1)
 		}
 	}
+}
+
+// panicOnPurpose is named so that a trace can be checked for it: Go's
+// runtime prints function names from its own tables, which -s -w keep.
+func panicOnPurpose() {
+	panic("imgbench: a panic on purpose (-panic)")
 }
 
 func envOr(key, fallback string) string {

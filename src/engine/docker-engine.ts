@@ -236,14 +236,19 @@ export class DockerEngine implements Engine {
   }
 
   async createContainer(spec: ContainerSpec): Promise<string> {
-    const port = `${spec.containerPort}/tcp`;
+    const port = spec.containerPort === undefined ? undefined : `${spec.containerPort}/tcp`;
     const container = await this.#docker.createContainer({
       Image: spec.image,
       Labels: spec.labels,
-      ExposedPorts: { [port]: {} },
+      ...(spec.cmd ? { Cmd: spec.cmd } : {}),
+      ...(spec.env ? { Env: spec.env } : {}),
+      ...(spec.networkDisabled ? { NetworkDisabled: true } : {}),
+      ...(port ? { ExposedPorts: { [port]: {} } } : {}),
       HostConfig: {
         // Published on loopback only: nothing of ours listens on other addresses.
-        PortBindings: { [port]: [{ HostIp: '127.0.0.1', HostPort: String(spec.hostPort) }] },
+        ...(port
+          ? { PortBindings: { [port]: [{ HostIp: '127.0.0.1', HostPort: String(spec.hostPort) }] } }
+          : {}),
         Memory: spec.memoryBytes,
         PidsLimit: spec.pidsLimit,
         AutoRemove: false,

@@ -84,9 +84,15 @@ export interface ImageFiles {
 export interface ContainerSpec {
   image: string;
   labels: Record<string, string>;
-  /** Container port to publish on 127.0.0.1:`hostPort`. */
-  containerPort: number;
-  hostPort: number;
+  /** Container port to publish on 127.0.0.1:`hostPort`; none published without it. */
+  containerPort?: number;
+  hostPort?: number;
+  /** Replaces the image's CMD. */
+  cmd?: string[];
+  /** `NAME=value` entries added to the image's environment. */
+  env?: string[];
+  /** No network at all (for a process that needs none). @default false */
+  networkDisabled?: boolean;
   /** Hard memory limit in bytes. */
   memoryBytes: number;
   pidsLimit: number;

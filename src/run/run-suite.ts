@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { arch, availableParallelism, platform, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
-import type { BaseImage } from '../bases/base-roles.js';
+import { type BaseImage, UPSTREAM_IMAGES } from '../bases/base-roles.js';
 import { resolveBases } from '../bases/resolve-bases.js';
 import { cleanLeftovers } from '../cleanup/clean.js';
 import { claimRun } from '../cleanup/run-owner.js';
 import type { Engine, EngineInfo } from '../engine/engine.js';
 import { LABEL_RUN_ID, LABEL_SERVICE, LABEL_VARIANT, managedLabels } from '../engine/labels.js';
+import { errorMessage } from '../errors.js';
 import { HostChanges, recordHostChangesIn, withSignalUndo } from '../exec/host-changes.js';
+import { measureBinaryFlags } from '../measure/binary-flags.js';
 import { measureGaps } from '../measure/gaps.js';
 import { measureImageSize } from '../measure/image-size.js';
 import type { RunOptions, RunOptionsInput } from '../options.js';
@@ -173,7 +175,13 @@ async function runClaimed(
   hooks: RunHooks,
   { options, variants, engineInfo, startedAt, runId, root }: RunStart,
 ): Promise<SuiteOutcome> {
-  const roles = [...new Set(variants.flatMap((v) => v.baseRoles))];
+  const roles = [
+    ...new Set([
+      ...variants.flatMap((v) => v.baseRoles),
+      // The flags builds compile on the Alpine Go image, as the seeds' builders do.
+      ...(options.metrics.includes('flags') ? (['golang-alpine'] as const) : []),
+    ]),
+  ];
   const emit = hooks.onEvent ?? (() => {});
   if (root) {
     // What killed runs left (a dockerd, the registry, a bridge, the qdisc,
@@ -253,6 +261,28 @@ async function runClaimed(
         await save();
         emit({ type: 'variant-done', result, index, total: variants.length });
         if (result.state === 'failed' && options.bail) break;
+      }
+      if (options.metrics.includes('flags') && !bailed({ options, run })) {
+        emit({
+          type: 'stage',
+          message: 'building the service with each set of -ldflags and -trimpath',
+        });
+        try {
+          run.binaryFlags = await measureBinaryFlags(engine, {
+            serviceDir: options.serviceDir,
+            fallbackIgnoreFile: options.fallbackIgnoreFile,
+            tag: `${variantTag(options.serviceDir, 'binary-flags').replace(/:.*$/, '')}-flags:latest`,
+            builder:
+              bases.images.find((b) => b.role === 'golang-alpine')?.image ??
+              UPSTREAM_IMAGES['golang-alpine'],
+            mainPackage: options.mainPackage,
+            labels: { [LABEL_RUN_ID]: runId },
+            timeoutMs: options.timeouts.build,
+          });
+        } catch (error) {
+          run.binaryFlagsFailure = errorMessage(error);
+        }
+        await save();
       }
       await measureRepeatedMetrics({
         engine,

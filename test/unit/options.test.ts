@@ -9,7 +9,7 @@ import { tempDir } from '../temp-dir.js';
 describe('normalizeRunOptions', () => {
   it('fills every default', () => {
     const o = normalizeRunOptions();
-    expect(o.metrics).toEqual(['size', 'gaps', 'build', 'pull', 'startup', 'memory']);
+    expect(o.metrics).toEqual(['size', 'gaps', 'flags', 'build', 'pull', 'startup', 'memory']);
     expect(o.variants).toBeUndefined();
     expect(o.serviceDir).toBe(sampleServiceDir());
     expect(o.mainPackage).toBe('.');

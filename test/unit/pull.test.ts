@@ -113,6 +113,7 @@ describe('links', () => {
     expect(normalizeRunOptions({}).metrics).toEqual([
       'size',
       'gaps',
+      'flags',
       'build',
       'pull',
       'startup',
