@@ -14,6 +14,7 @@ import {
 } from '../options.js';
 import { redact } from '../report/redact.js';
 import { basesCommand } from './commands/bases.js';
+import { claimsCommand } from './commands/claims.js';
 import { cleanCommand } from './commands/clean.js';
 import { compareCommand } from './commands/compare.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -34,11 +35,14 @@ Usage:
                               render a saved run again (a run folder or its results.json)
   imgbench compare BASE HEAD [--config FILE]
                               each figure's change and whether it is beyond both runs' noise
+  imgbench claims RUN [--json]
+                              each claim of the seed articles: confirmed, refuted, inconclusive
+                              or not measurable here, with the measured evidence
   imgbench history [DIR] [--figure "image size,startup start→ready"]
                               each figure's median across kept runs (default: results/history)
 
 Options for run:
-  --metrics size,gaps,build,pull,startup,memory
+  --metrics size,gaps,flags,build,pull,startup,memory
                               what to measure (default: all)
   --repeat N                  samples per variant of every repeated metric
                               (default: build ${DEFAULT_BUILD_SAMPLES}, pull ${DEFAULT_PULL_SAMPLES}, startup ${DEFAULT_STARTUP_SAMPLES}, memory ${DEFAULT_MEMORY_SAMPLES})
@@ -124,10 +128,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   report: ['format'],
   compare: ['config', 'json'],
   history: ['figure'],
+  claims: ['json'],
 };
 
 /** Positional arguments each command takes after its name. */
-const POSITIONALS: Record<string, number> = { report: 1, compare: 2, history: 1 };
+const POSITIONALS: Record<string, number> = { report: 1, compare: 2, history: 1, claims: 1 };
 
 async function main(argv: string[]): Promise<number> {
   const output = createOutput();
@@ -147,7 +152,7 @@ async function main(argv: string[]): Promise<number> {
     const allowed = ALLOWED[command];
     if (!allowed)
       throw new UsageError(
-        `Unknown command \`${command}\`; expected run, bases, doctor, clean, report, compare or history (see \`imgbench --help\`)`,
+        `Unknown command \`${command}\`; expected run, bases, doctor, clean, report, compare, history or claims (see \`imgbench --help\`)`,
       );
     if (extra.length > (POSITIONALS[command] ?? 0))
       throw new UsageError(
@@ -162,6 +167,7 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'report') return await reportCommand(extra[0], values, output);
     if (command === 'compare') return await compareCommand(extra, values, output);
     if (command === 'history') return await historyCommand(extra[0], values, output);
+    if (command === 'claims') return await claimsCommand(extra[0], values, output);
     const engine = await DockerEngine.connect();
     if (command === 'bases') return await basesCommand(engine, values, output);
     if (command === 'clean') return await cleanCommand(engine, values, output);

@@ -1,5 +1,7 @@
+import { judgeClaims } from '../claims/claims.js';
 import type { RunResult } from '../types.js';
 import { chartsOf, renderSvg } from './charts.js';
+import { verdictCounts } from './claims-table.js';
 import { formatDuration } from './format.js';
 import { metricSections, type ReportSection } from './sections.js';
 import { basesLine, SIZE_COLUMNS, sizeRows } from './size-table.js';
@@ -59,6 +61,7 @@ export async function toHtml(run: RunResult): Promise<string> {
       ].join('\n');
     }),
   );
+  const verdicts = judgeClaims(run);
   const status = run.complete
     ? 'complete'
     : `incomplete${run.stoppedBy ? ` (stopped by ${run.stoppedBy})` : ''}`;
@@ -93,6 +96,13 @@ ${metricSections(run)
   .map((s) => `${table(s)}\n<p>${inlineCode(s.note)}</p>`)
   .join('\n')}
 ${failures.length ? `<h2>Failures</h2>\n${failures.join('\n')}` : ''}
+<h2>Claims of the seed articles</h2>
+<p>${escapeHtml(verdictCounts(verdicts))}.</p>
+${table({
+  columns: ['Claim', 'Verdict', 'Asserts', 'Measured'],
+  rows: verdicts.map((v) => [v.id, v.verdict, v.asserts, v.evidence]),
+  left: new Set([0, 1, 2, 3]),
+})}
 <h2>Variants</h2>
 <ul>
 ${run.variants.map((v) => `<li><strong>${escapeHtml(v.name)}</strong>: ${escapeHtml(v.description)}</li>`).join('\n')}

@@ -1,0 +1,343 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from '../errors.js';
+import { packageRoot } from '../paths.js';
+import { figuresByName } from '../report/compare.js';
+import { formatFigure } from '../report/compare-table.js';
+import { figuresOf, type GapsResult, type RunResult, type VariantResult } from '../types.js';
+
+/** What a claim asserts, in a form a run can be checked against. */
+export type ClaimCheck =
+  /** `figure` strictly decreases along `variants`. */
+  | { kind: 'order'; figure: string; variants: string[] }
+  /** `figure` of `of` ÷ (`toFigure`, default `figure`) of `to` is within `factor` of `claimed`. */
+  | {
+      kind: 'ratio';
+      figure: string;
+      of: string;
+      to: string;
+      toFigure?: string;
+      claimed: number;
+      factor: number;
+    }
+  /** 1 − to/from, in percent, is within `points` of `claimedPct`. */
+  | {
+      kind: 'reduction';
+      figure: string;
+      from: string;
+      to: string;
+      claimedPct: number;
+      points: number;
+    }
+  /** `figure` of `of` minus (`minusFigure`, default `figure`) of `minus` lies in [min, max]. */
+  | {
+      kind: 'difference';
+      figure: string;
+      of: string;
+      minus: string;
+      minusFigure?: string;
+      min: number;
+      max: number;
+    }
+  /** Each listed variant has (or lacks) the capability: ca, tz, tmp, shell, package-manager, non-root; `+` joins several. */
+  | { kind: 'capability'; variant: string; capability: string; expected: boolean }
+  /** The variant fails to start, with the runtime's words matching `pattern`. */
+  | { kind: 'fails-to-start'; variant: string; pattern: string }
+  /** `go mod download` is (or is not) a cache hit in the warm build of each listed variant. */
+  | { kind: 'module-cache'; variant: string; expected: boolean }
+  /** The binary built with `build`'s flags is smaller than the one without (or than `after`) by about `claimedPct`. */
+  | { kind: 'flag-reduction'; build: string; after?: string; claimedPct: number; points: number }
+  /** -trimpath gives the same bytes from two folders, and without it they differ. */
+  | { kind: 'trimpath' }
+  /** A -s -w binary names its functions in a panic trace. */
+  | { kind: 'panic-names' }
+  | { kind: 'not-measurable'; reason: string };
+
+export interface Claim {
+  id: string;
+  /** The article's own words. */
+  words: string;
+  /** Where in the article. */
+  where: string;
+  /** The measurable statement, with the tolerance that seems fair. */
+  asserts: string;
+  check: ClaimCheck;
+}
+
+export interface ArticleClaims {
+  /** The article's file name in the seeds folder. */
+  article: string;
+  title: string;
+  claims: Claim[];
+}
+
+export type Verdict = 'confirmed' | 'refuted' | 'inconclusive' | 'not measurable here';
+
+export interface ClaimVerdict {
+  article: string;
+  id: string;
+  words: string;
+  asserts: string;
+  verdict: Verdict;
+  /** The figures the verdict rests on, or why there is none. */
+  evidence: string;
+}
+
+/** The folder of claim files, one per article. */
+export const claimsDir = (): string => join(packageRoot(), 'bench', 'claims');
+
+/** Every article's claims, in file order. */
+export function loadClaims(dir = claimsDir()): ArticleClaims[] {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  return files.map((file) => {
+    const parsed = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ArticleClaims;
+    if (!Array.isArray(parsed.claims)) {
+      throw new UsageError(`\`${join(dir, file)}\` holds no claims list`);
+    }
+    return parsed;
+  });
+}
+
+class Missing extends Error {}
+
+/** A figure of a variant, or the reason it cannot be had from this run. */
+function figure(run: RunResult, variant: string, name: string) {
+  const v = run.variants.find((x) => x.name === variant);
+  if (!v) throw new Missing(`the run has no ${variant} variant`);
+  if (v.state !== 'ok')
+    throw new Missing(
+      `${variant} ${v.state === 'failed' ? `failed (${v.failure.stage})` : 'was not reached'}`,
+    );
+  const f = figuresByName(v).get(name);
+  if (!f)
+    throw new Missing(
+      `the run did not measure ${name} for ${variant} (metrics: ${run.metrics.join(', ')})`,
+    );
+  return f;
+}
+
+const show = (f: ReturnType<typeof figure>) => formatFigure(f.value, f.unit);
+const list = (text: string) => text.split(',').map((s) => s.trim());
+
+function variantOf(run: RunResult, name: string): VariantResult {
+  const v = run.variants.find((x) => x.name === name);
+  if (!v)
+    throw new Missing(`the run has no ${name} variant (pitfalls run with --variants pitfalls)`);
+  return v;
+}
+
+function gapsOf(run: RunResult, name: string): GapsResult {
+  const gaps = figuresOf(variantOf(run, name)).gaps;
+  if (!gaps) throw new Missing(`the run did not measure gaps for ${name}`);
+  return gaps;
+}
+
+/** Whether a variant has one capability, and the words that say so. */
+function capability(run: RunResult, variant: string, what: string): [boolean, string] {
+  const g = gapsOf(run, variant);
+  switch (what) {
+    case 'ca':
+      if (g.runtime)
+        return [
+          g.runtime.ca.ok,
+          `CA pool ${g.runtime.ca.ok ? `loads ${g.runtime.ca.certificates} certificates` : `loads none${g.runtime.ca.error ? ` (${g.runtime.ca.error})` : ''}`}`,
+        ];
+      return [
+        g.image.caBundle !== null,
+        g.image.caBundle
+          ? `CA bundle file with ${g.image.caBundle.certificates} certificates`
+          : 'no CA bundle file',
+      ];
+    case 'tz':
+      if (g.runtime)
+        return [
+          g.runtime.tz.ok,
+          g.runtime.tz.ok
+            ? `${g.runtime.tz.zone} loads`
+            : `${g.runtime.tz.zone}: ${g.runtime.tz.error ?? 'fails'}`,
+        ];
+      return [g.image.zoneinfoFiles > 0, `${g.image.zoneinfoFiles} zone files`];
+    case 'tmp':
+      if (g.runtime)
+        return [
+          g.runtime.tmp.ok,
+          g.runtime.tmp.ok
+            ? `a file in ${g.runtime.tmp.dir} was written and read`
+            : `no temp file in ${g.runtime.tmp.dir}: ${g.runtime.tmp.error ?? 'fails'}`,
+        ];
+      return [g.image.tmp.exists, g.image.tmp.exists ? `/tmp mode ${g.image.tmp.mode}` : 'no /tmp'];
+    case 'shell':
+      return [
+        g.image.shells.length > 0,
+        g.image.shells.length ? `shell ${g.image.shells.join(', ')}` : 'no shell',
+      ];
+    case 'package-manager':
+      return [
+        g.image.packageManagers.length > 0,
+        g.image.packageManagers.length
+          ? `package manager ${g.image.packageManagers.join(', ')}`
+          : 'no package manager',
+      ];
+    case 'non-root': {
+      const uid = g.runtime ? g.runtime.user.uid : g.image.user.uid;
+      return [uid !== 0 && uid !== null, `uid ${uid ?? `unknown (${g.image.user.configured})`}`];
+    }
+    default:
+      throw new Missing(`unknown capability ${what}`);
+  }
+}
+
+type Outcome = [Verdict, string];
+
+function flags(run: RunResult) {
+  if (run.binaryFlags) return run.binaryFlags;
+  throw new Missing(
+    run.binaryFlagsFailure
+      ? `the flags builds failed: ${run.binaryFlagsFailure}`
+      : `the run did not build the flag binaries (metrics: ${run.metrics.join(', ')})`,
+  );
+}
+
+function evaluate(run: RunResult, check: ClaimCheck): Outcome {
+  switch (check.kind) {
+    case 'not-measurable':
+      return ['not measurable here', check.reason];
+    case 'order': {
+      const values = check.variants.map((v) => figure(run, v, check.figure));
+      const decreasing = values.every((f, i) => i === 0 || f.value < (values[i - 1]?.value ?? 0));
+      return [
+        decreasing ? 'confirmed' : 'refuted',
+        check.variants
+          .map((v, i) => `${v} ${show(values[i] as ReturnType<typeof figure>)}`)
+          .join(' > '),
+      ];
+    }
+    case 'ratio': {
+      const a = figure(run, check.of, check.figure);
+      const b = figure(run, check.to, check.toFigure ?? check.figure);
+      const ratio = a.value / b.value;
+      const ok = ratio >= check.claimed / check.factor && ratio <= check.claimed * check.factor;
+      return [
+        ok ? 'confirmed' : 'refuted',
+        `${check.of} ${check.figure} ${show(a)} ÷ ${check.to} ${check.toFigure ?? check.figure} ${show(b)} = ${ratio.toFixed(ratio >= 10 ? 0 : 2)}× (claimed ${check.claimed}×, accepted ${(check.claimed / check.factor).toFixed(1)}–${(check.claimed * check.factor).toFixed(1)}×)`,
+      ];
+    }
+    case 'reduction': {
+      const a = figure(run, check.from, check.figure);
+      const b = figure(run, check.to, check.figure);
+      const pct = (1 - b.value / a.value) * 100;
+      const ok = Math.abs(pct - check.claimedPct) <= check.points;
+      return [
+        ok ? 'confirmed' : 'refuted',
+        `${check.from} ${show(a)} → ${check.to} ${show(b)}: ${pct.toFixed(1)} % less (claimed ${check.claimedPct} % ± ${check.points} points)`,
+      ];
+    }
+    case 'difference': {
+      const a = figure(run, check.of, check.figure);
+      const b = figure(run, check.minus, check.minusFigure ?? check.figure);
+      const diff = a.value - b.value;
+      const ok = diff >= check.min && diff <= check.max;
+      return [
+        ok ? 'confirmed' : 'refuted',
+        `${check.of} ${show(a)} − ${check.minus} ${check.minusFigure ?? check.figure} ${show(b)} = ${formatFigure(diff, a.unit)} (accepted ${formatFigure(check.min, a.unit)} to ${formatFigure(check.max, a.unit)})`,
+      ];
+    }
+    case 'capability': {
+      const found = list(check.variant).flatMap((v) =>
+        check.capability.split('+').map((c) => [v, ...capability(run, v, c)] as const),
+      );
+      const ok = found.every(([, has]) => has === check.expected);
+      return [
+        ok ? 'confirmed' : 'refuted',
+        found.map(([v, , words]) => `${v}: ${words}`).join('; '),
+      ];
+    }
+    case 'fails-to-start': {
+      const v = variantOf(run, check.variant);
+      const runtimeFailure =
+        v.state === 'failed' && (v.failure.stage === 'startup' || v.failure.stage === 'memory')
+          ? v.failure.message
+          : figuresOf(v).gaps?.runtimeMissing?.startsWith('the service did not get ready')
+            ? figuresOf(v).gaps?.runtimeMissing
+            : undefined;
+      if (runtimeFailure === undefined) {
+        if (v.state === 'ok' && (v.startup || v.gaps?.runtime)) {
+          return ['refuted', `${check.variant} started and answered`];
+        }
+        throw new Missing(
+          `the run did not start ${check.variant} (metrics: ${run.metrics.join(', ')})`,
+        );
+      }
+      const matches = new RegExp(check.pattern).test(runtimeFailure);
+      return [
+        matches ? 'confirmed' : 'refuted',
+        `${check.variant} (${figuresOf(v).size?.binary.linkage ?? '?'} binary): ${runtimeFailure}`,
+      ];
+    }
+    case 'module-cache': {
+      const found = list(check.variant).map((name) => {
+        const builds = figuresOf(variantOf(run, name)).builds;
+        if (!builds) throw new Missing(`the run did not measure builds for ${name}`);
+        return [name, builds.warm.moduleLayerCached] as const;
+      });
+      const ok = found.every(([, cached]) => cached === check.expected);
+      return [
+        ok ? 'confirmed' : 'refuted',
+        `warm build after a one-line .go change — ${found.map(([n, c]) => `${n}: go mod download ${c === undefined ? 'absent' : c ? 'cached' : 'ran again'}`).join('; ')}`,
+      ];
+    }
+    case 'flag-reduction': {
+      const f = flags(run);
+      const built = f.binaries[check.build as keyof typeof f.binaries];
+      const base = f.binaries[(check.after ?? 'plain') as keyof typeof f.binaries];
+      if (!built || !base) throw new Missing(`no ${check.build} build`);
+      const pct = ((base.sizeBytes - built.sizeBytes) / f.binaries.plain.sizeBytes) * 100;
+      const ok = Math.abs(pct - check.claimedPct) <= check.points;
+      return [
+        ok ? 'confirmed' : 'refuted',
+        `${check.after ?? 'plain'} ${formatFigure(base.sizeBytes, 'bytes')} → ${check.build} ${formatFigure(built.sizeBytes, 'bytes')}: ${pct.toFixed(1)} % of the unflagged ${formatFigure(f.binaries.plain.sizeBytes, 'bytes')} (claimed ${check.claimedPct} % ± ${check.points} points; -s alone: ${f.reductionPct.s.toFixed(1)} %)`,
+      ];
+    }
+    case 'trimpath': {
+      const { withTrimpath, withoutTrimpath } = flags(run).elsewhere;
+      return [
+        withTrimpath && !withoutTrimpath ? 'confirmed' : 'refuted',
+        `built again from another folder: with -trimpath the bytes are ${withTrimpath ? 'identical' : 'different'}, without it ${withoutTrimpath ? 'identical' : 'different'} (${flags(run).binaries.sw.buildPaths} build paths in the -s -w binary, ${flags(run).binaries.trimpath.buildPaths} with -trimpath)`,
+      ];
+    }
+    case 'panic-names': {
+      const f = flags(run);
+      if (!f.panic) throw new Missing(f.panicMissing ?? 'no panic trace');
+      const line = f.panic.trace.split('\n').find((l) => /\bmain\.\w+\(/.test(l));
+      return [
+        f.panic.namesFunction ? 'confirmed' : 'refuted',
+        `-s -w binary with -panic exited ${f.panic.exitCode}; ${line ? `its trace names \`${line.trim()}\`` : 'its trace names no function of package main'}`,
+      ];
+    }
+  }
+}
+
+/** Every claim's verdict against a run; a claim the run cannot decide says why. */
+export function judgeClaims(run: RunResult, articles = loadClaims()): ClaimVerdict[] {
+  return articles.flatMap((a) =>
+    a.claims.map((claim): ClaimVerdict => {
+      let outcome: Outcome;
+      try {
+        outcome = evaluate(run, claim.check);
+      } catch (error) {
+        if (!(error instanceof Missing)) throw error;
+        outcome = ['inconclusive', error.message];
+      }
+      return {
+        article: a.article,
+        id: claim.id,
+        words: claim.words,
+        asserts: claim.asserts,
+        verdict: outcome[0],
+        evidence: outcome[1],
+      };
+    }),
+  );
+}
