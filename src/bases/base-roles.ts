@@ -1,8 +1,14 @@
 /**
- * The four base images the variants are written against, by role, with the
+ * The base images the variants (and the pitfalls) are written against, by role, with the
  * Dockerfile build ARG that carries each and the upstream image it means.
  */
-export const BASE_ROLES = ['golang', 'golang-alpine', 'alpine', 'distroless-static'] as const;
+export const BASE_ROLES = [
+  'golang',
+  'golang-alpine',
+  'alpine',
+  'distroless-static',
+  'debian-slim',
+] as const;
 export type BaseRole = (typeof BASE_ROLES)[number];
 
 export const BASE_BUILD_ARGS: Record<BaseRole, string> = {
@@ -10,6 +16,7 @@ export const BASE_BUILD_ARGS: Record<BaseRole, string> = {
   'golang-alpine': 'GOLANG_ALPINE_IMAGE',
   alpine: 'ALPINE_IMAGE',
   'distroless-static': 'DISTROLESS_IMAGE',
+  'debian-slim': 'DEBIAN_SLIM_IMAGE',
 };
 
 /** The images the seeds name, pinned to one Go and Alpine release. */
@@ -18,6 +25,7 @@ export const UPSTREAM_IMAGES: Record<BaseRole, string> = {
   'golang-alpine': 'golang:1.24-alpine',
   alpine: 'alpine:3.20',
   'distroless-static': 'gcr.io/distroless/static-debian12:nonroot',
+  'debian-slim': 'debian:bookworm-slim',
 };
 
 export type BaseProfileName = 'upstream' | 'offline';

@@ -44,18 +44,19 @@ async function mustRun(
 
 /** Writes a minbase Debian root filesystem as a tar file at `outTar`. */
 export async function makeMinbaseTar(recipe: MinbaseRootfs, outTar: string): Promise<void> {
+  const suite = recipe.suite ?? DEBIAN_SUITE;
   await mustRun(
     'mmdebstrap',
     [
       '--variant=minbase',
-      `--include=${recipe.include.join(',')}`,
+      ...(recipe.include.length > 0 ? [`--include=${recipe.include.join(',')}`] : []),
       // Device nodes are the engine's business, not the image's.
       '--skip=output/dev',
       ...recipe.pathExcludes.map((glob) => `--dpkgopt=path-exclude=${glob}`),
-      DEBIAN_SUITE,
+      suite,
       outTar,
     ],
-    `mmdebstrap ${DEBIAN_SUITE} (${recipe.include.join(', ')})`,
+    `mmdebstrap ${suite} (${recipe.include.join(', ') || 'minbase only'})`,
   );
 }
 

@@ -15,6 +15,8 @@ export const RECIPE_FORMAT = 3;
 /** A Debian system made by `mmdebstrap --variant=minbase` with extra packages. */
 export interface MinbaseRootfs {
   kind: 'minbase';
+  /** Debian release, when not DEBIAN_SUITE (the one with Go 1.24). */
+  suite?: string;
   include: string[];
   /** dpkg `path-exclude` globs: documentation that a container never reads. */
   pathExcludes: string[];
@@ -135,6 +137,21 @@ export const STAND_IN_RECIPES: Record<BaseRole, StandInRecipe> = {
     env: { PATH },
     workdir: '/home/nonroot',
     user: '65532',
+  },
+  'debian-slim': {
+    role: 'debian-slim',
+    tag: 'imgbench/standin-debian-slim:bookworm',
+    standsInFor: UPSTREAM_IMAGES['debian-slim'],
+    summary:
+      'Debian bookworm minbase, documentation left out: what debian:bookworm-slim is (glibc 2.36, dpkg, apt, a shell), for the pitfall of a cgo binary shipped on it',
+    rootfs: {
+      kind: 'minbase',
+      suite: 'bookworm',
+      include: [],
+      pathExcludes: DOC_EXCLUDES,
+      layers: [],
+    },
+    env: { PATH },
   },
 };
 

@@ -264,7 +264,11 @@ function evaluate(run: RunResult, check: ClaimCheck): Outcome {
             : undefined;
       if (runtimeFailure === undefined) {
         if (v.state === 'ok' && (v.startup || v.gaps?.runtime)) {
-          return ['refuted', `${check.variant} started and answered`];
+          const binary = v.size.binary;
+          return [
+            'refuted',
+            `${check.variant} (${binary.linkage} binary${binary.interpreter ? `, loader ${binary.interpreter}` : ''}) started and answered its health check`,
+          ];
         }
         throw new Missing(
           `the run did not start ${check.variant} (metrics: ${run.metrics.join(', ')})`,

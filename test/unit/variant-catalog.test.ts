@@ -17,6 +17,7 @@ describe('variant catalogue', () => {
     const all = await loadVariants(variantsDir());
     expect(all.map((v) => [v.name, v.pitfall])).toEqual([
       ...DEFAULT_VARIANTS.map((n) => [n, false]),
+      ['cgo-debian-slim', true],
       ['cgo-scratch', true],
       ['copy-before-download', true],
     ]);
@@ -81,17 +82,18 @@ describe('selectVariants', () => {
     expect(names(['scratch', 'cgo-scratch'])).toEqual(['scratch', 'cgo-scratch']);
     expect(names(['scratch', 'pitfalls'])).toEqual([
       'scratch',
+      'cgo-debian-slim',
       'cgo-scratch',
       'copy-before-download',
     ]);
-    expect(names(['all', 'scratch'])).toHaveLength(8);
+    expect(names(['all', 'scratch'])).toHaveLength(9);
   });
 });
 
 describe('dockerfileProblem', () => {
   it('passes every Dockerfile imgbench ships, pitfalls included', async () => {
     const all = await loadVariants(variantsDir());
-    expect(all.length).toBe(8);
+    expect(all.length).toBe(9);
     for (const v of all) expect(dockerfileProblem(v.dockerfile), v.name).toBeUndefined();
   });
 
