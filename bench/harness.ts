@@ -8,7 +8,7 @@
  *    engine calls (builds, container create/start/remove, inspect).
  * 3. The suite's wall time, for the metrics given.
  *
- * Usage: npm run bench -- [--metrics size,build,pull,startup,memory] [--link 100mbit] [--quick] [--trials 200]
+ * Usage: npm run bench -- [--metrics size,gaps,flags,build,pull,startup,memory] [--link 100mbit] [--quick] [--trials 200]
  */
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -18,10 +18,11 @@ import { freeLoopbackPort } from '../src/measure/container-runtime.js';
 import { PROBE_INTERVAL_MS, waitForHttp200 } from '../src/measure/http-probe.js';
 import { summarize } from '../src/measure/statistics.js';
 import { runSuite } from '../src/run/run-suite.js';
+import { METRICS } from '../src/types.js';
 
 const { values } = parseArgs({
   options: {
-    metrics: { type: 'string', default: 'size,build,pull,startup,memory' },
+    metrics: { type: 'string', default: METRICS.join(',') },
     link: { type: 'string' },
     variants: { type: 'string' },
     quick: { type: 'boolean', default: false },
