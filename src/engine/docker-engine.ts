@@ -193,14 +193,7 @@ export class DockerEngine implements Engine {
     headBytes: number,
     labels: Record<string, string> = {},
   ): Promise<ImageFile | undefined> {
-    const container = await this.#docker.createContainer({
-      Image: ref,
-      // Never started; a command is given so that images with none can be created.
-      Cmd: ['/imgbench-never-run'],
-      Labels: managedLabels('inspect-container', labels),
-      NetworkDisabled: true,
-    });
-    try {
+    return this.#withImageFiles(ref, labels, async (container) => {
       let current = path;
       for (let hops = 0; hops < 8; hops++) {
         const entry = await readArchiveHead(container, current, headBytes);
@@ -211,6 +204,27 @@ export class DockerEngine implements Engine {
         current = posix.resolve(posix.dirname(current), entry.linkTarget);
       }
       return undefined;
+    });
+  }
+
+  /**
+   * Gives `read` a container of `ref` that is created, never started, and
+   * removed after: how an image's files are read without running anything.
+   */
+  async #withImageFiles<T>(
+    ref: string,
+    labels: Record<string, string>,
+    read: (container: Docker.Container) => Promise<T>,
+  ): Promise<T> {
+    const container = await this.#docker.createContainer({
+      Image: ref,
+      // A command is given so that images with none can be created.
+      Cmd: ['/imgbench-never-run'],
+      Labels: managedLabels('inspect-container', labels),
+      NetworkDisabled: true,
+    });
+    try {
+      return await read(container);
     } finally {
       await container.remove({ force: true, v: true });
     }
@@ -221,18 +235,9 @@ export class DockerEngine implements Engine {
     want: (path: string) => boolean,
     labels: Record<string, string> = {},
   ): Promise<ImageFiles> {
-    const container = await this.#docker.createContainer({
-      Image: ref,
-      Cmd: ['/imgbench-never-run'],
-      Labels: managedLabels('inspect-container', labels),
-      NetworkDisabled: true,
-    });
-    try {
-      const archive = (await container.export()) as unknown as Readable;
-      return await scanTar(archive, want);
-    } finally {
-      await container.remove({ force: true, v: true });
-    }
+    return this.#withImageFiles(ref, labels, async (container) =>
+      scanTar((await container.export()) as unknown as Readable, want),
+    );
   }
 
   async createContainer(spec: ContainerSpec): Promise<string> {

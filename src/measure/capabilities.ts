@@ -36,6 +36,23 @@ export interface ImageCapabilities {
   osPackages: { database: 'apk' | 'dpkg' | 'none'; count: number; names: string[] };
   /** Absolute build-machine paths of .go files found in the binary (none with -trimpath). */
   buildPaths: { count: number; examples: string[] };
+  /**
+   * A developer's local state that a .dockerignore keeps out of the context
+   * and that got into the image: `.git` folders and `.env` files.
+   */
+  localState: string[];
+}
+
+/** `.git` folders and `.env`, `.env.*`, `*.env` files. */
+export function isLocalState(entry: { path: string; type: string }): boolean {
+  const name = posix.basename(entry.path);
+  // The OS's own files are not a developer's local state.
+  if (/^\/(usr|etc|lib|lib64|var|bin|sbin|opt|proc|sys)\//.test(entry.path)) return false;
+  return (
+    (entry.type === 'directory' && name === '.git') ||
+    (entry.type === 'file' &&
+      (name === '.env' || name.startsWith('.env.') || name.endsWith('.env')))
+  );
 }
 
 /** The files `analyseImage` needs the contents of. */
@@ -159,5 +176,9 @@ export function analyseImage(
     },
     osPackages: osPackages(files),
     buildPaths: buildPathsIn(files.contents.get(binaryPath)),
+    localState: files.entries
+      .filter(isLocalState)
+      .map((e) => e.path)
+      .sort(),
   };
 }

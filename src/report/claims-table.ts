@@ -1,4 +1,5 @@
 import { type ClaimVerdict, judgeClaims, type Verdict } from '../claims/claims.js';
+import { errorMessage } from '../errors.js';
 import type { RunResult } from '../types.js';
 
 const ORDER: Verdict[] = ['confirmed', 'refuted', 'inconclusive', 'not measurable here'];
@@ -34,6 +35,18 @@ export function toClaimsText(run: RunResult, verdicts = judgeClaims(run)): strin
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/**
+ * The verdicts for a report; a claims folder that cannot be read gives none,
+ * and the reason, instead of stopping the run's files from being written.
+ */
+export function verdictsForReport(run: RunResult): { verdicts: ClaimVerdict[]; problem?: string } {
+  try {
+    return { verdicts: judgeClaims(run) };
+  } catch (error) {
+    return { verdicts: [], problem: `the claims could not be judged: ${errorMessage(error)}` };
+  }
+}
 
 /** The verdicts as a GitHub table, for summary.md and report.html. */
 export function claimsMarkdownRows(verdicts: ClaimVerdict[]): string[] {

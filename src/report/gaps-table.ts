@@ -12,6 +12,7 @@ export const GAPS_COLUMNS = [
   'setuid',
   'OS packages',
   'Build paths in binary',
+  'Local state',
   'Linkage',
 ] as const;
 
@@ -67,6 +68,8 @@ export function gapsRows(run: RunResult): string[][] {
           ? `${g.image.osPackages.count} (${g.image.osPackages.database})`
           : 'none',
         g.image.buildPaths.count > 0 ? `${g.image.buildPaths.count} paths` : 'none',
+        // Runs from before it was recorded have no localState.
+        g.image.localState?.length ? g.image.localState.join(', ') : 'none',
         f.size.binary.linkage,
       ],
     ];
@@ -79,7 +82,7 @@ export function gapsNote(run: RunResult): string {
     return g?.runtimeMissing ? [`${v.name}: ${g.runtimeMissing}`] : [];
   });
   return [
-    'Practical gaps: CA bundle, time zone, user and /tmp as the running service finds them (`x509.SystemCertPool`, `time.LoadLocation` without embedded tzdata, its uid, a file written to os.TempDir()); the rest from the image’s files: shell, package manager, regular files, setuid/setgid files, OS packages in its package database, absolute .go paths in the binary (none when built with -trimpath).',
+    'Practical gaps: CA bundle, time zone, user and /tmp as the running service finds them (`x509.SystemCertPool`, `time.LoadLocation` without embedded tzdata, its uid, a file written to os.TempDir()); the rest from the image’s files: shell, package manager, regular files, setuid/setgid files, OS packages in its package database, absolute .go paths in the binary (none when built with -trimpath), and local state (`.git`, `.env`) that got in from the build context.',
     ...(missing.length ? [`From the image’s files only — ${missing.join('; ')}.`] : []),
   ].join(' ');
 }

@@ -1,7 +1,6 @@
-import { judgeClaims } from '../claims/claims.js';
 import type { RunResult } from '../types.js';
 import { chartsOf, renderSvg } from './charts.js';
-import { verdictCounts } from './claims-table.js';
+import { verdictCounts, verdictsForReport } from './claims-table.js';
 import { formatDuration } from './format.js';
 import { metricSections, type ReportSection } from './sections.js';
 import { basesLine, SIZE_COLUMNS, sizeRows } from './size-table.js';
@@ -61,7 +60,7 @@ export async function toHtml(run: RunResult): Promise<string> {
       ].join('\n');
     }),
   );
-  const verdicts = judgeClaims(run);
+  const { verdicts, problem } = verdictsForReport(run);
   const status = run.complete
     ? 'complete'
     : `incomplete${run.stoppedBy ? ` (stopped by ${run.stoppedBy})` : ''}`;
@@ -97,7 +96,7 @@ ${metricSections(run)
   .join('\n')}
 ${failures.length ? `<h2>Failures</h2>\n${failures.join('\n')}` : ''}
 <h2>Claims of the seed articles</h2>
-<p>${escapeHtml(verdictCounts(verdicts))}.</p>
+<p>${escapeHtml(problem ?? `${verdictCounts(verdicts)}.`)}</p>
 ${table({
   columns: ['Claim', 'Verdict', 'Asserts', 'Measured'],
   rows: verdicts.map((v) => [v.id, v.verdict, v.asserts, v.evidence]),

@@ -1,6 +1,5 @@
-import { judgeClaims } from '../claims/claims.js';
 import type { RunResult } from '../types.js';
-import { claimsMarkdownRows, verdictCounts } from './claims-table.js';
+import { claimsMarkdownRows, verdictCounts, verdictsForReport } from './claims-table.js';
 import { formatDuration } from './format.js';
 import { metricSections } from './sections.js';
 import { basesLine, SIZE_COLUMNS, sizeRows } from './size-table.js';
@@ -49,9 +48,9 @@ export function toMarkdown(run: RunResult): string {
       if (v.failure.logTail) out.push('', '```text', v.failure.logTail, '```');
     }
   }
-  const verdicts = judgeClaims(run);
-  out.push('', '### Claims of the seed articles', '', `${verdictCounts(verdicts)}.`, '');
-  out.push(...claimsMarkdownRows(verdicts));
+  const { verdicts, problem } = verdictsForReport(run);
+  out.push('', '### Claims of the seed articles', '', problem ?? `${verdictCounts(verdicts)}.`);
+  if (verdicts.length > 0) out.push('', ...claimsMarkdownRows(verdicts));
   out.push('', '### Variants', '');
   for (const v of run.variants) out.push(`- **${v.name}**: ${v.description}`);
   return `${out.join('\n')}\n`;

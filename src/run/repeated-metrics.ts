@@ -145,7 +145,8 @@ async function measureBuilds(ctx: Context): Promise<void> {
       'build',
       options.buildSamples,
       (variant, labels, round) => {
-        const dockerfile = ctx.variants.find((v) => v.name === variant.name)?.dockerfile ?? '';
+        const entry = ctx.variants.find((v) => v.name === variant.name);
+        const dockerfile = entry?.dockerfile ?? '';
         return buildRound(
           {
             engine: ctx.engine,
@@ -153,6 +154,7 @@ async function measureBuilds(ctx: Context): Promise<void> {
             mainPackage: options.mainPackage,
             dockerfile,
             fallbackIgnoreFile: options.fallbackIgnoreFile,
+            ...(entry?.ignoreFile ? { variantIgnoreFile: entry.ignoreFile } : {}),
             // A tag of its own: the measured image keeps its tag, and these are removed after.
             tag: `${variant.image.replace(/:.*$/, '')}-build-metric:${variant.name}`,
             buildArgs: buildArgsFor(variant, options.mainPackage),

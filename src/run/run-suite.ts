@@ -87,6 +87,7 @@ async function runVariant(
       serviceDir: options.serviceDir,
       dockerfile: variant.dockerfile,
       fallbackIgnoreFile: options.fallbackIgnoreFile,
+      ...(variant.ignoreFile ? { variantIgnoreFile: variant.ignoreFile } : {}),
       tag: id.image,
       buildArgs,
       labels: managedLabels('variant-image', {

@@ -22,15 +22,17 @@ export interface BuildContext {
 }
 
 /**
- * The service's own `.dockerignore` when it has one, else the Go default in
+ * The variant's own `.dockerignore` when its folder has one (a pitfall that
+ * sends everything), else the service's own, else the Go default in
  * `variants/.dockerignore`.
  */
 export async function readIgnoreRules(
   serviceDir: string,
   fallbackIgnoreFile: string,
+  variantIgnoreFile?: string,
 ): Promise<{ file: string; rules: string }> {
   const own = join(serviceDir, '.dockerignore');
-  const file = existsSync(own) ? own : fallbackIgnoreFile;
+  const file = variantIgnoreFile ?? (existsSync(own) ? own : fallbackIgnoreFile);
   return { file, rules: await readFile(file, 'utf8') };
 }
 
@@ -43,8 +45,9 @@ export async function packBuildContext(
   serviceDir: string,
   dockerfileText: string,
   fallbackIgnoreFile: string,
+  variantIgnoreFile?: string,
 ): Promise<BuildContext> {
-  const { file, rules } = await readIgnoreRules(serviceDir, fallbackIgnoreFile);
+  const { file, rules } = await readIgnoreRules(serviceDir, fallbackIgnoreFile, variantIgnoreFile);
   const ignore = dockerignore({ ignorecase: false }).add(rules);
   const tar = pack(serviceDir, {
     // Modes as they are on disk, like the docker CLI (tar-fs would apply the process umask).
@@ -70,6 +73,8 @@ export interface ServiceBuild {
   dockerfile: string;
   /** The .dockerignore to use when the service has none. */
   fallbackIgnoreFile: string;
+  /** A .dockerignore of the variant's own, used instead of any other. */
+  variantIgnoreFile?: string;
   tag: string;
   buildArgs: Record<string, string>;
   labels: Record<string, string>;
@@ -84,6 +89,7 @@ export async function buildService(engine: Engine, build: ServiceBuild): Promise
     build.serviceDir,
     build.dockerfile,
     build.fallbackIgnoreFile,
+    build.variantIgnoreFile,
   );
   return engine.build({
     context: context.stream,

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BaseRole } from '../bases/base-roles.js';
 import { roleForBuildArg } from '../bases/base-roles.js';
 import { UsageError } from '../errors.js';
@@ -30,6 +31,8 @@ export interface Variant {
    * `--variants pitfalls`.
    */
   pitfall: boolean;
+  /** A `.dockerignore` in the variant's folder: used for its builds instead of the service's. */
+  ignoreFile?: string;
 }
 
 /** The sub-folder of the variants folder that holds the pitfall variants. */
@@ -189,7 +192,9 @@ async function loadVariant(name: string, path: string, pitfall: boolean): Promis
       `The Dockerfile of variant \`${name}\` does not parse: ${problem} (\`${path}\`); fix it and run again`,
     );
   }
-  return parseVariant(name, path, text, pitfall);
+  const ignoreFile = join(dirname(path), '.dockerignore');
+  const variant = parseVariant(name, path, text, pitfall);
+  return existsSync(ignoreFile) ? { ...variant, ignoreFile } : variant;
 }
 
 /**

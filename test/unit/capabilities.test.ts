@@ -39,6 +39,7 @@ describe('analyseImage', () => {
       tmp: { exists: false, mode: null },
       osPackages: { database: 'none', count: 0, names: [] },
       buildPaths: { count: 0, examples: [] },
+      localState: [],
     });
   });
 
@@ -107,6 +108,27 @@ describe('analyseImage', () => {
       count: 0,
       examples: [],
     });
+  });
+});
+
+describe('local state', () => {
+  it('finds a .git folder and .env files that a .dockerignore would have kept out, not the OS’s own', () => {
+    const files: ImageFiles = {
+      entries: [
+        dir('/app/.git'),
+        file('/app/.git/HEAD'),
+        file('/app/.env'),
+        file('/app/config/prod.env'),
+        file('/usr/share/doc/x/example.env'),
+        file('/app/main.go'),
+      ],
+      contents: new Map(),
+    };
+    expect(analyseImage(files, '', '/app/main').localState).toEqual([
+      '/app/.env',
+      '/app/.git',
+      '/app/config/prod.env',
+    ]);
   });
 });
 

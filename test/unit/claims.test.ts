@@ -92,3 +92,30 @@ describe('claims', () => {
     });
   });
 });
+
+describe('claims that this version cannot check', () => {
+  it('a check of an unknown kind is inconclusive and says so, not a crash of the run’s reports', async () => {
+    const run = await history();
+    const verdicts = judgeClaims(run, [
+      {
+        article: 'x.txt',
+        title: 'x',
+        claims: [
+          {
+            id: 'x-1',
+            words: 'something a newer imgbench checks',
+            where: 'here',
+            asserts: 'something measurable',
+            check: { kind: 'telepathy' } as never,
+          },
+        ],
+      },
+    ]);
+    expect(verdicts).toEqual([
+      expect.objectContaining({
+        verdict: 'inconclusive',
+        evidence: 'this version of imgbench has no check of kind `telepathy`',
+      }),
+    ]);
+  });
+});

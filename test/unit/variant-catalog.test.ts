@@ -20,6 +20,7 @@ describe('variant catalogue', () => {
       ['cgo-debian-slim', true],
       ['cgo-scratch', true],
       ['copy-before-download', true],
+      ['no-dockerignore', true],
     ]);
     const variants = all.filter((v) => !v.pitfall);
     for (const v of variants) expect(v.description.length).toBeGreaterThan(20);
@@ -85,15 +86,20 @@ describe('selectVariants', () => {
       'cgo-debian-slim',
       'cgo-scratch',
       'copy-before-download',
+      'no-dockerignore',
     ]);
-    expect(names(['all', 'scratch'])).toHaveLength(9);
+    expect(names(['all', 'scratch'])).toHaveLength(10);
   });
 });
 
 describe('dockerfileProblem', () => {
   it('passes every Dockerfile imgbench ships, pitfalls included', async () => {
     const all = await loadVariants(variantsDir());
-    expect(all.length).toBe(9);
+    expect(all.length).toBe(10);
+    expect(all.find((v) => v.name === 'no-dockerignore')?.ignoreFile).toMatch(
+      /variants\/pitfalls\/no-dockerignore\/\.dockerignore$/,
+    );
+    expect(all.filter((v) => v.ignoreFile)).toHaveLength(1);
     for (const v of all) expect(dockerfileProblem(v.dockerfile), v.name).toBeUndefined();
   });
 

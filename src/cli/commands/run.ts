@@ -1,11 +1,10 @@
 import { relative } from 'node:path';
-import { judgeClaims } from '../../claims/claims.js';
 import { loadConfig } from '../../config/config.js';
 import type { Engine } from '../../engine/engine.js';
 import { UsageError } from '../../errors.js';
 import { parseList } from '../../options.js';
 import { checkMaxBudgets } from '../../report/budgets.js';
-import { verdictCounts } from '../../report/claims-table.js';
+import { verdictCounts, verdictsForReport } from '../../report/claims-table.js';
 import { formatDuration, formatMB } from '../../report/format.js';
 import { toJson } from '../../report/json.js';
 import { toTable } from '../../report/table.js';
@@ -125,8 +124,9 @@ export async function runCommand(
   else {
     output.result(`\n${toTable(run)}`);
     const shown = relative(process.cwd(), dir);
+    const { verdicts, problem } = verdictsForReport(run);
     output.result(
-      `Claims of the seed articles: ${verdictCounts(judgeClaims(run))} (\`imgbench claims ${shown.startsWith('..') ? dir : shown}\`)`,
+      `Claims of the seed articles: ${problem ?? verdictCounts(verdicts)} (\`imgbench claims ${shown.startsWith('..') ? dir : shown}\`)`,
     );
     output.result(
       `Results: ${shown.startsWith('..') ? dir : shown}/ (results.json, results.csv, summary.md, report.html)`,
