@@ -119,3 +119,30 @@ describe('claims that this version cannot check', () => {
     ]);
   });
 });
+
+describe('claims against a real run of every variant and metric', () => {
+  it('decides every claim but those that cannot be measured here', async () => {
+    const run = await readRun(
+      join(import.meta.dirname, 'fixtures', 'run-all-variants-20261123-043729-3528.json'),
+    );
+    const verdicts = judgeClaims(run);
+    const by = (verdict: string) => verdicts.filter((v) => v.verdict === verdict).map((v) => v.id);
+    expect(by('inconclusive')).toEqual([]);
+    expect(by('not measurable here')).toEqual(['001-cves', '001-cost']);
+    expect(by('refuted')).toEqual([
+      '000-single-stage-gigabyte',
+      '001-ladder-golang-alpine',
+      '001-ladder-stripped',
+      '001-ladder-scratch',
+      '001-distroless-2-3mb',
+      '001-build',
+      '001-startup',
+      '001-memory',
+      '002-342-to-37',
+      '003-cgo-bookworm-slim',
+    ]);
+    expect(verdicts.find((v) => v.id === '000-cgo-crash')?.evidence).toBe(
+      'cgo-scratch (dynamic binary): the container exited with code 1: exec /main: no such file or directory',
+    );
+  });
+});

@@ -12,13 +12,14 @@ describe('history', () => {
       '20261123-010558-fc62',
       '20261123-012239-447f',
       '20261123-014740-6261',
+      '20261123-042311-3467',
     ]);
     const table = toTrendTable(runs, ['image size', 'startup start→ready']);
     expect(table).toMatch(
-      /^image size \(median\)\nVariant +2026-11-23 01:05 fc62 +2026-11-23 01:22 447f +2026-11-23 01:47 6261\n/,
+      /^image size \(median\)\nVariant +2026-11-23 01:05 fc62 +2026-11-23 01:22 447f +2026-11-23 01:47 6261 +2026-11-23 04:23 3467\n/,
     );
-    expect(table).toMatch(/^golang +688 MB +688 MB +688 MB$/m);
-    expect(table).toMatch(/^scratch +\d{3}\.\d ms +189\.1 ms +211\.0 ms$/m);
+    expect(table).toMatch(/^golang +688 MB +688 MB +688 MB +688 MB$/m);
+    expect(table).toMatch(/^scratch +\d{3}\.\d ms +189\.1 ms +211\.0 ms +229\.1 ms$/m);
   });
 
   it('refuses an unknown figure and a folder without runs, in one line each', async () => {
