@@ -1,5 +1,6 @@
 import { execSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { BASE_ROLES } from '../../src/bases/base-roles.js';
 import { STAND_IN_RECIPES } from '../../src/bases/stand-in-recipes.js';
 import { dockerCli, imgbench } from './helpers.js';
 
@@ -13,7 +14,7 @@ describe('imgbench bases', () => {
       action: string;
       base: { image: string };
     }>;
-    expect(outcomes.map((o) => o.action)).toEqual(['present', 'present', 'present', 'present']);
+    expect(outcomes.map((o) => o.action)).toEqual(BASE_ROLES.map(() => 'present'));
   });
 
   it('labels each stand-in with what it stands in for and its recipe hash', () => {
