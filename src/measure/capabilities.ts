@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { ImageFiles } from '../engine/engine.js';
+import type { ImageEntry, ImageFiles } from '../engine/engine.js';
 
 /** Where the images that have one keep their CA bundle (Debian, Alpine and distroless put it here). */
 export const CA_BUNDLE_PATHS = ['/etc/ssl/certs/ca-certificates.crt', '/etc/ssl/cert.pem'];
@@ -71,8 +71,7 @@ export function wantedForCapabilities(binaryPath: string): (path: string) => boo
  * file itself or in any folder above it (`/bin` → `usr/bin` on merged-/usr
  * Debian, `/bin/sh` → `busybox` on Alpine).
  */
-function resolves(files: ImageFiles, path: string): boolean {
-  const byPath = new Map(files.entries.map((e) => [e.path, e]));
+function resolves(byPath: ReadonlyMap<string, ImageEntry>, path: string): boolean {
   let pending = path.split('/').filter(Boolean);
   let current = '/';
   for (let hops = 0; pending.length > 0 && hops < 64; hops++) {
@@ -147,6 +146,8 @@ export function analyseImage(
   const bundlePath = CA_BUNDLE_PATHS.find((p) => files.contents.has(p));
   const bundle = bundlePath ? files.contents.get(bundlePath) : undefined;
   const tmp = files.entries.find((e) => e.path === '/tmp');
+  // One index of the entries for every path looked up (tens of thousands in a Debian image).
+  const byPath = new Map(files.entries.map((e) => [e.path, e]));
   return {
     files: files.entries.filter((e) => e.type === 'file').length,
     setuidFiles: files.entries
@@ -166,9 +167,9 @@ export function analyseImage(
       configured: configuredUser,
       uid: resolveUser(configuredUser, files.contents.get(PASSWD)?.toString('utf8')),
     },
-    shells: SHELLS.filter((p) => resolves(files, p)),
+    shells: SHELLS.filter((p) => resolves(byPath, p)),
     packageManagers: Object.entries(PACKAGE_MANAGERS)
-      .filter(([p]) => resolves(files, p))
+      .filter(([p]) => resolves(byPath, p))
       .map(([, name]) => name),
     tmp: {
       exists: tmp?.type === 'directory',
