@@ -88,8 +88,21 @@ export interface ClaimVerdict {
 /** The folder of claim files, one per article. */
 export const claimsDir = (): string => join(packageRoot(), 'bench', 'claims');
 
-/** Every article's claims, in file order. */
-export function loadClaims(dir = claimsDir()): ArticleClaims[] {
+let packaged: ArticleClaims[] | undefined;
+
+/**
+ * Every article's claims, in file order. The package's own are read once per
+ * process: every report written during a run judges them again.
+ */
+export function loadClaims(dir?: string): ArticleClaims[] {
+  if (dir === undefined) {
+    packaged ??= readClaims(claimsDir());
+    return packaged;
+  }
+  return readClaims(dir);
+}
+
+function readClaims(dir: string): ArticleClaims[] {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort();
