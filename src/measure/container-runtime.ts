@@ -34,6 +34,19 @@ export const DEFAULT_RUNTIME_OPTIONS: Omit<RuntimeOptions, 'labels'> = {
   pidsLimit: 512,
 };
 
+/** The runtime options of a run: the defaults with the run's start and ready limits. */
+export function runtimeOptions(
+  timeouts: { start: number; ready: number },
+  labels: Record<string, string>,
+): RuntimeOptions {
+  return {
+    ...DEFAULT_RUNTIME_OPTIONS,
+    startTimeoutMs: timeouts.start,
+    readyTimeoutMs: timeouts.ready,
+    labels,
+  };
+}
+
 /** A free TCP port on 127.0.0.1, chosen before create so that polling can begin right after start. */
 export async function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -3,7 +3,7 @@ import { errorMessage, ImgbenchError } from '../errors.js';
 import type { Timeouts } from '../timeouts.js';
 import type { GapsResult } from '../types.js';
 import { analyseImage, wantedForCapabilities } from './capabilities.js';
-import { DEFAULT_RUNTIME_OPTIONS, probeRuntime } from './container-runtime.js';
+import { probeRuntime, runtimeOptions } from './container-runtime.js';
 
 /**
  * The practical gaps of one built image: its files read through the build
@@ -22,12 +22,7 @@ export async function measureGaps(
   const files = await engine.scanImageFiles(image, wantedForCapabilities(binaryPath), labels);
   const result: GapsResult = { image: analyseImage(files, details.user, binaryPath) };
   try {
-    const runtime = await probeRuntime(engine, image, {
-      ...DEFAULT_RUNTIME_OPTIONS,
-      startTimeoutMs: timeouts.start,
-      readyTimeoutMs: timeouts.ready,
-      labels,
-    });
+    const runtime = await probeRuntime(engine, image, runtimeOptions(timeouts, labels));
     if (runtime) result.runtime = runtime;
     else result.runtimeMissing = 'the service has no /probe routes (the sample service has them)';
   } catch (error) {

@@ -5,10 +5,10 @@ import { errorMessage, ImgbenchError } from '../errors.js';
 import type { HostChanges } from '../exec/host-changes.js';
 import {
   DEFAULT_MEMORY_LOAD,
-  DEFAULT_RUNTIME_OPTIONS,
   type MemoryDetail,
   measureMemory,
   measureStartup,
+  runtimeOptions,
   type StartupDetail,
 } from '../measure/container-runtime.js';
 import { PROBE_INTERVAL_MS } from '../measure/http-probe.js';
@@ -200,13 +200,7 @@ async function measureRuntime(
   engine: Engine,
   pushed: Map<string, PullResult>,
 ): Promise<void> {
-  const { start, ready } = ctx.options.timeouts;
-  const runtime = (labels: Record<string, string>) => ({
-    ...DEFAULT_RUNTIME_OPTIONS,
-    startTimeoutMs: start,
-    readyTimeoutMs: ready,
-    labels,
-  });
+  const runtime = (labels: Record<string, string>) => runtimeOptions(ctx.options.timeouts, labels);
   const ref = (v: OkVariant) => pushed.get(v.name)?.reference ?? v.image;
   // One start that is not recorded: the first container on the fresh engine's
   // new bridge read 1.3 s where the others read 0.25 s (run
