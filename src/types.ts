@@ -54,6 +54,11 @@ export interface BuildScenarioResult {
 export interface BuildMetricResult {
   /** The change the warm scenario makes. */
   edit: string;
+  /**
+   * Whether the first cold sample is the build of the measured image (made
+   * with no cache, as every cold sample); absent in older runs.
+   */
+  firstColdIsImageBuild?: boolean;
   cold: BuildScenarioResult;
   'no-op': BuildScenarioResult;
   warm: BuildScenarioResult;

@@ -1,7 +1,7 @@
-import { appendFile, cp, readdir, rm } from 'node:fs/promises';
+import { appendFile, cp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildStep } from '../engine/build-transcript.js';
-import type { Engine } from '../engine/engine.js';
+import type { BuildOutcome, Engine } from '../engine/engine.js';
 import { makeRunTempDir } from '../exec/run-temp.js';
 import { buildService, type ServiceBuild } from '../service/build-context.js';
 import type { Sample } from './sampler.js';
@@ -51,20 +51,31 @@ export async function removeServiceCopy(dir: string): Promise<void> {
 /**
  * The one-line change of the warm scenario: a comment appended to the first
  * non-test .go file of the main package. The bytes change (so `COPY . .`
- * and everything after it rebuild); go.mod and go.sum do not.
+ * and everything after it rebuild); go.mod and go.sum do not. Returns the
+ * file's path in the service and a function that puts back its bytes and
+ * times, so that the next round starts from the same context, which the
+ * engine then finds in its cache (a file's time is part of the context).
  */
 export async function appendOneLine(
   serviceCopy: string,
   mainPackage: string,
   token: string,
-): Promise<string> {
+): Promise<{ file: string; undo: () => Promise<void> }> {
   const dir = join(serviceCopy, mainPackage);
-  const file = (await readdir(dir))
+  const name = (await readdir(dir))
     .filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'))
     .sort()[0];
-  if (!file) throw new Error(`no .go file in ${mainPackage} to change for the warm build`);
-  await appendFile(join(dir, file), `\n// imgbench warm build ${token}\n`);
-  return join(mainPackage, file);
+  if (!name) throw new Error(`no .go file in ${mainPackage} to change for the warm build`);
+  const path = join(dir, name);
+  const [bytes, times] = await Promise.all([readFile(path), stat(path)]);
+  await appendFile(path, `\n// imgbench warm build ${token}\n`);
+  return {
+    file: join(mainPackage, name),
+    undo: async () => {
+      await writeFile(path, bytes);
+      await utimes(path, times.atime, times.mtime);
+    },
+  };
 }
 
 /** A build of the variant against the private copy of the service (`serviceDir`). */
@@ -73,9 +84,8 @@ export interface BuildScenarioRequest extends Omit<ServiceBuild, 'noCache'> {
   mainPackage: string;
 }
 
-async function timedBuild(request: BuildScenarioRequest, noCache: boolean): Promise<ScenarioRun> {
-  const { engine, mainPackage: _, ...build } = request;
-  const outcome = await buildService(engine, { ...build, noCache });
+/** A build's duration and its Dockerfile steps' cache hits. */
+export function scenarioRun(outcome: Pick<BuildOutcome, 'durationMs' | 'transcript'>): ScenarioRun {
   const steps = dockerfileSteps(outcome.transcript.steps);
   const module = moduleLayerCached(steps);
   return {
@@ -85,21 +95,34 @@ async function timedBuild(request: BuildScenarioRequest, noCache: boolean): Prom
   };
 }
 
+async function timedBuild(request: BuildScenarioRequest, noCache: boolean): Promise<ScenarioRun> {
+  const { engine, mainPackage: _, ...build } = request;
+  return scenarioRun(await buildService(engine, { ...build, noCache }));
+}
+
 /**
  * One round of the three scenarios for one variant: cold (no build cache,
  * base images present and not counted), no-op (the same context again:
  * everything cached), warm (after a one-line change to a .go file). The
- * cold build is what fills the cache the other two use. `editToken` must be
- * new to the engine (the run id and the round): an edit that an earlier run
- * already built would make the "warm" build a full cache hit.
+ * cold build is what fills the cache the other two use; the edit is undone
+ * after the warm build. `editToken` must be new to the engine (the run, the
+ * round and the variant): an edit that an earlier build already saw would
+ * make the "warm" build a full cache hit. `cold`, when
+ * given, is a cold build of the same context that was already made (the
+ * run's size build of the variant): it is taken as this round's cold sample.
  */
 export async function buildRound(
   request: BuildScenarioRequest,
   editToken: string,
+  cold?: ScenarioRun,
 ): Promise<Sample<BuildRoundDetail>> {
-  const cold = await timedBuild(request, true);
+  cold ??= await timedBuild(request, true);
   const noop = await timedBuild(request, false);
-  await appendOneLine(request.serviceDir, request.mainPackage, editToken);
-  const warm = await timedBuild(request, false);
-  return { durationMs: cold.durationMs, detail: { cold, 'no-op': noop, warm } };
+  const edit = await appendOneLine(request.serviceDir, request.mainPackage, editToken);
+  try {
+    const warm = await timedBuild(request, false);
+    return { durationMs: cold.durationMs, detail: { cold, 'no-op': noop, warm } };
+  } finally {
+    await edit.undo();
+  }
 }

@@ -40,5 +40,8 @@ export function buildRows(run: RunResult): string[][] {
 export function buildNote(run: RunResult): string {
   const b = run.variants.map((v) => figuresOf(v).builds).find(Boolean);
   if (!b) return '';
-  return `Builds: ${b.cold.durationMs.n} rounds per variant in shuffled order; cold = no build cache (base images present, not counted), no-op = the same context again, warm = after ${b.edit}.`;
+  const first = b.firstColdIsImageBuild
+    ? ' The first cold build of each variant is the one that made the image the other metrics measure.'
+    : '';
+  return `Builds: ${b.cold.durationMs.n} rounds per variant in shuffled order; cold = no build cache (base images present, not counted), no-op = the same context again, warm = after ${b.edit}.${first}`;
 }

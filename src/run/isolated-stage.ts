@@ -177,7 +177,6 @@ export function linkResult(
   return result;
 }
 
-/** Pulls (untimed) what the isolated engine lacks, so startup and memory run from pulled images. */
 /** Pulls, untimed and all at once, the images that startup and memory need and the engine lacks. */
 async function ensurePulled(stage: Stage, pushed: Map<string, PullResult>): Promise<void> {
   const { ctx, isolated } = stage;
@@ -262,13 +261,6 @@ async function measureRuntime(
   }
 }
 
-/**
- * `host-changes.json` in the run folder: what the run has in place on the host
- * right now (processes with their pids, the bridge, the qdisc), written
- * synchronously so that a run killed at any point leaves the last state. An
- * empty list once everything was undone. `imgbench clean` finds the same
- * things by their names, without this file.
- */
 /**
  * Pull, startup and memory: the run's own registry on 127.0.0.1 and a second,
  * empty dockerd. Never times a pull on the build engine, whose BuildKit cache

@@ -8,6 +8,7 @@ import {
   buildRound,
   copyService,
   removeServiceCopy,
+  type ScenarioRun,
 } from '../measure/build-scenarios.js';
 import { runRounds, type Sample } from '../measure/sampler.js';
 import { summarize } from '../measure/statistics.js';
@@ -47,6 +48,10 @@ export interface Context {
   save: () => Promise<void>;
   /** What the run has in place on the host, undone on SIGINT/SIGTERM (`host-changes.json`). */
   changes: HostChanges;
+  /** The copy of the service the build metric works on, when the run made one already. */
+  serviceCopy?: string;
+  /** Cold builds the size phase made from `serviceCopy`, by variant: the first cold samples. */
+  coldBuilds?: ReadonlyMap<string, ScenarioRun>;
   onSample?: (event: SampleEvent) => void;
   /** A step that is not a sample: starting the registry, pushing a variant. */
   onStage?: (message: string) => void;
@@ -126,9 +131,9 @@ export const stats = <T>(samples: Array<Sample<T>>, pick: (d: T) => number) =>
 async function measureBuilds(ctx: Context): Promise<void> {
   const { options } = ctx;
   // The warm scenario edits source files: it works on a copy, never on the user's tree.
-  const serviceCopy = await copyService(options.serviceDir, ctx.run.runId);
+  const serviceCopy = ctx.serviceCopy ?? (await copyService(options.serviceDir, ctx.run.runId));
   const removeBuildLeftovers = async () => {
-    await removeServiceCopy(serviceCopy);
+    if (!ctx.serviceCopy) await removeServiceCopy(serviceCopy);
     for (const image of await ctx.engine.listImages(
       managedLabels('build-metric-image', { [LABEL_RUN_ID]: ctx.run.runId }),
     )) {
@@ -161,7 +166,8 @@ async function measureBuilds(ctx: Context): Promise<void> {
             labels: managedLabels('build-metric-image', labels),
             timeoutMs: options.timeouts.build,
           },
-          `run ${ctx.run.runId} round ${round + 1}`,
+          `run ${ctx.run.runId} round ${round + 1} ${variant.name}`,
+          round === 0 ? ctx.coldBuilds?.get(variant.name) : undefined,
         );
       },
       (v, samples) => {
@@ -178,6 +184,7 @@ async function measureBuilds(ctx: Context): Promise<void> {
         };
         const builds: BuildMetricResult = {
           edit: `a comment line appended to the first .go file of the main package (\`${options.mainPackage}\`)`,
+          firstColdIsImageBuild: ctx.coldBuilds?.has(v.name) ?? false,
           cold: scenario('cold'),
           'no-op': scenario('no-op'),
           warm: scenario('warm'),

@@ -10,8 +10,15 @@ import { LABEL_RUN_ID, LABEL_SERVICE, LABEL_VARIANT, managedLabels } from '../en
 import { errorMessage } from '../errors.js';
 import { HostChanges, recordHostChangesIn, withSignalUndo } from '../exec/host-changes.js';
 import { measureBinaryFlags } from '../measure/binary-flags.js';
+import {
+  copyService,
+  removeServiceCopy,
+  type ScenarioRun,
+  scenarioRun,
+} from '../measure/build-scenarios.js';
 import { measureGaps } from '../measure/gaps.js';
 import { measureImageSize } from '../measure/image-size.js';
+import { shuffled } from '../measure/sampler.js';
 import type { RunOptions, RunOptionsInput } from '../options.js';
 import { normalizeRunOptions } from '../options.js';
 import { packageRoot } from '../paths.js';
@@ -72,19 +79,33 @@ function identity(variant: Variant, tag: string, bases: BaseImage[]): VariantIde
   };
 }
 
+/** With the build metric on: the service copy its builds use, and the cold builds made so far. */
+interface ColdBuilds {
+  serviceCopy: string;
+  runs: Map<string, ScenarioRun>;
+}
+
+/**
+ * Builds one variant and measures its image. With the build metric on, the
+ * build is a cold one (no cache, as the build metric's cold scenario, from
+ * the same copy of the service) and its duration and steps go to
+ * `cold.runs`: it is the first cold sample, so a run does not compile every
+ * variant once more only to measure its size.
+ */
 async function runVariant(
   engine: Engine,
   options: RunOptions,
   runId: string,
   variant: Variant,
   id: VariantIdentity,
+  cold?: ColdBuilds,
 ): Promise<VariantResult> {
   const buildArgs = buildArgsFor(id, options.mainPackage);
   const previous = await engine.inspectImage(id.image);
   let outcome: Awaited<ReturnType<Engine['build']>>;
   try {
     outcome = await buildService(engine, {
-      serviceDir: options.serviceDir,
+      serviceDir: cold?.serviceCopy ?? options.serviceDir,
       dockerfile: variant.dockerfile,
       fallbackIgnoreFile: options.fallbackIgnoreFile,
       ...(variant.ignoreFile ? { variantIgnoreFile: variant.ignoreFile } : {}),
@@ -96,10 +117,12 @@ async function runVariant(
         [LABEL_SERVICE]: options.serviceDir,
       }),
       timeoutMs: options.timeouts.build,
+      noCache: cold !== undefined,
     });
   } catch (error) {
     return { ...id, state: 'failed', failure: toFailure('build', error) };
   }
+  cold?.runs.set(variant.name, scenarioRun(outcome));
   // The tag moved to the new image; the one it left is ours and now unnamed.
   if (previous && previous.id !== outcome.imageId) {
     await engine.removeImage(previous.id).catch(() => {});
@@ -254,48 +277,69 @@ async function runClaimed(
   await withSignalUndo(
     changes,
     async () => {
-      for (const [index, variant] of variants.entries()) {
-        emit({ type: 'variant-start', name: variant.name, index, total: variants.length });
-        const id = ids[index] as VariantIdentity;
-        const result = await runVariant(engine, options, runId, variant, id);
-        run.variants[index] = result;
-        await save();
-        emit({ type: 'variant-done', result, index, total: variants.length });
-        if (result.state === 'failed' && options.bail) break;
-      }
-      if (options.metrics.includes('flags') && !bailed({ options, run })) {
-        emit({
-          type: 'stage',
-          message: 'building the service with each set of -ldflags and -trimpath',
-        });
-        try {
-          run.binaryFlags = await measureBinaryFlags(engine, {
-            serviceDir: options.serviceDir,
-            fallbackIgnoreFile: options.fallbackIgnoreFile,
-            tag: `${variantTag(options.serviceDir, 'binary-flags').replace(/:.*$/, '')}-flags:latest`,
-            builder:
-              bases.images.find((b) => b.role === 'golang-alpine')?.image ??
-              UPSTREAM_IMAGES['golang-alpine'],
-            mainPackage: options.mainPackage,
-            labels: { [LABEL_RUN_ID]: runId },
-            timeoutMs: options.timeouts.build,
-          });
-        } catch (error) {
-          run.binaryFlagsFailure = errorMessage(error);
+      // With the build metric on, these builds are its first cold round, in
+      // shuffled order as its other rounds are, from the copy of the service
+      // that its warm scenario edits later (a context of the same bytes in
+      // another folder is not a cache hit for the engine).
+      const cold: ColdBuilds | undefined = options.metrics.includes('build')
+        ? { serviceCopy: await copyService(options.serviceDir, runId), runs: new Map() }
+        : undefined;
+      const copyRemoved = cold
+        ? changes.add(`the service copy ${cold.serviceCopy}`, () =>
+            removeServiceCopy(cold.serviceCopy),
+          )
+        : () => {};
+      try {
+        const order = cold ? shuffled([...variants.keys()]) : [...variants.keys()];
+        for (const [position, index] of order.entries()) {
+          const variant = variants[index] as Variant;
+          const total = variants.length;
+          emit({ type: 'variant-start', name: variant.name, index: position, total });
+          const id = ids[index] as VariantIdentity;
+          const result = await runVariant(engine, options, runId, variant, id, cold);
+          run.variants[index] = result;
+          await save();
+          emit({ type: 'variant-done', result, index: position, total });
+          if (result.state === 'failed' && options.bail) break;
         }
-        await save();
+        if (options.metrics.includes('flags') && !bailed({ options, run })) {
+          emit({
+            type: 'stage',
+            message: 'building the service with each set of -ldflags and -trimpath',
+          });
+          try {
+            run.binaryFlags = await measureBinaryFlags(engine, {
+              serviceDir: options.serviceDir,
+              fallbackIgnoreFile: options.fallbackIgnoreFile,
+              tag: `${variantTag(options.serviceDir, 'binary-flags').replace(/:.*$/, '')}-flags:latest`,
+              builder:
+                bases.images.find((b) => b.role === 'golang-alpine')?.image ??
+                UPSTREAM_IMAGES['golang-alpine'],
+              mainPackage: options.mainPackage,
+              labels: { [LABEL_RUN_ID]: runId },
+              timeoutMs: options.timeouts.build,
+            });
+          } catch (error) {
+            run.binaryFlagsFailure = errorMessage(error);
+          }
+          await save();
+        }
+        await measureRepeatedMetrics({
+          engine,
+          run,
+          options,
+          variants,
+          save,
+          changes,
+          ...(cold ? { serviceCopy: cold.serviceCopy, coldBuilds: cold.runs } : {}),
+          onSample: (event) => emit({ type: 'sample', ...event }),
+          onStage: (message) => emit({ type: 'stage', message }),
+          ...(hooks.wrapEngine ? { wrapEngine: hooks.wrapEngine } : {}),
+        });
+      } finally {
+        if (cold) await removeServiceCopy(cold.serviceCopy);
+        copyRemoved();
       }
-      await measureRepeatedMetrics({
-        engine,
-        run,
-        options,
-        variants,
-        save,
-        changes,
-        onSample: (event) => emit({ type: 'sample', ...event }),
-        onStage: (message) => emit({ type: 'stage', message }),
-        ...(hooks.wrapEngine ? { wrapEngine: hooks.wrapEngine } : {}),
-      });
     },
     async (signal) => {
       run.stoppedBy = signal;
