@@ -279,8 +279,8 @@ async function runClaimed(
     async () => {
       // With the build metric on, these builds are its first cold round, in
       // shuffled order as its other rounds are, from the copy of the service
-      // that its warm scenario edits later (a context of the same bytes in
-      // another folder is not a cache hit for the engine).
+      // that its warm scenario edits later (a copy of the same bytes in another
+      // folder was not a cache hit: the context's tar carries the files' times).
       const cold: ColdBuilds | undefined = options.metrics.includes('build')
         ? { serviceCopy: await copyService(options.serviceDir, runId), runs: new Map() }
         : undefined;
