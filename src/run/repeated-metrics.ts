@@ -141,7 +141,9 @@ async function measureBuilds(ctx: Context): Promise<void> {
     }
   };
   const undone = ctx.changes.add(
-    `the service copy ${serviceCopy} and the build scenarios' images`,
+    ctx.serviceCopy
+      ? "the build scenarios' images"
+      : `the service copy ${serviceCopy} and the build scenarios' images`,
     removeBuildLeftovers,
   );
   try {
