@@ -24,6 +24,16 @@ export interface ScenarioRun {
 
 export type BuildRoundDetail = Record<BuildScenario, ScenarioRun>;
 
+/**
+ * With the build metric on: the run's copy of the service that every build
+ * uses, and the cold builds of the variants' images so far, by variant (the
+ * first cold samples).
+ */
+export interface ColdBuilds {
+  serviceCopy: string;
+  runs: Map<string, ScenarioRun>;
+}
+
 /** Dockerfile steps are named `[stage n/m] INSTRUCTION`; BuildKit's own bookkeeping is not. */
 const DOCKERFILE_STEP = /^\[[^\]]*\d+\/\d+\]/;
 

@@ -6,9 +6,7 @@ import {
   type BUILD_SCENARIOS,
   type BuildRoundDetail,
   buildRound,
-  copyService,
-  removeServiceCopy,
-  type ScenarioRun,
+  type ColdBuilds,
 } from '../measure/build-scenarios.js';
 import { runRounds, type Sample } from '../measure/sampler.js';
 import { summarize } from '../measure/statistics.js';
@@ -48,10 +46,8 @@ export interface Context {
   save: () => Promise<void>;
   /** What the run has in place on the host, undone on SIGINT/SIGTERM (`host-changes.json`). */
   changes: HostChanges;
-  /** The copy of the service the build metric works on, when the run made one already. */
-  serviceCopy?: string;
-  /** Cold builds the size phase made from `serviceCopy`, by variant: the first cold samples. */
-  coldBuilds?: ReadonlyMap<string, ScenarioRun>;
+  /** With the build metric on: the run's service copy and the size phase's cold builds. */
+  cold?: ColdBuilds;
   onSample?: (event: SampleEvent) => void;
   /** A step that is not a sample: starting the registry, pushing a variant. */
   onStage?: (message: string) => void;
@@ -128,24 +124,17 @@ export async function measureRepeated<T>(
 export const stats = <T>(samples: Array<Sample<T>>, pick: (d: T) => number) =>
   summarize(samples.map((s) => pick(s.detail)));
 
-async function measureBuilds(ctx: Context): Promise<void> {
+/** The build scenarios, on the run's copy of the service (the warm one edits it, never the user's tree). */
+async function measureBuilds(ctx: Context, cold: ColdBuilds): Promise<void> {
   const { options } = ctx;
-  // The warm scenario edits source files: it works on a copy, never on the user's tree.
-  const serviceCopy = ctx.serviceCopy ?? (await copyService(options.serviceDir, ctx.run.runId));
-  const removeBuildLeftovers = async () => {
-    if (!ctx.serviceCopy) await removeServiceCopy(serviceCopy);
+  const removeBuildImages = async () => {
     for (const image of await ctx.engine.listImages(
       managedLabels('build-metric-image', { [LABEL_RUN_ID]: ctx.run.runId }),
     )) {
       await ctx.engine.removeImage(image.id).catch(() => {});
     }
   };
-  const undone = ctx.changes.add(
-    ctx.serviceCopy
-      ? "the build scenarios' images"
-      : `the service copy ${serviceCopy} and the build scenarios' images`,
-    removeBuildLeftovers,
-  );
+  const undone = ctx.changes.add("the build scenarios' images", removeBuildImages);
   try {
     await measureRepeated<BuildRoundDetail>(
       ctx,
@@ -157,7 +146,7 @@ async function measureBuilds(ctx: Context): Promise<void> {
         return buildRound(
           {
             engine: ctx.engine,
-            serviceDir: serviceCopy,
+            serviceDir: cold.serviceCopy,
             mainPackage: options.mainPackage,
             dockerfile,
             fallbackIgnoreFile: options.fallbackIgnoreFile,
@@ -169,7 +158,7 @@ async function measureBuilds(ctx: Context): Promise<void> {
             timeoutMs: options.timeouts.build,
           },
           `run ${ctx.run.runId} round ${round + 1} ${variant.name}`,
-          round === 0 ? ctx.coldBuilds?.get(variant.name) : undefined,
+          round === 0 ? cold.runs.get(variant.name) : undefined,
         );
       },
       (v, samples) => {
@@ -186,7 +175,7 @@ async function measureBuilds(ctx: Context): Promise<void> {
         };
         const builds: BuildMetricResult = {
           edit: `a comment line appended to the first .go file of the main package (\`${options.mainPackage}\`)`,
-          firstColdIsImageBuild: ctx.coldBuilds?.has(v.name) ?? false,
+          firstColdIsImageBuild: cold.runs.has(v.name),
           cold: scenario('cold'),
           'no-op': scenario('no-op'),
           warm: scenario('warm'),
@@ -195,7 +184,7 @@ async function measureBuilds(ctx: Context): Promise<void> {
       },
     );
   } finally {
-    await removeBuildLeftovers();
+    await removeBuildImages();
     undone();
   }
 }
@@ -216,7 +205,10 @@ export function bailed(ctx: { options: RunOptions; run: RunResult }): boolean {
  */
 export async function measureRepeatedMetrics(ctx: Context): Promise<void> {
   if (bailed(ctx)) return;
-  if (ctx.options.metrics.includes('build')) await measureBuilds(ctx);
+  if (ctx.options.metrics.includes('build')) {
+    if (!ctx.cold) throw new Error('the build metric needs the run’s service copy (`cold`)');
+    await measureBuilds(ctx, ctx.cold);
+  }
   if (bailed(ctx)) return;
   if (ctx.options.metrics.some((m) => ISOLATED_METRICS.includes(m))) {
     await measureOnIsolatedEngine(ctx);

@@ -11,9 +11,9 @@ import { errorMessage } from '../errors.js';
 import { HostChanges, recordHostChangesIn, withSignalUndo } from '../exec/host-changes.js';
 import { measureBinaryFlags } from '../measure/binary-flags.js';
 import {
+  type ColdBuilds,
   copyService,
   removeServiceCopy,
-  type ScenarioRun,
   scenarioRun,
 } from '../measure/build-scenarios.js';
 import { measureGaps } from '../measure/gaps.js';
@@ -77,12 +77,6 @@ function identity(variant: Variant, tag: string, bases: BaseImage[]): VariantIde
     image: tag,
     bases: bases.filter((b) => variant.baseRoles.includes(b.role)),
   };
-}
-
-/** With the build metric on: the service copy its builds use, and the cold builds made so far. */
-interface ColdBuilds {
-  serviceCopy: string;
-  runs: Map<string, ScenarioRun>;
 }
 
 /**
@@ -331,7 +325,7 @@ async function runClaimed(
           variants,
           save,
           changes,
-          ...(cold ? { serviceCopy: cold.serviceCopy, coldBuilds: cold.runs } : {}),
+          ...(cold ? { cold } : {}),
           onSample: (event) => emit({ type: 'sample', ...event }),
           onStage: (message) => emit({ type: 'stage', message }),
           ...(hooks.wrapEngine ? { wrapEngine: hooks.wrapEngine } : {}),
