@@ -1,11 +1,17 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { extract, type Header, pack } from 'tar-stream';
+import { type DpkgOwners, readDpkgOwners } from './dpkg-owners.js';
 
-/** Files under these paths (relative, `usr/lib/go-1.24/`) go to a layer of their own. */
+/** The files that go to a layer of their own. */
 export interface LayerRule {
   name: string;
-  prefixes: string[];
+  /** Files of these Debian packages, by their `var/lib/dpkg/info/*.list`. */
+  packages?: string[];
+  /** Files of every package that minbase does not install and no other rule names. */
+  addedPackages?: boolean;
+  /** Files under these paths (relative, `usr/lib/go-1.24/`) that no package rule took. */
+  prefixes?: string[];
 }
 
 const normalize = (name: string) => name.replace(/^\.?\/+/, '');
@@ -13,18 +19,37 @@ const normalize = (name: string) => name.replace(/^\.?\/+/, '');
 /**
  * The layer an entry goes to: 0 (the base: everything else, and every
  * directory, so that later layers only add files), or 1 + the index of the
- * first rule whose prefix it has.
+ * rule that takes it: the rule naming its package, else the added-packages
+ * rule if its package is not minbase's, else the first rule with its prefix.
+ * Files no package owns (made by maintainer scripts) stay in the base.
  */
-export function layerOf(path: string, type: Header['type'], rules: readonly LayerRule[]): number {
+export function layerOf(
+  path: string,
+  type: Header['type'],
+  rules: readonly LayerRule[],
+  owners?: DpkgOwners,
+): number {
   if (type === 'directory') return 0;
   const p = normalize(path);
-  const index = rules.findIndex((r) => r.prefixes.some((prefix) => p.startsWith(prefix)));
+  const owner = owners?.ownerOf(p);
+  let index = -1;
+  if (owner) {
+    index = rules.findIndex((r) => r.packages?.includes(owner));
+    if (index < 0 && !owners?.isMinbase(owner)) index = rules.findIndex((r) => r.addedPackages);
+  }
+  if (index < 0) {
+    index = rules.findIndex((r) => r.prefixes?.some((prefix) => p.startsWith(prefix)));
+  }
   return index + 1;
 }
 
+const needsOwners = (rules: readonly LayerRule[]) =>
+  rules.some((r) => r.addedPackages || (r.packages?.length ?? 0) > 0);
+
 /**
  * Splits a root filesystem tar into `outputs.length` tars (base first, then
- * one per rule) whose union is the input, entry for entry. A hard link goes
+ * one per rule) whose union is the input, entry for entry. Each keeps the
+ * input's order. A hard link goes
  * with the file it links to, which a tar always holds earlier.
  * Returns how many entries each output got.
  */
@@ -36,6 +61,8 @@ export async function splitRootfsTar(
   if (outputs.length !== rules.length + 1) {
     throw new Error(`splitRootfsTar: ${rules.length + 1} outputs needed, got ${outputs.length}`);
   }
+  // A first read for dpkg's records, when a rule goes by package.
+  const owners = needsOwners(rules) ? await readDpkgOwners(input) : undefined;
   const packs = outputs.map(() => pack());
   const written = outputs.map((file, i) =>
     pipeline(packs[i] as ReturnType<typeof pack>, createWriteStream(file)),
@@ -47,7 +74,7 @@ export async function splitRootfsTar(
     const layer =
       header.type === 'link' && header.linkname
         ? (layerOfPath.get(normalize(header.linkname)) ?? 0)
-        : layerOf(header.name, header.type, rules);
+        : layerOf(header.name, header.type, rules, owners);
     if (header.type === 'file') layerOfPath.set(normalize(header.name), layer);
     counts[layer] = (counts[layer] ?? 0) + 1;
     const target = packs[layer] as ReturnType<typeof pack>;

@@ -10,7 +10,7 @@ export const DEBIAN_SUITE = 'trixie';
  * Bump when the code that turns a recipe into a root filesystem changes, so
  * that images made by the old code are rebuilt.
  */
-export const RECIPE_FORMAT = 3;
+export const RECIPE_FORMAT = 4;
 
 /** A Debian system made by `mmdebstrap --variant=minbase` with extra packages. */
 export interface MinbaseRootfs {
@@ -67,16 +67,18 @@ const GO_ENV = {
   GOPROXY: 'off',
 };
 
-/** gcc's programs and libraries and the C headers: what golang:1.24 adds in its `apt-get install gcc libc6-dev …` layer. */
-const C_TOOLCHAIN_LAYER: LayerRule = {
-  name: 'c-toolchain',
-  prefixes: ['usr/lib/gcc/', 'usr/libexec/gcc/', 'usr/include/'],
-};
+/**
+ * Every package the recipe adds to minbase, other than Go: gcc, binutils,
+ * libc6-dev, ca-certificates and what they depend on. golang:1.24 adds its CA
+ * bundle and its C toolchain (`apt-get install gcc libc6-dev …`) in layers
+ * above the Debian base, so its first layer is the bare system.
+ */
+const ADDED_PACKAGES_LAYER: LayerRule = { name: 'packages', addedPackages: true };
 
 /** Debian's Go 1.24: the toolchain (golang-1.24-go), then its sources (golang-1.24-src). */
 const GO_LAYERS: LayerRule[] = [
-  { name: 'go', prefixes: ['usr/lib/go-1.24/'] },
-  { name: 'go-src', prefixes: ['usr/share/go-1.24/'] },
+  { name: 'go', packages: ['golang-1.24-go', 'golang-go'], prefixes: ['usr/lib/go-1.24/'] },
+  { name: 'go-src', packages: ['golang-1.24-src', 'golang-src'], prefixes: ['usr/share/go-1.24/'] },
 ];
 
 export const STAND_IN_RECIPES: Record<BaseRole, StandInRecipe> = {
@@ -90,7 +92,7 @@ export const STAND_IN_RECIPES: Record<BaseRole, StandInRecipe> = {
       kind: 'minbase',
       include: ['golang-go', 'gcc', 'libc6-dev', 'ca-certificates', 'tzdata'],
       pathExcludes: [],
-      layers: [C_TOOLCHAIN_LAYER, ...GO_LAYERS],
+      layers: [ADDED_PACKAGES_LAYER, ...GO_LAYERS],
     },
     env: GO_ENV,
     workdir: '/go',

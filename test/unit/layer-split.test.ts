@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { extract, pack } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
+import { dpkgOwners, minbasePackages, parseDpkgStatus } from '../../src/bases/dpkg-owners.js';
 import { layerOf, splitRootfsTar } from '../../src/bases/layer-split.js';
 import { tempDir } from '../temp-dir.js';
 
@@ -60,5 +61,145 @@ describe('splitting a root filesystem into layers', () => {
     ]);
     expect(counts).toEqual([4, 2]);
     expect([...(base ?? []), ...(go ?? [])].sort()).toEqual((await listTar(input)).sort());
+  });
+});
+
+const STATUS = `Package: base-files
+Status: install ok installed
+Priority: required
+Essential: yes
+Pre-Depends: awk
+
+Package: mawk
+Status: install ok installed
+Priority: required
+Provides: awk
+
+Package: apt
+Status: install ok installed
+Priority: required
+Depends: libapt-pkg7.0 (>= 3.0.0), libstdc++6 (>= 13.1) | libstdc++-compat
+
+Package: libapt-pkg7.0
+Status: install ok installed
+Priority: optional
+Depends: libc6:any (>= 2.38)
+
+Package: libstdc++6
+Status: install ok installed
+Priority: optional
+Depends: libc6
+
+Package: libc6
+Status: install ok installed
+Priority: optional
+
+Package: gcc-14
+Status: install ok installed
+Priority: optional
+Depends: binutils,
+ libc6 (>= 2.38)
+
+Package: binutils
+Status: install ok installed
+Priority: optional
+
+Package: golang-1.24-go
+Status: install ok installed
+Priority: optional
+Depends: libc6
+
+Package: removed-one
+Status: deinstall ok config-files
+Priority: required
+`;
+
+describe('dpkg ownership of a root filesystem', () => {
+  it('reads installed packages, their dependencies (with continuation lines) and what they provide', () => {
+    const packages = parseDpkgStatus(STATUS);
+    expect(packages.map((p) => p.name)).not.toContain('removed-one');
+    expect(packages.find((p) => p.name === 'gcc-14')?.depends).toEqual([['binutils'], ['libc6']]);
+    expect(packages.find((p) => p.name === 'apt')?.depends).toEqual([
+      ['libapt-pkg7.0'],
+      ['libstdc++6', 'libstdc++-compat'],
+    ]);
+    expect(packages.find((p) => p.name === 'mawk')?.provides).toEqual(['awk']);
+  });
+
+  it('minbase is the essential and required packages, apt, and what they depend on, through virtual packages', () => {
+    expect([...minbasePackages(parseDpkgStatus(STATUS))].sort()).toEqual([
+      'apt',
+      'base-files',
+      'libapt-pkg7.0',
+      'libc6',
+      'libstdc++6',
+      'mawk',
+    ]);
+  });
+
+  it('names the owner of a path, also where the list says /bin and the tree has merged /usr', () => {
+    const owners = dpkgOwners(
+      STATUS,
+      new Map([
+        ['gcc-14', '/.\n/usr\n/usr/bin/gcc-14\n'],
+        ['mawk', '/bin/mawk\n'],
+      ]),
+    );
+    expect(owners.ownerOf('./usr/bin/gcc-14')).toBe('gcc-14');
+    expect(owners.ownerOf('usr/bin/mawk')).toBe('mawk');
+    expect(owners.ownerOf('etc/ld.so.cache')).toBeUndefined();
+    expect(owners.isMinbase('mawk')).toBe(true);
+    expect(owners.isMinbase('gcc-14')).toBe(false);
+  });
+});
+
+describe('splitting by package', () => {
+  const rules = [
+    { name: 'packages', addedPackages: true },
+    { name: 'go', packages: ['golang-1.24-go'], prefixes: ['usr/lib/go-1.24/'] },
+  ];
+
+  async function writeDebianTar(file: string): Promise<void> {
+    const p = pack();
+    const done = pipeline(p, createWriteStream(file));
+    p.entry({ name: './', type: 'directory', mode: 0o755 });
+    p.entry({ name: './usr/bin/gcc-14', mode: 0o755 }, 'gcc');
+    p.entry({ name: './usr/bin/ld', mode: 0o755 }, 'ld');
+    p.entry({ name: './usr/lib/libc.so.6', mode: 0o644 }, 'libc');
+    p.entry({ name: './usr/lib/go-1.24/bin/go', mode: 0o755 }, 'go');
+    p.entry({ name: './usr/lib/go-1.24/made-by-a-script', mode: 0o644 }, 'x');
+    p.entry({ name: './etc/ld.so.cache', mode: 0o644 }, 'cache');
+    p.entry({ name: './var/lib/dpkg/status', mode: 0o644 }, STATUS);
+    const lists: Record<string, string> = {
+      'gcc-14': '/usr/bin/gcc-14\n',
+      binutils: '/usr/bin/ld\n',
+      'libc6:amd64': '/usr/lib/libc.so.6\n',
+      'golang-1.24-go': '/usr/lib/go-1.24/bin/go\n',
+    };
+    for (const [name, list] of Object.entries(lists)) {
+      p.entry({ name: `./var/lib/dpkg/info/${name}.list`, mode: 0o644 }, list);
+    }
+    p.finalize();
+    await done;
+  }
+
+  it('puts files of packages minbase lacks in the added layer, a named package’s in its own, the rest in the base', async () => {
+    const dir = tempDir('split-dpkg');
+    const input = join(dir, 'rootfs.tar');
+    await writeDebianTar(input);
+    const outputs = ['base', 'packages', 'go'].map((n) => join(dir, `${n}.tar`));
+    await splitRootfsTar(input, rules, outputs);
+    const [base, added, go] = await Promise.all(outputs.map(listTar));
+    expect(added).toEqual(['file:./usr/bin/gcc-14', 'file:./usr/bin/ld']);
+    expect(go).toEqual([
+      'file:./usr/lib/go-1.24/bin/go',
+      'file:./usr/lib/go-1.24/made-by-a-script',
+    ]);
+    expect(base).toContain('file:./usr/lib/libc.so.6');
+    expect(base).toContain('file:./etc/ld.so.cache');
+    expect(base).toContain('file:./var/lib/dpkg/info/gcc-14.list');
+    expect([...(base ?? []), ...(added ?? []), ...(go ?? [])].sort()).toEqual(
+      (await listTar(input)).sort(),
+    );
   });
 });
