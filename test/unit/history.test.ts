@@ -16,14 +16,15 @@ describe('history', () => {
       '20261123-063547-1c4e',
       '20261123-070205-562c',
       '20261123-071512-3a62',
+      '20261123-084331-87d0',
     ]);
     const table = toTrendTable(runs, ['image size', 'startup start→ready']);
     expect(table).toMatch(
-      /^image size \(median\)\nVariant +2026-11-23 01:05 fc62 +2026-11-23 01:22 447f +2026-11-23 01:47 6261 +2026-11-23 04:23 3467 +2026-11-23 06:35 1c4e +2026-11-23 07:02 562c +2026-11-23 07:15 3a62\n/,
+      /^image size \(median\)\nVariant +2026-11-23 01:05 fc62 +2026-11-23 01:22 447f +2026-11-23 01:47 6261 +2026-11-23 04:23 3467 +2026-11-23 06:35 1c4e +2026-11-23 07:02 562c +2026-11-23 07:15 3a62 +2026-11-23 08:43 87d0\n/,
     );
-    expect(table).toMatch(/^golang +688 MB( +688 MB){6}$/m);
+    expect(table).toMatch(/^golang +688 MB( +688 MB){7}$/m);
     expect(table).toMatch(
-      /^scratch +\d{3}\.\d ms +189\.1 ms +211\.0 ms +229\.1 ms +188\.9 ms +228\.1 ms +218\.3 ms$/m,
+      /^scratch +\d{3}\.\d ms +189\.1 ms +211\.0 ms +229\.1 ms +188\.9 ms +228\.1 ms +218\.3 ms +230\.6 ms$/m,
     );
   });
 
