@@ -1,4 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { extract, pack } from 'tar-stream';
@@ -150,6 +151,26 @@ describe('dpkg ownership of a root filesystem', () => {
     expect(owners.ownerOf('etc/ld.so.cache')).toBeUndefined();
     expect(owners.isMinbase('mawk')).toBe(true);
     expect(owners.isMinbase('gcc-14')).toBe(false);
+  });
+});
+
+describe('minbase found again in a real system', () => {
+  const fixtures = join(import.meta.dirname, 'fixtures');
+
+  it('of the golang stand-in’s 120 packages, names exactly the 78 that `mmdebstrap --variant=minbase trixie` installs', async () => {
+    // The status file of imgbench/standin-golang:1.24 (fields that matter kept), and the
+    // package list of a bare `mmdebstrap --variant=minbase trixie` made the same day.
+    const status = await readFile(join(fixtures, 'trixie-golang-standin-dpkg-status'), 'utf8');
+    const real = (await readFile(join(fixtures, 'trixie-minbase-packages.txt'), 'utf8'))
+      .trim()
+      .split('\n');
+    const packages = parseDpkgStatus(status);
+    expect(packages).toHaveLength(120);
+    expect([...minbasePackages(packages)].sort()).toEqual(real);
+    expect(real).toHaveLength(78);
+    for (const added of ['gcc-14', 'binutils', 'libc6-dev', 'ca-certificates', 'golang-1.24-go']) {
+      expect(real).not.toContain(added);
+    }
   });
 });
 
