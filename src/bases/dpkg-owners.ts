@@ -90,7 +90,8 @@ export function minbasePackages(packages: readonly DpkgPackage[]): Set<string> {
   return seen;
 }
 
-const normalize = (name: string) => name.replace(/^\.?\/+/, '');
+/** A tar entry's or a .list's path as `usr/bin/gcc`: no leading `./` or `/`. */
+export const normalizePath = (name: string) => name.replace(/^\.?\/+/, '');
 
 /** `/bin/sh` in a .list is `usr/bin/sh` in a merged-/usr tree. */
 function mergedUsr(path: string): string | undefined {
@@ -104,13 +105,13 @@ export function dpkgOwners(status: string, lists: ReadonlyMap<string, string>): 
   const owner = new Map<string, string>();
   for (const [pkg, list] of lists) {
     for (const line of list.split('\n')) {
-      const path = normalize(line.trim());
+      const path = normalizePath(line.trim());
       if (!path || path === '.') continue;
       for (const p of [path, mergedUsr(path)]) if (p && !owner.has(p)) owner.set(p, pkg);
     }
   }
   return {
-    ownerOf: (path) => owner.get(normalize(path)),
+    ownerOf: (path) => owner.get(normalizePath(path)),
     isMinbase: (pkg) => minbase.has(pkg),
   };
 }
@@ -123,7 +124,7 @@ export async function readDpkgOwners(tarFile: string): Promise<DpkgOwners> {
   const lists = new Map<string, string>();
   const reader = extract();
   reader.on('entry', (header, stream, next) => {
-    const name = normalize(header.name);
+    const name = normalizePath(header.name);
     const list = LIST.exec(name);
     if (header.type !== 'file' || (name !== 'var/lib/dpkg/status' && !list)) {
       stream.on('end', next);

@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { extract, type Header, pack } from 'tar-stream';
-import { type DpkgOwners, readDpkgOwners } from './dpkg-owners.js';
+import { type DpkgOwners, normalizePath, readDpkgOwners } from './dpkg-owners.js';
 
 /** The files that go to a layer of their own. */
 export interface LayerRule {
@@ -13,8 +13,6 @@ export interface LayerRule {
   /** Files under these paths (relative, `usr/lib/go-1.24/`) that no package rule took. */
   prefixes?: string[];
 }
-
-const normalize = (name: string) => name.replace(/^\.?\/+/, '');
 
 /**
  * The layer an entry goes to: 0 (the base: everything else, and every
@@ -30,7 +28,7 @@ export function layerOf(
   owners?: DpkgOwners,
 ): number {
   if (type === 'directory') return 0;
-  const p = normalize(path);
+  const p = normalizePath(path);
   const owner = owners?.ownerOf(p);
   let index = -1;
   if (owner) {
@@ -73,9 +71,9 @@ export async function splitRootfsTar(
   reader.on('entry', (header, stream, next) => {
     const layer =
       header.type === 'link' && header.linkname
-        ? (layerOfPath.get(normalize(header.linkname)) ?? 0)
+        ? (layerOfPath.get(normalizePath(header.linkname)) ?? 0)
         : layerOf(header.name, header.type, rules, owners);
-    if (header.type === 'file') layerOfPath.set(normalize(header.name), layer);
+    if (header.type === 'file') layerOfPath.set(normalizePath(header.name), layer);
     counts[layer] = (counts[layer] ?? 0) + 1;
     const target = packs[layer] as ReturnType<typeof pack>;
     const sink = target.entry(header, (error) => (error ? reader.destroy(error) : next()));
