@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
+import { ImgbenchError } from '../errors.js';
 
 /** One installed package, from `var/lib/dpkg/status`. */
 export interface DpkgPackage {
@@ -143,5 +144,12 @@ export async function readDpkgOwners(tarFile: string): Promise<DpkgOwners> {
     });
   });
   await pipeline(createReadStream(tarFile), reader);
+  if (!status) {
+    // Without dpkg's records every file would fall to the base layer, silently.
+    throw new ImgbenchError(
+      'E_BASES',
+      `no var/lib/dpkg/status in ${tarFile}: a layer rule by package needs dpkg's records`,
+    );
+  }
   return dpkgOwners(status, lists);
 }

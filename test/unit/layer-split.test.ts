@@ -204,6 +204,16 @@ describe('splitting by package', () => {
     await done;
   }
 
+  it('refuses a package rule on a tree without dpkg’s records instead of putting every file in the base', async () => {
+    const dir = tempDir('split-no-dpkg');
+    const input = join(dir, 'rootfs.tar');
+    await writeTar(input);
+    const outputs = ['base', 'packages', 'go'].map((n) => join(dir, `${n}.tar`));
+    await expect(splitRootfsTar(input, rules, outputs)).rejects.toThrow(
+      /^no var\/lib\/dpkg\/status in .*rootfs\.tar: a layer rule by package needs dpkg's records$/,
+    );
+  });
+
   it('puts files of packages minbase lacks in the added layer, a named package’s in its own, the rest in the base', async () => {
     const dir = tempDir('split-dpkg');
     const input = join(dir, 'rootfs.tar');
