@@ -47,8 +47,8 @@ const needsOwners = (rules: readonly LayerRule[]) =>
 /**
  * Splits a root filesystem tar into `outputs.length` tars (base first, then
  * one per rule) whose union is the input, entry for entry. Each keeps the
- * input's order. A hard link goes
- * with the file it links to, which a tar always holds earlier.
+ * input's order. A hard link goes with the file it links to, which a tar
+ * always holds earlier.
  * Returns how many entries each output got.
  */
 export async function splitRootfsTar(
