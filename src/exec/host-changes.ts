@@ -47,6 +47,21 @@ export class HostChanges {
     };
   }
 
+  /**
+   * Records a change for as long as `work` runs, then undoes it the normal
+   * way, however `work` ended, and forgets it. A signal in between finds it
+   * in `pending` and undoes it with the rest.
+   */
+  async during<T>(what: string, undo: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+    const undone = this.add(what, undo);
+    try {
+      return await work();
+    } finally {
+      await undo();
+      undone();
+    }
+  }
+
   /** What is still in place, oldest first. */
   get pending(): string[] {
     return [...this.#undo.values()].map((c) => c.what);

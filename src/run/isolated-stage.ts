@@ -129,9 +129,8 @@ async function measurePulls(stage: Stage, pushed: Map<string, PullResult>): Prom
     if (bailed(ctx)) return;
     ctx.onStage?.(`pulling over ${describeLink(link)}`);
     const shaping = await shapeRegistryLink(registry.port, link);
-    const undone = stage.changes.add(`the ${link.name} qdisc on lo`, shaping.remove);
-    try {
-      await measureRepeated<PullDetail>(
+    await stage.changes.during(`the ${link.name} qdisc on lo`, shaping.remove, () =>
+      measureRepeated<PullDetail>(
         ctx,
         'pull',
         ctx.options.pullSamples,
@@ -145,11 +144,8 @@ async function measurePulls(stage: Stage, pushed: Map<string, PullResult>): Prom
           return { ...v, pull };
         },
         link.name,
-      );
-    } finally {
-      await shaping.remove();
-      undone();
-    }
+      ),
+    );
   }
 }
 

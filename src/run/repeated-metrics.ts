@@ -134,9 +134,8 @@ async function measureBuilds(ctx: Context, cold: ColdBuilds): Promise<void> {
       await ctx.engine.removeImage(image.id).catch(() => {});
     }
   };
-  const undone = ctx.changes.add("the build scenarios' images", removeBuildImages);
-  try {
-    await measureRepeated<BuildRoundDetail>(
+  await ctx.changes.during("the build scenarios' images", removeBuildImages, () =>
+    measureRepeated<BuildRoundDetail>(
       ctx,
       'build',
       options.buildSamples,
@@ -182,11 +181,8 @@ async function measureBuilds(ctx: Context, cold: ColdBuilds): Promise<void> {
         };
         return { ...v, builds };
       },
-    );
-  } finally {
-    await removeBuildImages();
-    undone();
-  }
+    ),
+  );
 }
 
 /**

@@ -278,12 +278,7 @@ async function runClaimed(
       const cold: ColdBuilds | undefined = options.metrics.includes('build')
         ? { serviceCopy: await copyService(options.serviceDir, runId), runs: new Map() }
         : undefined;
-      const copyRemoved = cold
-        ? changes.add(`the service copy ${cold.serviceCopy}`, () =>
-            removeServiceCopy(cold.serviceCopy),
-          )
-        : () => {};
-      try {
+      const measure = async () => {
         const order = cold ? shuffled([...variants.keys()]) : [...variants.keys()];
         for (const [position, index] of order.entries()) {
           const variant = variants[index] as Variant;
@@ -330,9 +325,14 @@ async function runClaimed(
           onStage: (message) => emit({ type: 'stage', message }),
           ...(hooks.wrapEngine ? { wrapEngine: hooks.wrapEngine } : {}),
         });
-      } finally {
-        if (cold) await removeServiceCopy(cold.serviceCopy);
-        copyRemoved();
+      };
+      if (!cold) await measure();
+      else {
+        await changes.during(
+          `the service copy ${cold.serviceCopy}`,
+          () => removeServiceCopy(cold.serviceCopy),
+          measure,
+        );
       }
     },
     async (signal) => {

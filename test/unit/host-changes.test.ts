@@ -26,6 +26,41 @@ describe('HostChanges', () => {
     expect(await changes.undoAll()).toEqual([]);
   });
 
+  it('during: the change is pending while the work runs, then undone once and forgotten, also when the work throws', async () => {
+    const changes = new HostChanges();
+    const undone: string[] = [];
+    const seen: string[][] = [];
+    const result = await changes.during(
+      'copy',
+      async () => {
+        undone.push('copy');
+      },
+      async () => {
+        seen.push(changes.pending);
+        return 42;
+      },
+    );
+    expect(result).toBe(42);
+    expect(seen).toEqual([['copy']]);
+    expect(undone).toEqual(['copy']);
+    expect(changes.pending).toEqual([]);
+
+    await expect(
+      changes.during(
+        'qdisc',
+        async () => {
+          undone.push('qdisc');
+        },
+        async () => {
+          throw new Error('pull failed');
+        },
+      ),
+    ).rejects.toThrow('pull failed');
+    expect(undone).toEqual(['copy', 'qdisc']);
+    expect(changes.pending).toEqual([]);
+    expect(await changes.undoAll()).toEqual([]);
+  });
+
   it('reports what is in place after every change and undo, keeping what failed to undo', async () => {
     const records: string[][] = [];
     const changes = new HostChanges((pending) => records.push(pending));
