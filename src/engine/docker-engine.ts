@@ -20,6 +20,7 @@ import type {
   PullOutcome,
 } from './engine.js';
 import { managedLabels } from './labels.js';
+import { PullProgressTally } from './pull-progress.js';
 import { splitReference } from './reference.js';
 
 /** `version=2` (BuildKit) on `POST /build` exists from API 1.39 on. */
@@ -331,32 +332,22 @@ export class DockerEngine implements Engine {
 
   async pullImage(ref: string, timeoutMs: number): Promise<PullOutcome> {
     const started = performance.now();
-    let transferMs = 0;
-    const pulled = new Set<string>();
-    const present = new Set<string>();
+    const tally = new PullProgressTally();
     await this.#progress(
       'pull',
       ref,
       timeoutMs,
       async (abortSignal) =>
         (await this.#docker.pull(ref, { abortSignal } as object)) as unknown as Readable,
-      (event) => {
-        if (!event.id) return;
-        if (event.status === 'Download complete') {
-          pulled.add(event.id);
-          transferMs = performance.now() - started;
-        } else if (event.status === 'Already exists') {
-          present.add(event.id);
-        }
-      },
+      (event) => tally.add(event, performance.now() - started),
     );
     const durationMs = performance.now() - started;
-    // A layer small enough to come in one read may skip "Download complete".
     return {
       durationMs,
-      transferMs: transferMs || durationMs,
-      layersPulled: pulled.size,
-      layersPresent: present.size,
+      // An image whose every layer was already there transferred nothing but its manifest.
+      transferMs: tally.lastArrivalMs ?? durationMs,
+      layersPulled: tally.layersPulled,
+      layersPresent: tally.layersPresent,
     };
   }
 

@@ -102,7 +102,10 @@ export interface ContainerSpec {
 export interface PullOutcome {
   /** Request sent → progress stream ended (the image is ready), ms: what `time docker pull` shows. */
   durationMs: number;
-  /** Request sent → the last layer's "Download complete", ms; the rest is extraction. */
+  /**
+   * Request sent → the last layer's bytes all arrived ("Download complete", or the status
+   * after it when dockerd skipped that one), ms; the rest is extraction.
+   */
   transferMs: number;
   /** Layers the engine fetched. */
   layersPulled: number;
