@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judgeClaims, loadClaims } from '../../src/claims/claims.js';
 import type { BinaryFlagsResult } from '../../src/measure/binary-flags.js';
 import { readRun } from '../../src/run/run-store.js';
+import { ALL_VARIANTS_RUN, historyRun } from '../fixtures.js';
 
-const history = () =>
-  readRun(join(import.meta.dirname, '..', '..', 'results', 'history', '20261123-012239-447f.json'));
+const history = () => historyRun('20261123-012239-447f');
 
 /** What `--metrics flags` measured for the sample service on the stand-in Go 1.24 builder. */
 const measuredFlags: BinaryFlagsResult = {
@@ -122,9 +121,7 @@ describe('claims that this version cannot check', () => {
 
 describe('claims against a real run of every variant and metric', () => {
   it('decides every claim but those that cannot be measured here', async () => {
-    const run = await readRun(
-      join(import.meta.dirname, 'fixtures', 'run-all-variants-20261123-043729-3528.json'),
-    );
+    const run = await readRun(ALL_VARIANTS_RUN);
     const verdicts = judgeClaims(run);
     const by = (verdict: string) => verdicts.filter((v) => v.verdict === verdict).map((v) => v.id);
     expect(by('inconclusive')).toEqual([]);

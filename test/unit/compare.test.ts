@@ -1,14 +1,12 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkMaxBudgets, checkRegressionBudgets } from '../../src/report/budgets.js';
 import { compareRuns } from '../../src/report/compare.js';
 import { toCompareTable } from '../../src/report/compare-table.js';
-import { readRun } from '../../src/run/run-store.js';
 import type { RunResult } from '../../src/types.js';
+import { historyRun } from '../fixtures.js';
 
-/** Real all-metric runs of the same code on this kind of machine, kept under results/history. */
-const history = (id: string) =>
-  readRun(join(import.meta.dirname, '..', '..', 'results', 'history', `${id}.json`));
+/** Real all-metric runs of the same code on this kind of machine, frozen from results/history. */
+const history = historyRun;
 
 /** A copy of `run` with one variant's image size changed, as a new base image would. */
 function withBaseChanged(run: RunResult, variant: string, extraBytes: number): RunResult {

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../src/measure/statistics.js';
@@ -6,7 +5,7 @@ import { CSV_COLUMNS, toCsv } from '../../src/report/csv.js';
 import { toJson } from '../../src/report/json.js';
 import { toMarkdown } from '../../src/report/markdown.js';
 import { toTable } from '../../src/report/table.js';
-import { readRun } from '../../src/run/run-store.js';
+import { historyRun } from '../fixtures.js';
 import { sampleRun } from './sample-run.js';
 
 describe('exporters', () => {
@@ -101,9 +100,7 @@ describe('exporters with startup and memory figures', () => {
 
 describe('CSV of a real all-metric run', () => {
   it('parses back to the same numbers as its JSON, row by row', async () => {
-    const run = await readRun(
-      join(import.meta.dirname, '..', '..', 'results', 'history', '20261123-012239-447f.json'),
-    );
+    const run = await historyRun('20261123-012239-447f');
     const rows = parse(toCsv(run), { columns: true }) as Record<string, string>[];
     const row = (variant: string, metric: string, scenario: string) => {
       const found = rows.find(

@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { loadHistory, toTrendTable } from '../../src/report/history.js';
+import { HISTORY_FIXTURES_DIR } from '../fixtures.js';
 
-const dir = join(import.meta.dirname, '..', '..', 'results', 'history');
+const dir = HISTORY_FIXTURES_DIR;
 
 describe('history', () => {
   it('reads the kept nights oldest first and shows each figure across them', async () => {

@@ -1,17 +1,14 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chartsOf } from '../../src/report/charts.js';
 import { toHtml } from '../../src/report/html.js';
-import { readRun } from '../../src/run/run-store.js';
+import { historyRun } from '../fixtures.js';
 import { sampleRun } from './sample-run.js';
 
 const SIX = ['golang', 'alpine', 'multi-stage', 'stripped', 'scratch', 'distroless'];
 
 describe('HTML report', () => {
   it('has all five charts with rows for all six variants of a real all-metric run', async () => {
-    const run = await readRun(
-      join(import.meta.dirname, '..', '..', 'results', 'history', '20261123-012239-447f.json'),
-    );
+    const run = await historyRun('20261123-012239-447f');
     const charts = chartsOf(run);
     expect(charts.map((c) => c.id)).toEqual(['size', 'build', 'pull', 'startup', 'memory']);
     for (const chart of charts) {

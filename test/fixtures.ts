@@ -1,0 +1,29 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readRun } from '../src/run/run-store.js';
+import type { RunResult } from '../src/types.js';
+
+/**
+ * Real runs, frozen: copies of results/history as it stood when they were
+ * kept. Tests read these, never results/history, so keeping a new run there
+ * changes no test.
+ */
+export const HISTORY_FIXTURES_DIR = join(import.meta.dirname, 'fixtures', 'history');
+
+/** The run ids of the frozen history, oldest first. */
+export const HISTORY_FIXTURE_IDS: readonly string[] = readdirSync(HISTORY_FIXTURES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.slice(0, -'.json'.length))
+  .sort();
+
+/** One frozen run of the history, read as `imgbench report` reads it. */
+export function historyRun(id: string): Promise<RunResult> {
+  return readRun(join(HISTORY_FIXTURES_DIR, `${id}.json`));
+}
+
+/** A `--variants all` run (the sample's six and the pitfall variants), frozen. */
+export const ALL_VARIANTS_RUN = join(
+  import.meta.dirname,
+  'fixtures',
+  'run-all-variants-20261123-043729-3528.json',
+);
