@@ -19,6 +19,8 @@ import { METRICS } from './types.js';
 export const DEFAULT_OUT_DIR = 'results';
 /** @default '.' */
 export const DEFAULT_MAIN_PACKAGE = '.';
+/** @default 'auto' — upstream when every upstream base is in the engine, else the stand-ins. */
+export const DEFAULT_BASES = 'auto';
 /**
  * Startup samples per variant. @default 50 — start→ready is ~190 ms with a
  * spread of ~20 ms from the engine (runc, namespaces, veth); at 25 samples
@@ -184,7 +186,7 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     outDir: resolve(input.outDir ?? DEFAULT_OUT_DIR),
     serviceDir,
     mainPackage,
-    bases: parseBaseProfile(input.bases ?? 'auto'),
+    bases: parseBaseProfile(input.bases ?? DEFAULT_BASES),
     timeouts,
     variantsDir: resolvedVariantsDir,
     // A variants folder of the user's own without one gets imgbench's Go default.

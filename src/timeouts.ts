@@ -38,6 +38,20 @@ export function formatLimit(ms: number): string {
   return `${ms} ms`;
 }
 
+/** `build=20m,push=10m,…`: limits as `--timeout` takes them. */
+export function formatTimeoutList(timeouts: Readonly<Timeouts>): string {
+  return TIMED_OPERATIONS.map((op) => {
+    const ms = timeouts[op];
+    const shown =
+      ms % 60_000 === 0 && ms >= 600_000
+        ? `${ms / 60_000}m`
+        : ms % 1_000 === 0
+          ? `${ms / 1_000}s`
+          : `${ms}ms`;
+    return `${op}=${shown}`;
+  }).join(',');
+}
+
 /** `build=30m,ready=1m` → the defaults with those two changed. */
 export function parseTimeouts(value: string): Partial<Timeouts> {
   const limits: Partial<Timeouts> = {};

@@ -227,7 +227,7 @@ describe('failures a user meets', () => {
       ['run', '--bases', 'cloud'],
       /^imgbench: Expected `--bases` to be one of auto, upstream, offline, got `cloud`/,
     ],
-    [['run', '--bogus'], /^imgbench: Unknown option '--bogus'; see `imgbench --help`/],
+    [['run', '--bogus'], /^imgbench: Unknown option '--bogus'; see `imgbench run --help`/],
     [['run', '--link', '100mb'], /^imgbench: Expected `--link` values such as `1gbit`/],
     [
       ['run', '--pull-concurrency', '0'],

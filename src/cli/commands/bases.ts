@@ -1,3 +1,4 @@
+import { Command, Option } from '@commander-js/extra-typings';
 import { BASE_ROLES, type BaseRole } from '../../bases/base-roles.js';
 import { ensureStandIns } from '../../bases/stand-in-builder.js';
 import type { Engine } from '../../engine/engine.js';
@@ -5,6 +6,22 @@ import { UsageError } from '../../errors.js';
 import { parseList } from '../../options.js';
 import { formatDuration } from '../../report/format.js';
 import type { Output } from '../output.js';
+
+export function declareBases() {
+  return new Command('bases')
+    .summary('build the offline stand-in base images (skips unchanged ones)')
+    .description(
+      'Builds, from Debian packages, the stand-ins for the upstream base images that cannot be pulled here; each is tagged and labelled as a stand-in and rebuilt only when its recipe changes.',
+    )
+    .addOption(
+      new Option('--roles <list>', 'base roles to build, comma-separated').default(
+        undefined,
+        `all: ${BASE_ROLES.join(',')}`,
+      ),
+    )
+    .option('--force', 'rebuild even when the recipe is unchanged')
+    .option('--json', 'print the outcomes as JSON');
+}
 
 /** `imgbench bases`: makes the offline stand-ins, skipping those already built from the same recipe. */
 export async function basesCommand(

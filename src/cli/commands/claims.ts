@@ -1,8 +1,19 @@
+import { Command } from '@commander-js/extra-typings';
 import { judgeClaims } from '../../claims/claims.js';
 import { UsageError } from '../../errors.js';
 import { toClaimsText } from '../../report/claims-table.js';
 import { readRun } from '../../run/run-store.js';
 import type { Output } from '../output.js';
+
+export function declareClaims() {
+  return new Command('claims')
+    .summary("judge the seed articles' claims against a saved run")
+    .description(
+      'Each claim of the seed articles: confirmed, refuted, inconclusive or not measurable here, with the measured evidence.',
+    )
+    .argument('[run]', 'a run folder or its results.json')
+    .option('--json', 'print the verdicts as JSON');
+}
 
 /** `imgbench claims RUN`: each seed claim's verdict against a saved run, with its evidence. */
 export async function claimsCommand(

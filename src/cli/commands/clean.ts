@@ -1,6 +1,17 @@
+import { Command } from '@commander-js/extra-typings';
 import { cleanLeftovers } from '../../cleanup/clean.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Output } from '../output.js';
+
+export function declareClean() {
+  return new Command('clean')
+    .summary('remove what killed runs left behind')
+    .description(
+      'Removes what killed runs left: a second dockerd, the registry, a bridge, a qdisc, containers.',
+    )
+    .option('--all', 'also every image imgbench made')
+    .option('--json', 'print what was removed as JSON');
+}
 
 /** `imgbench clean [--all]`: exit 0 when everything found was removed, 1 otherwise. */
 export async function cleanCommand(

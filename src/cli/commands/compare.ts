@@ -1,4 +1,5 @@
-import { loadConfig } from '../../config/config.js';
+import { Command, Option } from '@commander-js/extra-typings';
+import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/config.js';
 import { UsageError } from '../../errors.js';
 import { checkMaxBudgets, checkRegressionBudgets } from '../../report/budgets.js';
 import { compareRuns } from '../../report/compare.js';
@@ -6,6 +7,20 @@ import { toCompareTable } from '../../report/compare-table.js';
 import { readRun } from '../../run/run-store.js';
 import type { Output } from '../output.js';
 import { BUDGET_BREACHED } from './exit-codes.js';
+
+export function declareCompare() {
+  return new Command('compare')
+    .summary("each figure's change between two runs, and whether it is beyond noise")
+    .argument('[base]', 'the earlier run: a run folder or its results.json')
+    .argument('[head]', 'the later run')
+    .addOption(
+      new Option('--config <file>', 'budgets to check').default(
+        undefined,
+        `${DEFAULT_CONFIG_FILE} if present`,
+      ),
+    )
+    .option('--json', 'print the comparison as JSON');
+}
 
 /**
  * `imgbench compare <base> <head>`: every figure's change and whether it is

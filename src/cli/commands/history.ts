@@ -1,9 +1,22 @@
+import { Command, Option } from '@commander-js/extra-typings';
 import { parseList } from '../../options.js';
 import { loadHistory, toTrendTable } from '../../report/history.js';
 import type { Output } from '../output.js';
 
 /** The default folder of kept runs, in the repository and in a nightly job's workspace. */
 export const DEFAULT_HISTORY_DIR = 'results/history';
+
+export function declareHistory() {
+  return new Command('history')
+    .summary("each figure's median across kept runs")
+    .argument('[dir]', 'a folder of kept results.json files', DEFAULT_HISTORY_DIR)
+    .addOption(
+      new Option(
+        '--figure <list>',
+        'figures to show, comma-separated, e.g. "image size,startup start→ready"',
+      ).default(undefined, 'every figure'),
+    );
+}
 
 /** `imgbench history [DIR] [--figure a,b]`: each figure's median across the runs kept in DIR. */
 export async function historyCommand(

@@ -1,3 +1,4 @@
+import { Command, Option } from '@commander-js/extra-typings';
 import { UsageError } from '../../errors.js';
 import { toCsv } from '../../report/csv.js';
 import { toHtml } from '../../report/html.js';
@@ -8,6 +9,18 @@ import { readRun } from '../../run/run-store.js';
 import type { Output } from '../output.js';
 
 export const REPORT_FORMATS = ['table', 'markdown', 'csv', 'json', 'html'] as const;
+export const DEFAULT_REPORT_FORMAT = 'table';
+
+export function declareReport() {
+  return new Command('report')
+    .summary('render a saved run again, in any format, on stdout')
+    .argument('[run]', 'a run folder or its results.json')
+    .addOption(
+      new Option('--format <format>', `one of ${REPORT_FORMATS.join(', ')}`).default(
+        DEFAULT_REPORT_FORMAT,
+      ),
+    );
+}
 
 /** `imgbench report <run>`: a saved run rendered again, in any format, on stdout. */
 export async function reportCommand(
@@ -20,7 +33,7 @@ export async function reportCommand(
       'Expected a run to report: `imgbench report results/latest` (a run folder or its results.json)',
     );
   }
-  const format = values.format ?? 'table';
+  const format = values.format ?? DEFAULT_REPORT_FORMAT;
   if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(
       `Expected \`--format\` to be one of ${REPORT_FORMATS.join(', ')}, got \`${format}\``,

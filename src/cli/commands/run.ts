@@ -1,38 +1,39 @@
 import { relative } from 'node:path';
-import { loadConfig } from '../../config/config.js';
+import { Command, Option } from '@commander-js/extra-typings';
+import { BASE_PROFILES } from '../../bases/base-roles.js';
+import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/config.js';
 import type { Engine } from '../../engine/engine.js';
 import { UsageError } from '../../errors.js';
-import { parseList } from '../../options.js';
+import {
+  DEFAULT_BASES,
+  DEFAULT_BUILD_SAMPLES,
+  DEFAULT_MAIN_PACKAGE,
+  DEFAULT_MEMORY_SAMPLES,
+  DEFAULT_OUT_DIR,
+  DEFAULT_PULL_SAMPLES,
+  DEFAULT_STARTUP_SAMPLES,
+  parseList,
+  QUICK_BUILD_SAMPLES,
+  QUICK_MEMORY_SAMPLES,
+  QUICK_PULL_SAMPLES,
+  QUICK_STARTUP_SAMPLES,
+} from '../../options.js';
+import {
+  DEFAULT_PULL_STORAGE,
+  DOCKER_CONCURRENT_DOWNLOADS,
+  PULL_STORAGES,
+} from '../../pull/isolated-engine.js';
 import { checkMaxBudgets } from '../../report/budgets.js';
 import { verdictCounts, verdictsForReport } from '../../report/claims-table.js';
 import { formatDuration, formatMB } from '../../report/format.js';
 import { toJson } from '../../report/json.js';
 import { toTable } from '../../report/table.js';
 import { runSuite } from '../../run/run-suite.js';
-import { parseTimeouts } from '../../timeouts.js';
+import { DEFAULT_TIMEOUTS, formatTimeoutList, parseTimeouts } from '../../timeouts.js';
+import { METRICS } from '../../types.js';
 import type { Output } from '../output.js';
 import { paint } from '../output.js';
 import { ALL_PASSED, BUDGET_BREACHED, VARIANT_FAILED } from './exit-codes.js';
-
-export interface RunCommandValues {
-  metrics?: string;
-  variants?: string;
-  'variants-dir'?: string;
-  out?: string;
-  service?: string;
-  main?: string;
-  bases?: string;
-  repeat?: string;
-  quick?: boolean;
-  link?: string;
-  'registry-port'?: string;
-  'pull-concurrency'?: string;
-  'pull-storage'?: string;
-  bail?: boolean;
-  timeout?: string;
-  config?: string;
-  json?: boolean;
-}
 
 /** A whole-number option as given on the command line; its range is checked by normalizeRunOptions. */
 function parseWhole(option: string, value: string, expected: string): number {
@@ -42,6 +43,103 @@ function parseWhole(option: string, value: string, expected: string): number {
   }
   return n;
 }
+
+/** `imgbench run`'s options, each declared once: its flags, help and default. */
+export function declareRun() {
+  return new Command('run')
+    .summary('build every variant and measure it; prints a table')
+    .description(
+      'Builds every Dockerfile variant of a Go service and measures it: image size, practical gaps, -ldflags, build time, cold pulls, startup and memory. Prints a table and writes a run folder (results.json, results.csv, summary.md, report.html).',
+    )
+    .addOption(
+      new Option('--metrics <list>', 'what to measure, comma-separated').default(
+        undefined,
+        `all: ${METRICS.join(',')}`,
+      ),
+    )
+    .addOption(
+      new Option('--repeat <n>', 'samples per variant of every repeated metric (at least 2)')
+        .argParser((value) => parseWhole('--repeat', value, 'an integer of at least 2'))
+        .default(
+          undefined,
+          `build ${DEFAULT_BUILD_SAMPLES}, pull ${DEFAULT_PULL_SAMPLES}, startup ${DEFAULT_STARTUP_SAMPLES}, memory ${DEFAULT_MEMORY_SAMPLES}`,
+        ),
+    )
+    .option(
+      '--quick',
+      `fewer samples: build ${QUICK_BUILD_SAMPLES}, pull ${QUICK_PULL_SAMPLES}, startup ${QUICK_STARTUP_SAMPLES}, memory ${QUICK_MEMORY_SAMPLES}`,
+    )
+    .addOption(
+      new Option(
+        '--link <list>',
+        'also time pulls over links shaped with tc, e.g. 100mbit,20mbit (needs root); unshaped loopback is always timed',
+      ).default(undefined, 'none'),
+    )
+    .addOption(
+      new Option('--registry-port <port>', "port of the run's registry on 127.0.0.1")
+        .argParser((value) =>
+          parseWhole('--registry-port', value, 'a TCP port (1–65535, or 0 for a free one)'),
+        )
+        .default(0, '0, a free one'),
+    )
+    .addOption(
+      new Option('--pull-concurrency <n>', 'layers the pulling engine downloads at once (1–32)')
+        .argParser((value) => parseWhole('--pull-concurrency', value, 'an integer from 1 to 32'))
+        .default(DOCKER_CONCURRENT_DOWNLOADS, `${DOCKER_CONCURRENT_DOWNLOADS}, as Docker's`),
+    )
+    .addOption(
+      new Option(
+        '--pull-storage <where>',
+        `where the pulling engine writes layers: ${PULL_STORAGES.join(' (a tmpfs, which leaves the host disk out) or ')}`,
+      ).default(DEFAULT_PULL_STORAGE),
+    )
+    .addOption(
+      new Option('--variants <list>', 'variants to run, in order, comma-separated').default(
+        undefined,
+        'every variant of the variants folder',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--variants-dir <dir>',
+        'your own Dockerfiles: one sub-folder per variant, each holding a Dockerfile',
+      ).default(undefined, 'the six that come with imgbench'),
+    )
+    .option('--bail', 'stop at the first variant that fails; later steps do not run')
+    .addOption(
+      new Option(
+        '--timeout <limits>',
+        'limits per engine operation, e.g. build=30m,ready=1m (ms, s, m, h); a variant whose operation runs past one fails and says which',
+      ).default(undefined, formatTimeoutList(DEFAULT_TIMEOUTS)),
+    )
+    .addOption(
+      new Option('--service <dir>', 'your Go module instead of the sample service').default(
+        undefined,
+        'the sample service in bench/service',
+      ),
+    )
+    .option(
+      '--main <package>',
+      'main package inside --service, as `go build` takes it',
+      DEFAULT_MAIN_PACKAGE,
+    )
+    .addOption(
+      new Option(
+        '--bases <profile>',
+        `base images: ${BASE_PROFILES.join(' names, ')} stand-ins, or auto (upstream when every one is in the engine)`,
+      ).default(DEFAULT_BASES),
+    )
+    .option('--out <dir>', 'where run folders go', DEFAULT_OUT_DIR)
+    .addOption(
+      new Option('--config <file>', 'budgets to check').default(
+        undefined,
+        `${DEFAULT_CONFIG_FILE} if present`,
+      ),
+    )
+    .option('--json', 'print the run as JSON instead of a table');
+}
+
+export type RunCommandValues = ReturnType<ReturnType<typeof declareRun>['opts']>;
 
 /** `imgbench run`: exit code 0 when every variant is ok, 1 when any failed, 3 when a budget broke. */
 export async function runCommand(
@@ -57,35 +155,17 @@ export async function runCommand(
     {
       ...(values.metrics ? { metrics: parseList('--metrics', values.metrics) } : {}),
       ...(values.variants ? { variants: parseList('--variants', values.variants) } : {}),
-      ...(values['variants-dir'] ? { variantsDir: values['variants-dir'] } : {}),
-      ...(values.out ? { outDir: values.out } : {}),
+      ...(values.variantsDir ? { variantsDir: values.variantsDir } : {}),
+      outDir: values.out,
       ...(values.service ? { serviceDir: values.service } : {}),
-      ...(values.main ? { mainPackage: values.main } : {}),
-      ...(values.bases ? { bases: values.bases } : {}),
-      ...(values.repeat !== undefined
-        ? { repeat: parseWhole('--repeat', values.repeat, 'an integer of at least 2') }
-        : {}),
+      mainPackage: values.main,
+      bases: values.bases,
+      ...(values.repeat !== undefined ? { repeat: values.repeat } : {}),
       ...(values.quick ? { quick: true } : {}),
       ...(values.link ? { links: parseList('--link', values.link) } : {}),
-      ...(values['registry-port'] !== undefined
-        ? {
-            registryPort: parseWhole(
-              '--registry-port',
-              values['registry-port'],
-              'a TCP port (1–65535, or 0 for a free one)',
-            ),
-          }
-        : {}),
-      ...(values['pull-concurrency'] !== undefined
-        ? {
-            pullConcurrency: parseWhole(
-              '--pull-concurrency',
-              values['pull-concurrency'],
-              'an integer from 1 to 32',
-            ),
-          }
-        : {}),
-      ...(values['pull-storage'] !== undefined ? { pullStorage: values['pull-storage'] } : {}),
+      registryPort: values.registryPort,
+      pullConcurrency: values.pullConcurrency,
+      pullStorage: values.pullStorage,
       ...(values.bail ? { bail: true } : {}),
       ...(values.timeout !== undefined ? { timeouts: parseTimeouts(values.timeout) } : {}),
     },

@@ -1,0 +1,139 @@
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliReference } from '../../src/cli/cli-doc.js';
+import { declareRun } from '../../src/cli/commands/run.js';
+import { packageRoot } from '../../src/paths.js';
+
+const root = packageRoot();
+
+/** `imgbench ARGS` from the sources, as a user runs it (no engine is reached by these). */
+async function imgbench(args: string[], options: { uid?: number; gid?: number } = {}) {
+  const result = await execa(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args],
+    {
+      reject: false,
+      env: { CI: '1' },
+      cwd: root,
+      ...options,
+    },
+  );
+  return { status: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+describe('the declared command line', () => {
+  it('docs/cli.md is what the declarations render (run `npm run docs` when this fails)', () => {
+    expect(readFileSync(join(root, 'docs', 'cli.md'), 'utf8')).toBe(cliReference());
+  });
+
+  it('`imgbench run --help` lists every declared option of run, each valued one with its default', async () => {
+    const { status, stdout } = await imgbench(['run', '--help']);
+    expect(status).toBe(0);
+    const options = declareRun().options;
+    expect(options.map((o) => o.long)).toEqual([
+      '--metrics',
+      '--repeat',
+      '--quick',
+      '--link',
+      '--registry-port',
+      '--pull-concurrency',
+      '--pull-storage',
+      '--variants',
+      '--variants-dir',
+      '--bail',
+      '--timeout',
+      '--service',
+      '--main',
+      '--bases',
+      '--out',
+      '--config',
+      '--json',
+    ]);
+    for (const option of options) {
+      const line = stdout.split('\n').findIndex((l) => l.trimStart().startsWith(option.flags));
+      expect(line, option.flags).toBeGreaterThanOrEqual(0);
+      if (!option.isBoolean()) {
+        // The option's own help runs until the next option's flags.
+        const text =
+          stdout
+            .split('\n')
+            .slice(line)
+            .join('\n')
+            .split(/\n {2}--/)[0] ?? '';
+        expect(text.replace(/\s+/g, ' '), option.flags).toMatch(/\(default: [^)]+\)/);
+      }
+    }
+  });
+
+  it('`imgbench --version` prints the package version and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const { status, stdout } = await imgbench(['--version']);
+    expect({ status, stdout: stdout.trim() }).toEqual({ status: 0, stdout: version });
+  });
+
+  it.each([
+    [['run', '--bogus'], /^imgbench: Unknown option '--bogus'; see `imgbench run --help`$/],
+    [
+      ['run', '--bial'],
+      /^imgbench: Unknown option '--bial' \(did you mean --bail\?\); see `imgbench run --help`$/,
+    ],
+    [
+      ['report', 'a', 'b'],
+      /^imgbench: Too many arguments for 'report'\. Expected 1 argument but got 2; see `imgbench report --help`$/,
+    ],
+    [
+      ['frobnicate'],
+      /^imgbench: Unknown command `frobnicate`; expected one of run, bases, doctor, clean, report, compare, history, claims; see `imgbench --help`$/,
+    ],
+    [
+      ['run', '--repeat', 'x'],
+      /^imgbench: Expected `--repeat` to be an integer of at least 2, got `x`$/,
+    ],
+  ])('%j: one line, exit 2', async (args, message) => {
+    const { status, stderr } = await imgbench(args);
+    expect(status).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr.trim()).toMatch(message);
+  });
+});
+
+describe('`--out` checked before anything else', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    [
+      '/proc/x',
+      /^imgbench: `--out` `\/proc\/x` cannot be created: `\/proc` is not writable \(\w+\); pass a folder you can write to$/,
+    ],
+    [
+      '/dev/null/x',
+      /^imgbench: `--out` `\/dev\/null\/x` cannot be created: `\/dev\/null` is not a folder; pass a folder for the run folders$/,
+    ],
+    ['/dev/null', /^imgbench: `--out` `\/dev\/null` is not a folder/],
+  ])('`--out %s`: one line, exit 2', async (out, message) => {
+    const { status, stderr } = await imgbench(['run', '--out', out]);
+    expect(status).toBe(2);
+    expect(stderr.trim()).toMatch(message);
+  });
+
+  it('a read-only folder: one line, exit 2, and nothing created in it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imgbench-readonly-'));
+    dirs.push(dir);
+    chmodSync(dir, 0o555);
+    // Root passes every mode bit; the check is made as an unprivileged user there.
+    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    for (const out of [dir, join(dir, 'runs')]) {
+      const { status, stderr } = await imgbench(['run', '--out', out], user);
+      expect(status).toBe(2);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(/is not writable \(EACCES\); pass a folder you can write to/);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
