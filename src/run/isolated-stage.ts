@@ -14,9 +14,8 @@ import {
 import { PROBE_INTERVAL_MS } from '../measure/http-probe.js';
 import type { Sample } from '../measure/sampler.js';
 import { summarize } from '../measure/statistics.js';
-import { IsolatedEngine } from '../pull/isolated-engine.js';
 import { type LinkProfile, shapeRegistryLink, transferBoundMs } from '../pull/link-shaper.js';
-import { LocalRegistry } from '../pull/registry.js';
+import type { PullEngine, RunRegistry } from '../pull/pull-site.js';
 import type { MemoryResult, PullLinkResult, PullResult, StartupResult } from '../types.js';
 import {
   bailed,
@@ -33,8 +32,8 @@ interface PullDetail {
 
 interface Stage {
   ctx: Context;
-  registry: LocalRegistry;
-  isolated: IsolatedEngine;
+  registry: RunRegistry;
+  isolated: PullEngine;
   /** What is in place on the host, for an interrupted run to undo. */
   changes: HostChanges;
 }
@@ -267,7 +266,7 @@ export async function measureOnIsolatedEngine(ctx: Context): Promise<void> {
   if (!ctx.run.variants.some((v) => v.state === 'ok')) return;
   const { changes } = ctx;
   ctx.onStage?.('starting the run’s registry and an isolated dockerd');
-  const registry = await LocalRegistry.start({
+  const registry = await ctx.pullSite.startRegistry({
     port: ctx.options.registryPort,
     runId: ctx.run.runId,
   });
@@ -277,7 +276,7 @@ export async function measureOnIsolatedEngine(ctx: Context): Promise<void> {
   );
   let failure: { error: unknown } | undefined;
   try {
-    const isolated = await IsolatedEngine.start(ctx.run.runId, {
+    const isolated = await ctx.pullSite.startEngine(ctx.run.runId, {
       maxConcurrentDownloads: ctx.options.pullConcurrency,
       storage: ctx.options.pullStorage,
     });

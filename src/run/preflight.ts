@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import type { RunOptions } from '../options.js';
 import { memoryDataRootBytes } from '../pull/isolated-engine.js';
 import { ISOLATED_METRICS } from '../types.js';
+import { checkOutDir } from './out-dir.js';
 
 /** Free space a run needs on the engine's data root: builds, build-metric images, pushes. @default 3 GB */
 export const MIN_ENGINE_FREE_BYTES = 3e9;
@@ -62,11 +63,13 @@ export function loopbackPortTaken(port: number): Promise<boolean> {
  */
 export async function preflight(
   options: RunOptions,
-  isRoot = process.getuid?.() === 0,
+  /** Whether the run can start its second engine: root, for the host's. */
+  canStartEngine = process.getuid?.() === 0,
 ): Promise<void> {
+  await checkOutDir(options.outDir);
   const isolated = options.metrics.filter((m) => ISOLATED_METRICS.includes(m));
   if (isolated.length === 0) return;
-  if (!isRoot) {
+  if (!canStartEngine) {
     throw new UsageError(
       `${isolated.join(', ')} ${isolated.length === 1 ? 'runs' : 'run'} on a second dockerd, which needs root; run imgbench as root or measure only size and build (\`--metrics size,build\`)`,
     );

@@ -11,6 +11,7 @@ import {
 import { runRounds, type Sample } from '../measure/sampler.js';
 import { summarize } from '../measure/statistics.js';
 import type { RunOptions } from '../options.js';
+import type { PullSite } from '../pull/pull-site.js';
 import type {
   BuildMetricResult,
   RunResult,
@@ -51,6 +52,8 @@ export interface Context {
   onSample?: (event: SampleEvent) => void;
   /** A step that is not a sample: starting the registry, pushing a variant. */
   onStage?: (message: string) => void;
+  /** Where pull, startup and memory run: the run's registry and a second dockerd. */
+  pullSite: PullSite;
   /** Wraps the isolated engine once it is up, as `engine` was wrapped (the bench times calls). */
   wrapEngine?: (engine: Engine) => Engine;
 }

@@ -22,6 +22,7 @@ import { shuffled } from '../measure/sampler.js';
 import type { RunOptions, RunOptionsInput } from '../options.js';
 import { normalizeRunOptions } from '../options.js';
 import { packageRoot } from '../paths.js';
+import { HOST_PULL_SITE, type PullSite } from '../pull/pull-site.js';
 import { buildService, readIgnoreRules } from '../service/build-context.js';
 import type { RunResult, VariantIdentity, VariantResult } from '../types.js';
 import { SCHEMA_VERSION } from '../types.js';
@@ -48,6 +49,13 @@ export interface RunHooks {
   onEvent?: (event: RunEvent) => void;
   /** Wraps the isolated engine the run starts for pull, startup and memory. */
   wrapEngine?: (engine: Engine) => Engine;
+  /** Where pull, startup and memory run. @default HOST_PULL_SITE (the run's registry and a second dockerd) */
+  pullSite?: PullSite;
+  /**
+   * Whether the run may change the host as root: claim its id and remove what
+   * killed runs left. @default whether imgbench runs as root
+   */
+  root?: boolean;
 }
 
 export interface SuiteOutcome {
@@ -156,17 +164,19 @@ export async function runSuite(
   hooks: RunHooks = {},
 ): Promise<SuiteOutcome> {
   const options = normalizeRunOptions(input);
-  await preflight(options);
+  const pullSite = hooks.pullSite ?? HOST_PULL_SITE;
+  const root = hooks.root ?? process.getuid?.() === 0;
+  await preflight(options, root || !pullSite.needsRoot);
   const engineInfo = await engine.info();
   await checkDiskSpace(engineInfo.dockerRootDir);
   const variants = selectVariants(await loadVariants(options.variantsDir), options.variants);
   const startedAt = new Date();
   const runId = makeRunId(startedAt);
-  const root = process.getuid?.() === 0;
   const release = root ? await claimRun(runId) : async () => {};
   try {
     return await runClaimed(engine, hooks, {
       options,
+      pullSite,
       variants,
       engineInfo,
       startedAt,
@@ -181,6 +191,7 @@ export async function runSuite(
 /** What runSuite settled before it claimed the run. */
 interface RunStart {
   options: RunOptions;
+  pullSite: PullSite;
   variants: Variant[];
   engineInfo: EngineInfo;
   startedAt: Date;
@@ -191,7 +202,7 @@ interface RunStart {
 async function runClaimed(
   engine: Engine,
   hooks: RunHooks,
-  { options, variants, engineInfo, startedAt, runId, root }: RunStart,
+  { options, pullSite, variants, engineInfo, startedAt, runId, root }: RunStart,
 ): Promise<SuiteOutcome> {
   const roles = [
     ...new Set([
@@ -320,6 +331,7 @@ async function runClaimed(
           variants,
           save,
           changes,
+          pullSite,
           ...(cold ? { cold } : {}),
           onSample: (event) => emit({ type: 'sample', ...event }),
           onStage: (message) => emit({ type: 'stage', message }),

@@ -3,19 +3,11 @@ import { BASE_ROLES, UPSTREAM_IMAGES } from '../../src/bases/base-roles.js';
 import { resolveBases } from '../../src/bases/resolve-bases.js';
 import { recipeHash, STAND_IN_RECIPES } from '../../src/bases/stand-in-recipes.js';
 import { runDoctor } from '../../src/doctor/doctor.js';
-import { LABEL_RECIPE_HASH } from '../../src/engine/labels.js';
-import { FakeEngine } from './fake-engine.js';
+import { FakeEngine, fakeEngineWithStandIns } from './fake-engine.js';
 import { sampleRun } from './sample-run.js';
 
-function withStandIns(
-  hashFor = (role: (typeof BASE_ROLES)[number]) => recipeHash(STAND_IN_RECIPES[role]),
-) {
-  const engine = new FakeEngine();
-  for (const role of BASE_ROLES) {
-    engine.addImage(STAND_IN_RECIPES[role].tag, { labels: { [LABEL_RECIPE_HASH]: hashFor(role) } });
-  }
-  return engine;
-}
+const withStandIns = (hashFor?: Parameters<typeof fakeEngineWithStandIns>[1]) =>
+  fakeEngineWithStandIns({}, hashFor);
 
 describe('runDoctor', () => {
   it('names a stand-in made from an older recipe and the command that rebuilds it', async () => {

@@ -1,6 +1,11 @@
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { BASE_ROLES, type BaseRole } from '../../src/bases/base-roles.js';
+import { recipeHash, STAND_IN_RECIPES } from '../../src/bases/stand-in-recipes.js';
 import type {
   BuildOutcome,
   BuildRequest,
+  ContainerSpec,
   ContainerState,
   Engine,
   EngineInfo,
@@ -9,11 +14,126 @@ import type {
   ImageFiles,
   PullOutcome,
 } from '../../src/engine/engine.js';
+import { LABEL_RECIPE_HASH } from '../../src/engine/labels.js';
+import { BuildError, ImgbenchError } from '../../src/errors.js';
+import type { PullEngine, PullSite, RunRegistry } from '../../src/pull/pull-site.js';
+import type { ManifestFacts } from '../../src/pull/registry.js';
 
-/** An in-memory Engine for unit tests: images by reference, builds recorded, never run. */
+/** What one engine operation does: how long it takes, and whether it fails with these words. */
+export interface FakeStep {
+  ms?: number;
+  fail?: string;
+}
+
+/** The operations a script can shape; each is asked with the variant and how often it was asked before. */
+export type FakeOperation = 'build' | 'push' | 'pull' | 'start' | 'ready';
+
+/**
+ * Outcomes and durations per operation and variant. A variant is the tag of
+ * the reference (`imgbench/sample:scratch`, `127.0.0.1:5000/imgbench/sample-build-metric:scratch`
+ * → `scratch`). `ready` is the time from start to the service's first 200,
+ * or a failure: the container exits with code 1 and the words in its log.
+ */
+export type FakeScript = Partial<
+  Record<FakeOperation, (variant: string, attempt: number) => FakeStep | undefined>
+>;
+
+/** One operation as the fake saw it, in the order they came. */
+export interface FakeCall {
+  engine: 'build' | 'isolated';
+  operation: FakeOperation | 'create' | 'remove' | 'empty';
+  variant: string;
+}
+
+const hasLabels = (have: Record<string, string>, want: Record<string, string>) =>
+  Object.entries(want).every(([k, v]) => have[k] === v);
+
+/** `…/imgbench/sample:scratch` → `scratch`. */
+export const variantOf = (ref: string): string => ref.slice(ref.lastIndexOf(':') + 1);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The first bytes of a static 64-bit little-endian ELF executable: no program header, so no interpreter. */
+function staticElfHead(): Buffer {
+  const head = Buffer.alloc(64);
+  head.writeUInt32BE(0x7f454c46, 0);
+  head[4] = 2;
+  head[5] = 1;
+  return head;
+}
+
+interface FakeContainer {
+  spec: ContainerSpec;
+  variant: string;
+  state: ContainerState;
+  log: string;
+  server?: Server;
+  timer?: NodeJS.Timeout;
+}
+
+/** What the fakes of one run share: the script, the log of calls, and the registry's manifests. */
+class FakeWorld {
+  readonly calls: FakeCall[] = [];
+  readonly manifests = new Map<string, ManifestFacts>();
+  readonly #attempts = new Map<string, number>();
+  constructor(readonly script: FakeScript) {}
+
+  /** Records the call and plays its step: waits, then throws `fail` through `error`. */
+  async play(
+    engine: FakeCall['engine'],
+    operation: FakeOperation,
+    ref: string,
+    error: (message: string) => Error = (message) => new Error(message),
+  ): Promise<void> {
+    const variant = variantOf(ref);
+    this.calls.push({ engine, operation, variant });
+    const key = `${operation} ${variant}`;
+    const attempt = this.#attempts.get(key) ?? 0;
+    this.#attempts.set(key, attempt + 1);
+    const step = this.script[operation]?.(variant, attempt) ?? {};
+    await sleep(step.ms ?? 1);
+    if (step.fail) throw error(step.fail);
+  }
+
+  /** `ready`'s step without waiting: for the container to play out by itself. */
+  readyStep(variant: string): FakeStep {
+    const key = `ready ${variant}`;
+    const attempt = this.#attempts.get(key) ?? 0;
+    this.#attempts.set(key, attempt + 1);
+    this.calls.push({ engine: 'isolated', operation: 'ready', variant });
+    return this.script.ready?.(variant, attempt) ?? {};
+  }
+}
+
+/**
+ * An in-memory Engine for unit tests, scriptable per operation and variant.
+ * Builds drain their context and tag an image whose entry binary is a static
+ * ELF; a push stores a manifest in the fake registry; a pull on the isolated
+ * fake finds it there; a started container answers HTTP 200 on its host port
+ * (a real server on 127.0.0.1) once its `ready` time has passed.
+ */
 export class FakeEngine implements Engine {
   readonly images = new Map<string, ImageDetails>();
   readonly builds: BuildRequest[] = [];
+  readonly #containers = new Map<string, FakeContainer>();
+  readonly #world: FakeWorld;
+  readonly #kind: FakeCall['engine'];
+  #ids = 0;
+
+  constructor(script: FakeScript = {}, world?: FakeWorld, kind: FakeCall['engine'] = 'build') {
+    this.#world = world ?? new FakeWorld(script);
+    this.#kind = kind;
+  }
+
+  /** Every operation of this fake and of the pull site made from it, in order. */
+  get calls(): FakeCall[] {
+    return this.#world.calls;
+  }
+
+  /** A pull site whose registry and isolated engine share this fake's script and log. */
+  pullSite(): FakePullSite {
+    return new FakePullSite(this.#world);
+  }
 
   addImage(ref: string, details: Partial<ImageDetails> = {}): void {
     this.images.set(ref, {
@@ -33,50 +153,249 @@ export class FakeEngine implements Engine {
   }
 
   async info(): Promise<EngineInfo> {
-    throw new Error('not used');
+    return {
+      endpoint: 'fake://',
+      serverVersion: '0.0.0-fake',
+      apiVersion: '1.41',
+      os: 'Fake',
+      arch: 'amd64',
+      kernelVersion: '0',
+      storageDriver: 'fake',
+      cgroupVersion: '1',
+      cgroupDriver: 'cgroupfs',
+      dockerRootDir: tmpdir(),
+      cpus: 2,
+      memTotalBytes: 2 ** 34,
+      buildkit: true,
+    };
   }
+
   async build(request: BuildRequest): Promise<BuildOutcome> {
     this.builds.push(request);
-    throw new Error('FakeEngine does not build');
+    const started = performance.now();
+    // The context is read to its end, as the engine does.
+    for await (const _ of request.context);
+    await this.#world.play(
+      this.#kind,
+      'build',
+      request.tag,
+      (message) => new BuildError(message, message),
+    );
+    const n = ++this.#ids;
+    const imageId = `sha256:${String(n).padStart(64, '0')}`;
+    const variant = variantOf(request.tag);
+    const details: Partial<ImageDetails> = {
+      id: imageId,
+      sizeBytes: 1_000_000 * (variant.length + 1),
+      layerCount: 3,
+      labels: request.labels ?? {},
+      entrypoint: ['/app/main'],
+    };
+    this.addImage(request.tag, details);
+    this.images.set(imageId, { ...(this.images.get(request.tag) as ImageDetails) });
+    return {
+      imageId,
+      durationMs: performance.now() - started,
+      transcript: {
+        imageId,
+        steps: [
+          {
+            digest: 'sha256:mod',
+            name: '[builder 3/5] RUN go mod download',
+            cached: !request.noCache,
+          },
+          { digest: 'sha256:build', name: '[builder 5/5] RUN go build', cached: false },
+        ],
+      },
+    };
   }
   async inspectImage(ref: string): Promise<ImageDetails | undefined> {
     return this.images.get(ref);
   }
-  async readImageFile(): Promise<ImageFile | undefined> {
-    return undefined;
+  async readImageFile(ref: string, path: string): Promise<ImageFile | undefined> {
+    if (!this.images.has(ref)) return undefined;
+    return { sizeBytes: 6_000_000, head: staticElfHead(), resolvedPath: path };
   }
   async scanImageFiles(): Promise<ImageFiles> {
     return { entries: [], contents: new Map() };
   }
-  async createContainer(): Promise<string> {
-    throw new Error('FakeEngine runs no containers');
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    const variant = variantOf(spec.image);
+    this.#world.calls.push({ engine: this.#kind, operation: 'create', variant });
+    if (!this.images.has(spec.image))
+      throw new ImgbenchError('E_MEASURE', `No such image: ${spec.image}`);
+    const id = `container-${++this.#ids}`;
+    this.#containers.set(id, {
+      spec,
+      variant,
+      log: '',
+      state: { running: false, pid: 0, exitCode: 0, oomKilled: false, error: '' },
+    });
+    return id;
   }
-  async startContainer(): Promise<void> {}
-  async inspectContainer(): Promise<ContainerState> {
-    return { running: false, pid: 0, exitCode: 0, oomKilled: false, error: '' };
+  async startContainer(id: string): Promise<void> {
+    const container = this.#containers.get(id);
+    if (!container) throw new Error(`no container ${id}`);
+    await this.#world.play(this.#kind, 'start', container.spec.image);
+    container.state = { ...container.state, running: true, pid: process.pid };
+    const ready = this.#world.readyStep(container.variant);
+    container.timer = setTimeout(() => {
+      if (ready.fail) {
+        container.log = `${ready.fail}\n`;
+        container.state = { ...container.state, running: false, pid: 0, exitCode: 1 };
+        return;
+      }
+      container.server = createServer((_, response) => response.writeHead(200).end('ok')).listen(
+        container.spec.hostPort,
+        '127.0.0.1',
+      );
+    }, ready.ms ?? 1);
   }
-  async containerLogs(): Promise<string> {
-    return '';
+  async inspectContainer(id: string): Promise<ContainerState> {
+    const container = this.#containers.get(id);
+    if (!container) throw new Error(`no container ${id}`);
+    return container.state;
   }
-  async removeContainer(_id: string): Promise<void> {}
+  async containerLogs(id: string): Promise<string> {
+    return this.#containers.get(id)?.log ?? '';
+  }
+  async removeContainer(id: string): Promise<void> {
+    const container = this.#containers.get(id);
+    if (!container) return;
+    this.#world.calls.push({ engine: this.#kind, operation: 'remove', variant: container.variant });
+    clearTimeout(container.timer);
+    container.server?.closeAllConnections();
+    await new Promise((resolve) =>
+      container.server ? container.server.close(resolve) : resolve(undefined),
+    );
+    this.#containers.delete(id);
+  }
+  /** By id: the image and every tag of it; by tag: that tag. */
   async removeImage(ref: string): Promise<void> {
-    this.images.delete(ref);
+    for (const [key, image] of [...this.images.entries()]) {
+      if (key === ref || image.id === ref) this.images.delete(key);
+    }
   }
   async tagImage(source: string, target: string): Promise<void> {
     const image = this.images.get(source);
     if (!image) throw new Error(`no image ${source}`);
     this.images.set(target, { ...image, repoTags: [...image.repoTags, target] });
   }
-  async pushImage(): Promise<{ durationMs: number; digest: string }> {
-    throw new Error('FakeEngine reaches no registry');
+  async pushImage(ref: string): Promise<{ durationMs: number; digest: string }> {
+    const started = performance.now();
+    const image = this.images.get(ref);
+    if (!image) throw new ImgbenchError('E_TRANSFER', `Push of \`${ref}\` failed: no such image`);
+    await this.#world.play(this.#kind, 'push', ref, (m) => new ImgbenchError('E_TRANSFER', m));
+    const digest = `sha256:${'d'.repeat(64)}`;
+    const layer = Math.round(image.sizeBytes / 3 / image.layerCount);
+    this.#world.manifests.set(ref.slice(ref.indexOf('/') + 1), {
+      digest,
+      config: { digest: `sha256:${'c'.repeat(64)}`, sizeBytes: 1_000 },
+      layers: Array.from({ length: image.layerCount }, (_, i) => ({
+        digest: `sha256:${String(i).repeat(64)}`,
+        sizeBytes: layer,
+        mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+      })),
+      compressedBytes: 1_000 + layer * image.layerCount,
+    });
+    return { durationMs: performance.now() - started, digest };
   }
-  async pullImage(): Promise<PullOutcome> {
-    throw new Error('FakeEngine reaches no registry');
+  async pullImage(ref: string): Promise<PullOutcome> {
+    const started = performance.now();
+    const manifest = this.#world.manifests.get(ref.slice(ref.indexOf('/') + 1));
+    await this.#world.play(this.#kind, 'pull', ref, (m) => new ImgbenchError('E_TRANSFER', m));
+    if (!manifest) throw new ImgbenchError('E_TRANSFER', `Pull of \`${ref}\` failed: not found`);
+    this.addImage(ref, { layerCount: manifest.layers.length, entrypoint: ['/app/main'] });
+    const durationMs = performance.now() - started;
+    return {
+      durationMs,
+      transferMs: durationMs / 2,
+      layersPulled: manifest.layers.length,
+      layersPresent: 0,
+    };
   }
-  async listContainers(): Promise<string[]> {
-    return [];
+  async listContainers(labels: Record<string, string>): Promise<string[]> {
+    return [...this.#containers.entries()]
+      .filter(([, c]) => hasLabels(c.spec.labels, labels))
+      .map(([id]) => id);
   }
-  async listImages(): Promise<Array<{ id: string; repoTags: string[] }>> {
-    return [...this.images.values()].map((i) => ({ id: i.id, repoTags: i.repoTags }));
+  async listImages(
+    labels: Record<string, string>,
+  ): Promise<Array<{ id: string; repoTags: string[] }>> {
+    const byId = new Map<string, ImageDetails>();
+    for (const image of this.images.values()) {
+      if (hasLabels(image.labels, labels)) byId.set(image.id, image);
+    }
+    return [...byId.values()].map((i) => ({ id: i.id, repoTags: i.repoTags }));
   }
+
+  /** Empties the fake as an emptied dockerd is: no image, no container. */
+  async empty(): Promise<void> {
+    this.#world.calls.push({ engine: this.#kind, operation: 'empty', variant: '' });
+    for (const id of [...this.#containers.keys()]) await this.removeContainer(id);
+    this.images.clear();
+  }
+}
+
+/** The run's registry and second engine, in memory: what they were asked is in the calls and `stopped`. */
+export class FakePullSite implements PullSite {
+  readonly needsRoot = false;
+  /** What was stopped, in order: `registry`, `engine`. */
+  readonly stopped: string[] = [];
+  readonly #world: FakeWorld;
+  constructor(world: FakeWorld) {
+    this.#world = world;
+  }
+
+  /** Also said on stderr: a run in a child process, stopped by a signal, shows what it undid. */
+  #stop(what: string): void {
+    this.stopped.push(what);
+    process.stderr.write(`fake pull site: stopped the ${what}\n`);
+  }
+
+  async startRegistry(): Promise<RunRegistry> {
+    const world = this.#world;
+    return {
+      address: '127.0.0.1:5999',
+      port: 5999,
+      dir: '/nonexistent/fake-registry',
+      pid: 0,
+      exitDescription: undefined,
+      reference: (image) => `127.0.0.1:5999/${image}`,
+      manifest: async (repository, tag) => {
+        const manifest = world.manifests.get(`${repository}:${tag}`);
+        if (!manifest)
+          throw new ImgbenchError('E_TRANSFER', `no manifest for ${repository}:${tag}`);
+        return manifest;
+      },
+      stop: async () => this.#stop('registry'),
+    };
+  }
+
+  async startEngine(): Promise<PullEngine> {
+    const engine = new FakeEngine({}, this.#world, 'isolated');
+    return {
+      engine,
+      pid: 0,
+      bridge: { name: 'fake0' },
+      root: '/nonexistent/fake-engine',
+      dataRoot: '/nonexistent/fake-engine/data',
+      storage: 'memory',
+      exitDescription: undefined,
+      empty: () => engine.empty(),
+      stop: async () => this.#stop('engine'),
+    };
+  }
+}
+
+/** A fake engine holding every stand-in base, as `imgbench bases` leaves one (`hashFor` makes one stale). */
+export function fakeEngineWithStandIns(
+  script: FakeScript = {},
+  hashFor = (role: BaseRole) => recipeHash(STAND_IN_RECIPES[role]),
+): FakeEngine {
+  const engine = new FakeEngine(script);
+  for (const role of BASE_ROLES) {
+    engine.addImage(STAND_IN_RECIPES[role].tag, { labels: { [LABEL_RECIPE_HASH]: hashFor(role) } });
+  }
+  return engine;
 }

@@ -1,0 +1,206 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import type { RunOptionsInput } from '../../src/options.js';
+import { runSuite } from '../../src/run/run-suite.js';
+import type { RunResult, VariantResult } from '../../src/types.js';
+import { tempDir } from '../temp-dir.js';
+import { type FakeScript, fakeEngineWithStandIns } from './fake-engine.js';
+
+const SIX = ['golang', 'alpine', 'multi-stage', 'stripped', 'scratch', 'distroless'];
+
+/** A run of the sample's variants on the scriptable fake engine; what it wrote is read back too. */
+async function fakeRun(script: FakeScript, input: RunOptionsInput = {}) {
+  const engine = fakeEngineWithStandIns(script);
+  const site = engine.pullSite();
+  const out = tempDir('orchestration');
+  const { run, dir } = await runSuite(
+    engine,
+    { bases: 'offline', outDir: out, repeat: 2, ...input },
+    { pullSite: site, root: false },
+  );
+  const written = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as RunResult;
+  return { run, written, calls: engine.calls, stopped: site.stopped };
+}
+
+const state = (run: RunResult) => Object.fromEntries(run.variants.map((v) => [v.name, v.state]));
+const byName = (run: RunResult, name: string) =>
+  run.variants.find((v) => v.name === name) as VariantResult;
+const failure = (run: RunResult, name: string) => {
+  const v = byName(run, name);
+  return v.state === 'failed' ? { stage: v.failure.stage, message: v.failure.message } : v.state;
+};
+
+describe('a run on the fake engine', () => {
+  it('measures every variant through every stage, in order, and stops its registry and engine', async () => {
+    const { run, written, calls, stopped } = await fakeRun(
+      { ready: (variant) => ({ ms: variant === 'golang' ? 40 : 5 }) },
+      { metrics: ['size', 'build', 'pull', 'startup'] },
+    );
+    expect(state(run)).toEqual(Object.fromEntries(SIX.map((n) => [n, 'ok'])));
+    expect(written).toEqual(JSON.parse(JSON.stringify(run)));
+    expect(run.complete).toBe(true);
+    for (const v of run.variants) {
+      if (v.state !== 'ok') throw new Error(v.name);
+      expect(v.size.binary.linkage).toBe('static');
+      expect(v.builds?.cold.durationMs.n).toBe(2);
+      expect(v.builds?.warm.moduleLayerCached).toBe(true);
+      expect(v.pull?.links[0]?.durationMs.n).toBe(2);
+      expect(v.startup?.startToReadyMs.n).toBe(2);
+    }
+    // The scripted readiness shows through: golang's 40 ms against the others' 5 ms.
+    const ready = (name: string) => {
+      const v = byName(run, name);
+      return v.state === 'ok' ? (v.startup?.startToReadyMs.p50 ?? 0) : 0;
+    };
+    expect(ready('golang')).toBeGreaterThan(35);
+    expect(ready('scratch')).toBeLessThan(35);
+    // Stages in order: every build before the first push, every push before the
+    // first pull, every pull before the first container.
+    const first = (op: string) => calls.findIndex((c) => c.operation === op);
+    const last = (op: string) => calls.findLastIndex((c) => c.operation === op);
+    expect(last('build')).toBeLessThan(first('push'));
+    expect(last('push')).toBeLessThan(first('pull'));
+    expect(last('pull')).toBeLessThan(first('create'));
+    // Each timed pull (6 variants × 2 samples) comes right after the engine was emptied: cold.
+    const empties = [...calls.entries()].filter(([, c]) => c.operation === 'empty');
+    expect(empties).toHaveLength(12);
+    for (const [i] of empties) expect(calls[i + 1]?.operation).toBe('pull');
+    expect(stopped).toEqual(['engine', 'registry']);
+  });
+
+  it.each([
+    ['build', { build: (v: string) => (v === 'scratch' ? { fail: 'exit code: 2' } : {}) }],
+    [
+      'build-scenarios',
+      { build: (v: string, n: number) => (v === 'scratch' && n === 1 ? { fail: 'no space' } : {}) },
+    ],
+    ['push', { push: (v: string) => (v === 'scratch' ? { fail: 'blob upload unknown' } : {}) }],
+    ['pull', { pull: (v: string) => (v === 'scratch' ? { fail: 'unexpected EOF' } : {}) }],
+    [
+      'startup',
+      { ready: (v: string) => (v === 'scratch' ? { fail: 'listen tcp :8080: bind' } : {}) },
+    ],
+  ] as const)(
+    'a failure at %s fails that variant there, and the others go on',
+    async (stage, script) => {
+      const { run, written } = await fakeRun(script, {
+        metrics: ['size', 'build', 'pull', 'startup'],
+        variants: ['multi-stage', 'scratch', 'distroless'],
+      });
+      expect(failure(run, 'scratch')).toMatchObject({ stage });
+      expect(state(run)).toMatchObject({ 'multi-stage': 'ok', distroless: 'ok' });
+      expect(run.complete).toBe(true);
+      const scratch = byName(written, 'scratch');
+      if (stage === 'build') {
+        expect(scratch).not.toHaveProperty('size');
+      } else {
+        // Figures measured before the failure stay in results.json.
+        expect(scratch).toMatchObject({ size: { sizeBytes: 8_000_000 } });
+      }
+      if (stage === 'pull' || stage === 'startup') expect(scratch).toHaveProperty('builds');
+      if (stage === 'startup') {
+        expect(scratch).toHaveProperty('pull');
+        expect(scratch).toMatchObject({
+          failure: {
+            message: expect.stringContaining('exited with code 1: listen tcp :8080: bind'),
+          },
+        });
+      }
+    },
+  );
+
+  it('a variant whose size reading fails is failed at measure', async () => {
+    const engine = fakeEngineWithStandIns();
+    engine.readImageFile = async () => undefined;
+    const { run } = await runSuite(
+      engine,
+      { bases: 'offline', outDir: tempDir('orchestration'), metrics: ['size'] },
+      { pullSite: engine.pullSite(), root: false },
+    );
+    expect(failure(run, 'golang')).toEqual({
+      stage: 'measure',
+      message: expect.stringMatching(/runs `\/app\/main`, which is not in the image/),
+    });
+  });
+
+  it('--bail stops at the first failure: later variants stay pending and no later stage starts', async () => {
+    const { run, written, calls, stopped } = await fakeRun(
+      { build: (v) => (v === 'multi-stage' ? { fail: 'exit code: 1' } : {}) },
+      { metrics: ['size', 'pull', 'startup'], bail: true },
+    );
+    // Without the build metric the variants are built in their catalogue order.
+    expect(state(written)).toEqual({
+      golang: 'ok',
+      alpine: 'ok',
+      'multi-stage': 'failed',
+      stripped: 'pending',
+      scratch: 'pending',
+      distroless: 'pending',
+    });
+    expect(run).toMatchObject({ stoppedBy: 'bail', complete: false });
+    expect(calls.filter((c) => c.operation === 'build').map((c) => c.variant)).toEqual([
+      'golang',
+      'alpine',
+      'multi-stage',
+    ]);
+    expect(calls.some((c) => ['push', 'pull', 'create'].includes(c.operation))).toBe(false);
+    expect(stopped).toEqual([]);
+  });
+
+  it('--bail during pulls stops the stages after them; the variants measured so far keep their figures', async () => {
+    const { run } = await fakeRun(
+      { pull: (v) => (v === 'alpine' ? { fail: 'unexpected EOF' } : {}) },
+      {
+        metrics: ['size', 'pull', 'startup'],
+        bail: true,
+        variants: ['golang', 'alpine', 'scratch'],
+      },
+    );
+    expect(run).toMatchObject({ stoppedBy: 'bail', complete: false });
+    expect(failure(run, 'alpine')).toMatchObject({ stage: 'pull' });
+    expect(run.variants.every((v) => v.state === 'failed' || !('startup' in v))).toBe(true);
+    expect(byName(run, 'golang')).toMatchObject({ state: 'ok', size: expect.any(Object) });
+  });
+});
+
+describe('a run on the fake engine, stopped by a signal', () => {
+  it('SIGINT in the isolated stage undoes its registry and engine, keeps what was measured, exits 130', async () => {
+    const out = tempDir('orchestration-signal');
+    const child = execa(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fake-run.ts'), out],
+      { reject: false, all: true },
+    );
+    let seen = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no push of scratch: ${seen}`)), 20_000);
+      child.all?.on('data', (chunk: Buffer) => {
+        seen += String(chunk);
+        if (/pushing scratch/.test(seen)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(String(result.all)).toMatch(
+      /SIGINT: stopped; undid the registry on 127\.0\.0\.1:5999 \(pid 0, storage \S+\), the isolated dockerd \(pid 0, bridge fake0, /,
+    );
+    // Undone in the reverse order of their start: the engine, then the registry.
+    expect(String(result.all)).toMatch(
+      /stopped the engine\nfake pull site: stopped the registry\n/,
+    );
+    const [runDir = ''] = readdirSync(out).filter((d) => /^\d{8}-/.test(d));
+    const written = JSON.parse(
+      readFileSync(join(out, runDir, 'results.json'), 'utf8'),
+    ) as RunResult;
+    expect(written).toMatchObject({ stoppedBy: 'SIGINT', complete: false });
+    // Written as it stood when the signal came: both sizes measured, nothing failed.
+    expect(state(written)).toEqual({ 'multi-stage': 'ok', scratch: 'ok' });
+    expect(byName(written, 'scratch')).toMatchObject({ size: { sizeBytes: 8_000_000 } });
+  });
+});
