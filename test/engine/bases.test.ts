@@ -24,7 +24,10 @@ describe('imgbench bases', () => {
       );
       expect(labels['org.imgbench.stands-in-for']).toBe(recipe.standsInFor);
       expect(labels['org.imgbench.recipe-hash']).toMatch(/^sha256:[0-9a-f]{64}$/);
-      expect(recipe.tag).toContain('standin');
+      // Whoever reads the image, not imgbench, is told it is a stand-in.
+      const description = String(labels['org.opencontainers.image.description']);
+      const prefix = `imgbench stand-in for ${recipe.standsInFor}: `;
+      expect(description.slice(0, prefix.length)).toBe(prefix);
     }
   });
 

@@ -16,21 +16,13 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { variantsDir } from '../../src/paths.js';
 import { readRun } from '../../src/run/run-store.js';
-import type { RunResult, VariantResult } from '../../src/types.js';
+import type { RunResult } from '../../src/types.js';
+import { HISTORY_FIXTURES_DIR } from '../fixtures.js';
+import { okVariant, okVariants, SIX_VARIANTS } from '../variants.js';
 import { imgbench } from './helpers.js';
 
-const SIX = ['golang', 'alpine', 'multi-stage', 'stripped', 'scratch', 'distroless'];
 const CHROMIUM = '/usr/bin/chromium';
-const HISTORY_RUN = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  'results',
-  'history',
-  '20261123-012239-447f.json',
-);
-
-type Ok = Extract<VariantResult, { state: 'ok' }>;
+const HISTORY_RUN = join(HISTORY_FIXTURES_DIR, '20261123-012239-447f.json');
 
 /** A copy of the six variants in which distroless is built on the alpine base instead. */
 function variantsWithDistrolessOnAlpine(parent: string): string {
@@ -89,7 +81,7 @@ describe('reports and compare on real runs', () => {
     const rows = parse(readFileSync(join(first, 'results.csv'), 'utf8'), {
       columns: true,
     }) as Record<string, string>[];
-    for (const v of run.variants as Ok[]) {
+    for (const v of okVariants(run)) {
       const row = rows.find((r) => r.variant === v.name && r.metric === 'size');
       expect(Number(row?.image_size_bytes), v.name).toBe(v.size.sizeBytes);
       expect(Number(row?.binary_size_bytes), v.name).toBe(v.size.binary.sizeBytes);
@@ -97,7 +89,7 @@ describe('reports and compare on real runs', () => {
     }
     const html = await marked.parse(readFileSync(join(first, 'summary.md'), 'utf8'));
     expect(html.match(/<table>/g)?.length).toBeGreaterThanOrEqual(1);
-    for (const name of SIX) expect(html).toMatch(new RegExp(`<td>${name}</td>`));
+    for (const name of SIX_VARIANTS) expect(html).toMatch(new RegExp(`<td>${name}</td>`));
   });
 
   it('compare of two runs of the same code reports no significant change', async () => {
@@ -117,8 +109,7 @@ describe('reports and compare on real runs', () => {
     expect(changed.map((c) => c.figure)).toContain('image size');
 
     // A ceiling 0.5 MB above what distroless weighed on its own base.
-    const before = ((await readRun(first)).variants.find((v) => v.name === 'distroless') as Ok).size
-      .sizeBytes;
+    const before = okVariant(await readRun(first), 'distroless').size.sizeBytes;
     const max = before + 500_000;
     const config = join(out, 'budgets.json');
     writeFileSync(
@@ -135,8 +126,7 @@ describe('reports and compare on real runs', () => {
       }),
     );
     const breached = await imgbench(['compare', first, rebased, '--config', config]);
-    const size = ((await readRun(rebased)).variants.find((v) => v.name === 'distroless') as Ok).size
-      .sizeBytes;
+    const size = okVariant(await readRun(rebased), 'distroless').size.sizeBytes;
     expect(breached.status).toBe(3);
     expect(breached.stderr).toContain(
       `budget "distroless stays distroless": distroless image size is ${(size / 1e6).toFixed(2)} MB, over its max of ${(max / 1e6).toFixed(2)} MB`,
@@ -177,7 +167,7 @@ describe('reports and compare on real runs', () => {
       for (const id of ['size', 'build', 'pull', 'startup', 'memory']) {
         const figure = page.locator(`#chart-${id}`);
         const axisLabels = await figure.locator('.role-axis-label text').allTextContents();
-        for (const name of SIX) expect(axisLabels, `${id}: ${name}`).toContain(name);
+        for (const name of SIX_VARIANTS) expect(axisLabels, `${id}: ${name}`).toContain(name);
         // The marks of the data (bars, or one dot per sample), not the box plot's outlier dots.
         const marks = await figure
           .locator(
@@ -189,7 +179,7 @@ describe('reports and compare on real runs', () => {
         // A chart of six variants paints thousands of coloured pixels; an empty one none.
         expect(colouredPixels(shot), id).toBeGreaterThan(2_000);
       }
-      expect(run.variants.map((v) => v.name)).toEqual(SIX);
+      expect(run.variants.map((v) => v.name)).toEqual(SIX_VARIANTS);
       expect(requests).toEqual([]);
       await page.close();
     });

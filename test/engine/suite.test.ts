@@ -4,46 +4,37 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRun } from '../../src/run/run-store.js';
-import type { RunResult, VariantResult } from '../../src/types.js';
+import type { RunResult } from '../../src/types.js';
+import { okVariant, okVariants, SIX_VARIANTS } from '../variants.js';
 import { dockerCli, imgbench, labelledContainers } from './helpers.js';
-
-type Ok = Extract<VariantResult, { state: 'ok' }>;
 
 describe('imgbench run --metrics size on the real engine, offline bases', () => {
   const out = mkdtempSync(join(tmpdir(), 'imgbench-suite-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
+  // One run for every test here, made and read before any of them.
   let run: RunResult;
   let stdout: string;
   let status: number | null;
-  const ok = (name: string): Ok => {
-    const v = run.variants.find((x) => x.name === name);
-    if (v?.state !== 'ok') throw new Error(`${name} is ${v?.state}: ${JSON.stringify(v)}`);
-    return v;
-  };
+  const ok = (name: string) => okVariant(run, name);
 
   beforeAll(async () => {
     const result = await imgbench(['run', '--metrics', 'size', '--bases', 'offline', '--out', out]);
     stdout = result.stdout;
     status = result.status;
     if (status !== 0) console.error(result.stderr);
+    run = await readRun(join(out, 'latest'));
   });
 
-  it('finishes with all six variants ok, exit 0, and prints the table', async () => {
+  it('finishes with all six variants ok, exit 0, and prints the table', () => {
     expect(status).toBe(0);
-    run = await readRun(join(out, 'latest'));
     expect(run.complete).toBe(true);
-    expect(run.variants.map((v) => [v.name, v.state])).toEqual(
-      ['golang', 'alpine', 'multi-stage', 'stripped', 'scratch', 'distroless'].map((n) => [
-        n,
-        'ok',
-      ]),
-    );
+    expect(run.variants.map((v) => [v.name, v.state])).toEqual(SIX_VARIANTS.map((n) => [n, 'ok']));
     for (const v of run.variants) expect(stdout).toMatch(new RegExp(`^${v.name}\\s+ok\\s`, 'm'));
     expect(stdout).toContain('Bases: offline stand-ins');
   });
 
   it('records sizes and layer counts equal to `docker image inspect`, to the byte', () => {
-    for (const v of run.variants as Ok[]) {
+    for (const v of okVariants(run)) {
       const [size, layers] = dockerCli([
         'image',
         'inspect',
@@ -94,7 +85,7 @@ describe('imgbench run --metrics size on the real engine, offline bases', () => 
       string,
       string
     >[];
-    for (const v of run.variants as Ok[]) {
+    for (const v of okVariants(run)) {
       const row = rows.find((r) => r.variant === v.name);
       expect(Number(row?.image_size_bytes), v.name).toBe(v.size.sizeBytes);
     }

@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { chartsOf } from '../../src/report/charts.js';
 import { toHtml } from '../../src/report/html.js';
 import { historyRun } from '../fixtures.js';
+import { SIX_VARIANTS } from '../variants.js';
 import { sampleRun } from './sample-run.js';
-
-const SIX = ['golang', 'alpine', 'multi-stage', 'stripped', 'scratch', 'distroless'];
 
 describe('HTML report', () => {
   it('has all five charts with rows for all six variants of a real all-metric run', async () => {
@@ -13,7 +12,7 @@ describe('HTML report', () => {
     expect(charts.map((c) => c.id)).toEqual(['size', 'build', 'pull', 'startup', 'memory']);
     for (const chart of charts) {
       expect(chart.missing).toBeUndefined();
-      expect([...new Set(chart.rows.map((r) => r.variant))]).toEqual(SIX);
+      expect([...new Set(chart.rows.map((r) => r.variant))]).toEqual(SIX_VARIANTS);
     }
     // Startup plots every sample, not a summary.
     const startup = charts.find((c) => c.id === 'startup');

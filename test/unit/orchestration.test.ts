@@ -1,14 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunOptionsInput } from '../../src/options.js';
 import { runSuite } from '../../src/run/run-suite.js';
 import type { RunResult, VariantResult } from '../../src/types.js';
 import { tempDir } from '../temp-dir.js';
+import { SIX_VARIANTS } from '../variants.js';
 import { type FakeScript, fakeEngineWithStandIns } from './fake-engine.js';
-
-const SIX = ['golang', 'alpine', 'multi-stage', 'stripped', 'scratch', 'distroless'];
 
 /** A run of the sample's variants on the scriptable fake engine; what it wrote is read back too. */
 async function fakeRun(script: FakeScript, input: RunOptionsInput = {}) {
@@ -24,6 +24,23 @@ async function fakeRun(script: FakeScript, input: RunOptionsInput = {}) {
   return { run, written, calls: engine.calls, stopped: site.stopped };
 }
 
+// The runs' own temp folders (the service copy the build metric edits) go to
+// a folder of this file's: the engine tests, which may run at the same time,
+// count imgbench's temp folders as leftovers, and a root run reaps those of
+// runs it does not know.
+let savedTmpdir: string | undefined;
+let privateTmpdir = '';
+beforeAll(() => {
+  savedTmpdir = process.env.TMPDIR;
+  privateTmpdir = mkdtempSync(join(tmpdir(), 'orchestration-'));
+  process.env.TMPDIR = privateTmpdir;
+});
+afterAll(() => {
+  if (savedTmpdir === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmpdir;
+  rmSync(privateTmpdir, { recursive: true, force: true });
+});
+
 const state = (run: RunResult) => Object.fromEntries(run.variants.map((v) => [v.name, v.state]));
 const byName = (run: RunResult, name: string) =>
   run.variants.find((v) => v.name === name) as VariantResult;
@@ -38,7 +55,7 @@ describe('a run on the fake engine', () => {
       { ready: (variant) => ({ ms: variant === 'golang' ? 40 : 5 }) },
       { metrics: ['size', 'build', 'pull', 'startup'] },
     );
-    expect(state(run)).toEqual(Object.fromEntries(SIX.map((n) => [n, 'ok'])));
+    expect(state(run)).toEqual(Object.fromEntries(SIX_VARIANTS.map((n) => [n, 'ok'])));
     expect(written).toEqual(JSON.parse(JSON.stringify(run)));
     expect(run.complete).toBe(true);
     for (const v of run.variants) {
@@ -171,7 +188,7 @@ describe('a run on the fake engine, stopped by a signal', () => {
     const child = execa(
       process.execPath,
       ['--import', 'tsx', join(import.meta.dirname, 'fake-run.ts'), out],
-      { reject: false, all: true },
+      { reject: false, all: true, env: { TMPDIR: privateTmpdir } },
     );
     let seen = '';
     await new Promise<void>((resolve, reject) => {
