@@ -35,11 +35,14 @@ export function toDemoMarkdown(run: RunResult): string {
     ];
   });
   const { engine } = run;
+  const samples = run.settings
+    ? `; ${run.settings.samples.pull} cold pulls over loopback and ${run.settings.samples.startup} starts per variant`
+    : '';
   return [
     `| ${header.join(' | ')} |`,
     `| --- |${' ---: |'.repeat(header.length - 1)}`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
-    `Run \`${run.runId}\` on dockerd ${engine.serverVersion} (${engine.storageDriver}), ${run.host.cpus} CPUs; ${run.settings.samples.pull} cold pulls over loopback and ${run.settings.samples.startup} starts per variant. ${basesLine(run)}.`,
+    `Run \`${run.runId}\` on dockerd ${engine.serverVersion} (${engine.storageDriver}), ${run.host.cpus} CPUs${samples}. ${basesLine(run)}.`,
   ].join('\n');
 }
