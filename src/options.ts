@@ -11,6 +11,11 @@ import {
   type PullStorage,
 } from './pull/isolated-engine.js';
 import { type LinkProfile, parseLink, UNLIMITED_LINK } from './pull/link-shaper.js';
+import {
+  normalizeServiceSettings,
+  type ServiceSettings,
+  type ServiceSettingsInput,
+} from './service/service-settings.js';
 import { normalizeTimeouts, type Timeouts } from './timeouts.js';
 import type { MetricName } from './types.js';
 import { METRICS } from './types.js';
@@ -83,6 +88,8 @@ export interface RunOptionsInput {
   pullStorage?: string;
   /** Stop at the first failed variant. @default false */
   bail?: boolean;
+  /** How the service runs in its container: port, ready check, arguments, environment, memory load. */
+  service?: ServiceSettingsInput;
 }
 
 export interface RunOptions {
@@ -104,6 +111,7 @@ export interface RunOptions {
   pullConcurrency: number;
   pullStorage: PullStorage;
   bail: boolean;
+  service: ServiceSettings;
   /** The .dockerignore of the variants folder (or imgbench's Go default), for services without their own. */
   fallbackIgnoreFile: string;
 }
@@ -202,5 +210,6 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     pullConcurrency,
     pullStorage: pullStorage as PullStorage,
     bail: input.bail ?? false,
+    service: normalizeServiceSettings(input.service, serviceDir === resolve(sampleServiceDir())),
   };
 }

@@ -173,6 +173,16 @@ export type VariantResult =
   /** Not reached (yet): a run that stopped early keeps these. */
   | (VariantIdentity & { state: 'pending' });
 
+/** The service settings as results.json keeps them: `--env` by variable name, never by value. */
+export interface RecordedServiceSettings {
+  port: number;
+  /** An HTTP path, or `tcp`. */
+  ready: string;
+  args: string[];
+  envNames: string[];
+  load: { path: string; requests: number; concurrency: number; settleMs: number };
+}
+
 export interface HostFacts {
   platform: string;
   arch: string;
@@ -218,7 +228,13 @@ export interface RunResult {
   host: HostFacts;
   engine: EngineInfo;
   bases: { profile: BaseProfileName; reason: string; images: BaseImage[] };
-  service: { dir: string; mainPackage: string; ignoreFile: string };
+  service: {
+    dir: string;
+    mainPackage: string;
+    ignoreFile: string;
+    /** How it was run (absent in runs written before it was recorded); the environment by name only. */
+    runtime?: RecordedServiceSettings;
+  };
   variants: VariantResult[];
   /** `--metrics flags`: the service's binary built with each set of flags. */
   binaryFlags?: BinaryFlagsResult;

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { FIGURE_NAMES, isFigureName } from '../report/compare.js';
+import type { ServiceSettingsInput } from '../service/service-settings.js';
 
 /** Looked for in the working directory when no `--config` is given. */
 export const DEFAULT_CONFIG_FILE = 'imgbench.config.json';
@@ -28,9 +29,13 @@ export interface Budget {
 
 export interface Config {
   budgets: Budget[];
+  /** How the service runs in its container; the command line's options replace each setting. */
+  service?: ServiceSettingsInput;
 }
 
-const KNOWN_TOP = ['budgets'];
+const KNOWN_TOP = ['budgets', 'service'];
+const KNOWN_SERVICE = ['port', 'ready', 'args', 'env', 'load'];
+const KNOWN_LOAD = ['path', 'requests', 'concurrency'];
 const KNOWN_BUDGET = ['name', 'variant', 'figure', 'max', 'maxRegressionPct'];
 
 const describe = (value: unknown) =>
@@ -93,7 +98,62 @@ export function validateConfig(value: unknown, file: string): Config {
     }
     return b as unknown as Budget;
   });
-  return { budgets: checked };
+  const service = (value as { service?: unknown }).service;
+  return {
+    budgets: checked,
+    ...(service === undefined ? {} : { service: validateService(service, fail) }),
+  };
+}
+
+/** The `service` section: each field of the type its command-line option takes. */
+function validateService(
+  value: unknown,
+  fail: (path: string, problem: string) => never,
+): ServiceSettingsInput {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(value)) return fail('service', `must be an object, got ${describe(value)}`);
+  for (const key of Object.keys(value)) {
+    if (!KNOWN_SERVICE.includes(key)) {
+      fail(`service.${key}`, `is not a known field; known: ${KNOWN_SERVICE.join(', ')}`);
+    }
+  }
+  const whole = (v: unknown, path: string) => {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
+      fail(path, `must be a whole number of at least 1, got ${describe(v)}`);
+    }
+  };
+  whole(value.port, 'service.port');
+  if (value.ready !== undefined && typeof value.ready !== 'string') {
+    fail(
+      'service.ready',
+      `must be an HTTP path such as "/healthz", or "tcp", got ${describe(value.ready)}`,
+    );
+  }
+  for (const key of ['args', 'env'] as const) {
+    const list = value[key];
+    if (list !== undefined && (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))) {
+      fail(`service.${key}`, `must be a list of strings, got ${describe(list)}`);
+    }
+  }
+  if (value.load !== undefined) {
+    if (!isObject(value.load))
+      return fail('service.load', `must be an object, got ${describe(value.load)}`);
+    for (const key of Object.keys(value.load)) {
+      if (!KNOWN_LOAD.includes(key)) {
+        fail(`service.load.${key}`, `is not a known field; known: ${KNOWN_LOAD.join(', ')}`);
+      }
+    }
+    if (value.load.path !== undefined && typeof value.load.path !== 'string') {
+      fail(
+        'service.load.path',
+        `must be an HTTP path such as "/api/items", got ${describe(value.load.path)}`,
+      );
+    }
+    whole(value.load.requests, 'service.load.requests');
+    whole(value.load.concurrency, 'service.load.concurrency');
+  }
+  return value as ServiceSettingsInput;
 }
 
 /**

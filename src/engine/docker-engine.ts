@@ -268,13 +268,15 @@ export class DockerEngine implements Engine {
   }
 
   async inspectContainer(id: string): Promise<ContainerState> {
-    const { State } = await this.#docker.getContainer(id).inspect();
+    const { State, NetworkSettings } = await this.#docker.getContainer(id).inspect();
+    const networks = Object.values(NetworkSettings?.Networks ?? {});
     return {
       running: State.Running,
       pid: State.Pid,
       exitCode: State.ExitCode,
       oomKilled: State.OOMKilled,
       error: State.Error ?? '',
+      ipAddress: NetworkSettings?.IPAddress || networks.find((n) => n.IPAddress)?.IPAddress || '',
     };
   }
 

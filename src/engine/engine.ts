@@ -121,6 +121,8 @@ export interface ContainerState {
   oomKilled: boolean;
   /** The runtime's error, e.g. `exec format error` or `no such file or directory`. */
   error: string;
+  /** The container's address on its bridge, empty when it has none (not running, host network). */
+  ipAddress?: string;
 }
 
 /**

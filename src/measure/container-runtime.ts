@@ -3,17 +3,30 @@ import type { ContainerSpec, ContainerState, Engine } from '../engine/engine.js'
 import { managedLabels } from '../engine/labels.js';
 import { type ErrorCode, errorMessage, ImgbenchError } from '../errors.js';
 import { tail } from '../exec/run-command.js';
-import { DEFAULT_TIMEOUTS, TimeoutError, withTimeout } from '../timeouts.js';
+import {
+  commandWith,
+  DEFAULT_READY_PATH,
+  DEFAULT_SERVICE_PORT,
+  formatReady,
+  type LoadSettings,
+  type ReadyCheck,
+  type ServiceSettings,
+} from '../service/service-settings.js';
+import { DEFAULT_TIMEOUTS, formatLimit, TimeoutError, withTimeout } from '../timeouts.js';
 import { type CgroupMemory, readCgroupMemory } from './cgroup-memory.js';
-import { ReadyTimeout, waitForHttp200 } from './http-probe.js';
+import { ReadyRefused, type ReadyTarget, ReadyTimeout, waitForReady } from './http-probe.js';
 import { type LoadResult, runLoad } from './load.js';
 import type { Sample } from './sampler.js';
 
 export interface RuntimeOptions {
   /** Port the service listens on inside the container. @default 8080 */
   containerPort: number;
-  /** Path that answers 200 once the service is ready. @default '/healthz' */
-  healthPath: string;
+  /** What counts as ready: the first 200 of an HTTP path, or the port accepting a connection. @default http `/healthz` */
+  ready: ReadyCheck;
+  /** Arguments for the service, after the image's own command. @default none */
+  args: readonly string[];
+  /** `NAME=VALUE` entries added to the container's environment. @default none */
+  env: readonly string[];
   /** create + start, ms. @default DEFAULT_TIMEOUTS.start */
   startTimeoutMs: number;
   /** start → the first HTTP 200, ms. @default DEFAULT_TIMEOUTS.ready */
@@ -26,25 +39,66 @@ export interface RuntimeOptions {
 }
 
 export const DEFAULT_RUNTIME_OPTIONS: Omit<RuntimeOptions, 'labels'> = {
-  containerPort: 8080,
-  healthPath: '/healthz',
+  containerPort: DEFAULT_SERVICE_PORT,
+  ready: { kind: 'http', path: DEFAULT_READY_PATH },
+  args: [],
+  env: [],
   startTimeoutMs: DEFAULT_TIMEOUTS.start,
   readyTimeoutMs: DEFAULT_TIMEOUTS.ready,
   memoryBytes: 1024 ** 3,
   pidsLimit: 512,
 };
 
-/** The runtime options of a run: the defaults with the run's start and ready limits. */
+/** The runtime options of a run: its service settings and its start and ready limits. */
 export function runtimeOptions(
   timeouts: { start: number; ready: number },
   labels: Record<string, string>,
+  service?: Pick<ServiceSettings, 'port' | 'ready' | 'args' | 'env'>,
 ): RuntimeOptions {
   return {
     ...DEFAULT_RUNTIME_OPTIONS,
+    ...(service
+      ? { containerPort: service.port, ready: service.ready, args: service.args, env: service.env }
+      : {}),
     startTimeoutMs: timeouts.start,
     readyTimeoutMs: timeouts.ready,
     labels,
   };
+}
+
+/** Port numbers a service's log names (`listening on :3000`, `port 8081`), other than `except`. */
+export function portsInLog(log: string, except: number): number[] {
+  const ports = new Set<number>();
+  for (const match of log.matchAll(
+    /(?:\blisten\w*|\bport|\bserv\w*|\baddr\w*)\b[^\n]*?:(\d{2,5})\b|\bport[ =:]+(\d{2,5})\b/gi,
+  )) {
+    const port = Number(match[1] ?? match[2]);
+    if (port > 0 && port < 65536 && port !== except) ports.add(port);
+  }
+  return [...ports];
+}
+
+/**
+ * Why a running service never got ready, in one line that names the option
+ * that would help: the ready path refused, answered but never 200, or nothing
+ * listened on the port.
+ */
+export function notReadyReason(error: unknown, options: RuntimeOptions, logTail: string): string {
+  const ready = formatReady(options.ready);
+  if (error instanceof ReadyRefused) {
+    return `the ready path ${error.message}: the service has no such route; set the path that answers 200 with \`--ready PATH\`, or \`--ready tcp\` for "the port accepts a connection"`;
+  }
+  const limit = formatLimit(options.readyTimeoutMs);
+  const raise = `\`--timeout ready=${formatLimit(options.readyTimeoutMs * 2).replace(' ', '')}\``;
+  if (error instanceof ReadyTimeout && error.lastAnswer) {
+    const { status, firstLine } = error.lastAnswer;
+    return `${ready} answered ${status}${firstLine ? ` (\`${firstLine.slice(0, 120)}\`)` : ''} and no 200 within ${limit}; raise the limit with ${raise} if it is still warming up, or set \`--ready PATH\``;
+  }
+  const mentioned = portsInLog(logTail, options.containerPort);
+  const hint = mentioned.length
+    ? `its log mentions port ${mentioned.join(', ')}: set \`--port ${mentioned[0]}\``
+    : `set \`--port N\` to the port it listens on, and \`--arg\` or \`--env\` if it needs them to start`;
+  return `nothing answered on port ${options.containerPort} within ${limit} (ready: ${ready}); ${hint}`;
 }
 
 /** A free TCP port on 127.0.0.1, chosen before create so that polling can begin right after start. */
@@ -88,20 +142,23 @@ export function exitReason(state: ContainerState, logTail: string, probeError: s
 
 interface Started {
   id: string;
-  url: string;
+  /** `http://127.0.0.1:PORT`: the service's published port. */
+  base: string;
   createMs: number;
   startMs: number;
   readyMs: number;
   attempts: number;
 }
 
-/** create → start → first 200, with timestamps; removes the container if it never gets ready. */
+/** create → start → ready, with timestamps; removes the container if it never gets ready. */
 async function startUntilReady(
   engine: Engine,
   image: string,
   options: RuntimeOptions,
 ): Promise<Started> {
   const hostPort = await freeLoopbackPort();
+  const details = options.args.length > 0 ? await engine.inspectImage(image) : undefined;
+  const cmd = details ? commandWith(details, options.args) : undefined;
   const spec: ContainerSpec = {
     image,
     labels: managedLabels('service-container', options.labels),
@@ -109,8 +166,10 @@ async function startUntilReady(
     hostPort,
     memoryBytes: options.memoryBytes,
     pidsLimit: options.pidsLimit,
+    ...(cmd ? { cmd } : {}),
+    ...(options.env.length > 0 ? { env: [...options.env] } : {}),
   };
-  const url = `http://127.0.0.1:${hostPort}${options.healthPath}`;
+  const base = `http://127.0.0.1:${hostPort}`;
   const createMs = performance.now();
   const deadline = createMs + options.startTimeoutMs;
   const remove = (id: string) => engine.removeContainer(id);
@@ -140,24 +199,31 @@ async function startUntilReady(
     // docker-proxy dials the container's address before its interface exists,
     // and the address then sits in neighbour resolution for about a second
     // (measured: every start->ready read ~1070 ms instead of ~220 ms).
-    const ready = await waitForHttp200(url, {
+    // A TCP check asks the container's own address: docker-proxy accepts a
+    // connection on the published port before anything listens behind it.
+    const ip = options.ready.kind === 'tcp' ? (await engine.inspectContainer(id)).ipAddress : '';
+    const target: ReadyTarget =
+      options.ready.kind === 'http'
+        ? { kind: 'http', url: `${base}${options.ready.path}` }
+        : // Without an address of its own (a host-network container), the published port.
+          ip
+          ? { kind: 'tcp', host: ip, port: options.containerPort }
+          : { kind: 'tcp', host: '127.0.0.1', port: hostPort };
+    const ready = await waitForReady(target, {
       timeoutMs: options.readyTimeoutMs,
       isAlive: async () => (await engine.inspectContainer(id)).running,
     }).catch(async (error: unknown) => {
       const state = await engine.inspectContainer(id);
       const logTail = tail(await engine.containerLogs(id, 20), 20);
       if (state.running && error instanceof ReadyTimeout) {
-        throw new StartupFailure(
-          new TimeoutError('ready', subject, options.readyTimeoutMs, {
-            detail: `no HTTP 200 from ${options.healthPath}; the container is still running`,
-          }).message,
-          logTail,
-          'E_TIMEOUT',
-        );
+        throw new StartupFailure(notReadyReason(error, options, logTail), logTail, 'E_TIMEOUT');
+      }
+      if (state.running && error instanceof ReadyRefused) {
+        throw new StartupFailure(notReadyReason(error, options, logTail), logTail);
       }
       throw new StartupFailure(exitReason(state, logTail, errorMessage(error)), logTail);
     });
-    return { id, url, createMs, startMs, readyMs: ready.readyAt, attempts: ready.attempts };
+    return { id, base, createMs, startMs, readyMs: ready.readyAt, attempts: ready.attempts };
   } catch (error) {
     await engine.removeContainer(id);
     throw error;
@@ -189,23 +255,8 @@ export async function measureStartup(
   };
 }
 
-export interface MemoryLoadOptions {
-  /** Idle time after ready before the idle reading, ms. @default 1000 */
-  settleMs: number;
-  /** @default 2000 */
-  requests: number;
-  /** @default 16 */
-  concurrency: number;
-  /** Path the load requests. @default '/api/items' */
-  path: string;
-}
-
-export const DEFAULT_MEMORY_LOAD: MemoryLoadOptions = {
-  settleMs: 1_000,
-  requests: 2_000,
-  concurrency: 16,
-  path: '/api/items',
-};
+/** The memory metric's load: see LoadSettings. */
+export type MemoryLoadOptions = LoadSettings;
 
 export interface MemoryDetail {
   idle: CgroupMemory;
@@ -225,7 +276,7 @@ export async function measureMemory(
     await new Promise((r) => setTimeout(r, load.settleMs));
     const { pid } = await engine.inspectContainer(started.id);
     const idle = await readCgroupMemory(pid);
-    const loadUrl = started.url.replace(options.healthPath, load.path);
+    const loadUrl = `${started.base}${load.path}`;
     const result = await runLoad(loadUrl, {
       requests: load.requests,
       concurrency: load.concurrency,
@@ -279,7 +330,7 @@ export async function probeRuntime(
 ): Promise<RuntimeProbes | undefined> {
   const started = await startUntilReady(engine, image, options);
   try {
-    const base = started.url.slice(0, -options.healthPath.length);
+    const { base } = started;
     const answers: Record<string, unknown> = {};
     for (const [name, path] of Object.entries(PROBE_PATHS)) {
       const { status, body } = await getJson(`${base}${path}`);

@@ -1,5 +1,6 @@
 import type { Engine } from '../engine/engine.js';
 import { errorMessage, ImgbenchError } from '../errors.js';
+import type { ServiceSettings } from '../service/service-settings.js';
 import type { Timeouts } from '../timeouts.js';
 import type { GapsResult } from '../types.js';
 import { analyseImage, wantedForCapabilities } from './capabilities.js';
@@ -16,13 +17,15 @@ export async function measureGaps(
   binaryPath: string,
   labels: Record<string, string>,
   timeouts: Pick<Timeouts, 'start' | 'ready'>,
+  /** How the service runs: port, ready check, arguments, environment. @default the sample's */
+  service?: Pick<ServiceSettings, 'port' | 'ready' | 'args' | 'env'>,
 ): Promise<GapsResult> {
   const details = await engine.inspectImage(image);
   if (!details) throw new ImgbenchError('E_MEASURE', `Image \`${image}\` is not in the engine`);
   const files = await engine.scanImageFiles(image, wantedForCapabilities(binaryPath), labels);
   const result: GapsResult = { image: analyseImage(files, details.user, binaryPath) };
   try {
-    const runtime = await probeRuntime(engine, image, runtimeOptions(timeouts, labels));
+    const runtime = await probeRuntime(engine, image, runtimeOptions(timeouts, labels, service));
     if (runtime) result.runtime = runtime;
     else result.runtimeMissing = 'the service has no /probe routes (the sample service has them)';
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { SampleStatistics } from '../measure/statistics.js';
-import { figuresOf, type RunResult } from '../types.js';
+import { figuresOf, type MemoryResult, type RunResult } from '../types.js';
 import { formatMB } from './format.js';
 
 export const RUNTIME_COLUMNS = [
@@ -19,6 +19,19 @@ const ms = (s: SampleStatistics | undefined) => (s ? `${s.p50.toFixed(1)} ms` : 
 const pct = (s: SampleStatistics | undefined) =>
   s && Number.isFinite(s.rme) ? `${s.rme.toFixed(1)} %` : '–';
 const mb = (s: SampleStatistics | undefined) => (s ? formatMB(s.p50) : '–');
+
+/**
+ * RSS after the load; with the count of requests that got no 2xx beside it
+ * when there were any, so a figure is never read as the load's when the
+ * service refused it.
+ */
+function loadCell(memory: MemoryResult | undefined): string {
+  if (!memory) return '–';
+  const sent = memory.load.requests * memory.loadRssBytes.n;
+  return memory.loadFailures > 0
+    ? `${mb(memory.loadRssBytes)} (${memory.loadFailures} of ${sent} GETs failed)`
+    : mb(memory.loadRssBytes);
+}
 
 export function hasRuntimeFigures(run: RunResult): boolean {
   return run.variants.some((v) => figuresOf(v).startup || figuresOf(v).memory);
@@ -40,7 +53,7 @@ export function runtimeRows(run: RunResult): string[][] {
         start ? `${start.outliers.length}/${start.n}` : '–',
         ms(v.startup?.createToReadyMs),
         mb(v.memory?.idleRssBytes),
-        mb(v.memory?.loadRssBytes),
+        loadCell(v.memory),
         mb(v.memory?.peakBytes),
       ];
     });
@@ -57,8 +70,12 @@ export function runtimeNote(run: RunResult): string {
     );
   }
   if (withMemory) {
+    const failing = run.variants.filter((v) => (figuresOf(v).memory?.loadFailures ?? 0) > 0);
+    const after = failing.length
+      ? `then after a load of ${withMemory.load.requests} GETs of ${withMemory.load.path} at concurrency ${withMemory.load.concurrency}, of which some got no 2xx answer for ${failing.map((v) => v.name).join(', ')} (counted beside the figure: that load is not the one asked for; set the path with \`--load PATH\`)`
+      : `then after ${withMemory.load.requests} GETs of ${withMemory.load.path} at concurrency ${withMemory.load.concurrency}`;
     parts.push(
-      `Memory: cgroup v${withMemory.cgroupVersion} counters, anonymous memory (RSS) without page cache, ${withMemory.idleRssBytes.n} samples; idle after ${withMemory.load.settleMs} ms, then after ${withMemory.load.requests} GETs of ${withMemory.load.path} at concurrency ${withMemory.load.concurrency}.`,
+      `Memory: cgroup v${withMemory.cgroupVersion} counters, anonymous memory (RSS) without page cache, ${withMemory.idleRssBytes.n} samples; idle after ${withMemory.load.settleMs} ms, ${after}.`,
     );
   }
   return parts.join(' ');

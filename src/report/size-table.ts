@@ -1,4 +1,4 @@
-import type { RunResult, VariantResult } from '../types.js';
+import { figuresOf, type RunResult, type VariantResult } from '../types.js';
 import { formatMB, formatRatio } from './format.js';
 
 export const SIZE_COLUMNS = [
@@ -17,7 +17,7 @@ export const REFERENCE_VARIANT = 'golang';
 
 function referenceSize(run: RunResult): number | undefined {
   const reference = run.variants.find((v) => v.name === REFERENCE_VARIANT);
-  return reference?.state === 'ok' ? reference.size.sizeBytes : undefined;
+  return reference ? figuresOf(reference).size?.sizeBytes : undefined;
 }
 
 function failureSummary(variant: VariantResult): string {
@@ -29,13 +29,12 @@ function failureSummary(variant: VariantResult): string {
 export function sizeRows(run: RunResult): string[][] {
   const reference = referenceSize(run);
   return run.variants.map((v) => {
-    if (v.state !== 'ok') {
-      return [v.name, v.state, '', '', '', '', '', failureSummary(v)];
-    }
-    const { size } = v;
+    const size = figuresOf(v).size;
+    // A variant that failed after it was sized keeps its size: the failure is beside it.
+    if (!size) return [v.name, v.state, '', '', '', '', '', failureSummary(v)];
     return [
       v.name,
-      v.state,
+      v.state === 'failed' ? `failed at ${v.failure.stage}` : v.state,
       formatMB(size.sizeBytes),
       String(size.sizeBytes),
       reference === undefined ? '–' : formatRatio(reference, size.sizeBytes),

@@ -4,7 +4,6 @@ import { splitReference } from '../engine/reference.js';
 import { errorMessage, ImgbenchError } from '../errors.js';
 import type { HostChanges } from '../exec/host-changes.js';
 import {
-  DEFAULT_MEMORY_LOAD,
   type MemoryDetail,
   measureMemory,
   measureStartup,
@@ -194,7 +193,8 @@ async function measureRuntime(
   engine: Engine,
   pushed: Map<string, PullResult>,
 ): Promise<void> {
-  const runtime = (labels: Record<string, string>) => runtimeOptions(ctx.options.timeouts, labels);
+  const runtime = (labels: Record<string, string>) =>
+    runtimeOptions(ctx.options.timeouts, labels, ctx.options.service);
   const ref = (v: OkVariant) => pushed.get(v.name)?.reference ?? v.image;
   // One start that is not recorded: the first container on the fresh engine's
   // new bridge read 1.3 s where the others read 0.25 s (run
@@ -226,7 +226,7 @@ async function measureRuntime(
     );
   }
   if (ctx.options.metrics.includes('memory') && !bailed(ctx)) {
-    const load = DEFAULT_MEMORY_LOAD;
+    const { load } = ctx.options.service;
     await measureRepeated<MemoryDetail>(
       ctx,
       'memory',

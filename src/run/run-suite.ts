@@ -24,6 +24,7 @@ import { normalizeRunOptions } from '../options.js';
 import { packageRoot } from '../paths.js';
 import { HOST_PULL_SITE, type PullSite } from '../pull/pull-site.js';
 import { buildService, readIgnoreRules } from '../service/build-context.js';
+import { recordedServiceSettings } from '../service/service-settings.js';
 import type { RunResult, VariantIdentity, VariantResult } from '../types.js';
 import { SCHEMA_VERSION } from '../types.js';
 import type { Variant } from '../variants/variant-catalog.js';
@@ -133,7 +134,14 @@ async function runVariant(
     const labels = { [LABEL_RUN_ID]: runId, [LABEL_VARIANT]: variant.name };
     const size = await measureImageSize(engine, outcome.imageId, labels);
     const gaps = options.metrics.includes('gaps')
-      ? await measureGaps(engine, outcome.imageId, size.binary.path, labels, options.timeouts)
+      ? await measureGaps(
+          engine,
+          outcome.imageId,
+          size.binary.path,
+          labels,
+          options.timeouts,
+          options.service,
+        )
       : undefined;
     const steps = outcome.transcript.steps;
     return {
@@ -267,6 +275,7 @@ async function runClaimed(
       dir: options.serviceDir,
       mainPackage: options.mainPackage,
       ignoreFile: (await readIgnoreRules(options.serviceDir, options.fallbackIgnoreFile)).file,
+      runtime: recordedServiceSettings(options.service),
     },
     variants: ids.map((id) => ({ ...id, state: 'pending' })),
   };

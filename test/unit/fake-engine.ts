@@ -23,6 +23,10 @@ import type { ManifestFacts } from '../../src/pull/registry.js';
 export interface FakeStep {
   ms?: number;
   fail?: string;
+  /** For `ready`: the status the service answers every request with once up. @default 200 */
+  status?: number;
+  /** For `ready`: what the service writes to its log when it starts. */
+  log?: string;
 }
 
 /** The operations a script can shape; each is asked with the variant and how often it was asked before. */
@@ -239,16 +243,19 @@ export class FakeEngine implements Engine {
     await this.#world.play(this.#kind, 'start', container.spec.image);
     container.state = { ...container.state, running: true, pid: process.pid };
     const ready = this.#world.readyStep(container.variant);
+    container.log = ready.log ?? '';
     container.timer = setTimeout(() => {
       if (ready.fail) {
         container.log = `${ready.fail}\n`;
         container.state = { ...container.state, running: false, pid: 0, exitCode: 1 };
         return;
       }
-      container.server = createServer((_, response) => response.writeHead(200).end('ok')).listen(
-        container.spec.hostPort,
-        '127.0.0.1',
-      );
+      const status = ready.status ?? 200;
+      container.server = createServer((request, response) =>
+        response
+          .writeHead(status)
+          .end(status === 200 ? 'ok' : `${status} page not found: ${request.url}\n`),
+      ).listen(container.spec.hostPort, '127.0.0.1');
     }, ready.ms ?? 1);
   }
   async inspectContainer(id: string): Promise<ContainerState> {

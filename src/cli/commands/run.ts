@@ -29,6 +29,14 @@ import { formatDuration, formatMB } from '../../report/format.js';
 import { toJson } from '../../report/json.js';
 import { toTable } from '../../report/table.js';
 import { runSuite } from '../../run/run-suite.js';
+import {
+  DEFAULT_LOAD_CONCURRENCY,
+  DEFAULT_LOAD_REQUESTS,
+  DEFAULT_READY_PATH,
+  DEFAULT_SERVICE_PORT,
+  SAMPLE_LOAD_PATH,
+  type ServiceSettingsInput,
+} from '../../service/service-settings.js';
 import { DEFAULT_TIMEOUTS, formatTimeoutList, parseTimeouts } from '../../timeouts.js';
 import { METRICS } from '../../types.js';
 import type { Output } from '../output.js';
@@ -43,6 +51,12 @@ function parseWhole(option: string, value: string, expected: string): number {
   }
   return n;
 }
+
+/** A repeatable option's values, in the order given. */
+const collect = (value: string, previous: string[] | undefined): string[] => [
+  ...(previous ?? []),
+  value,
+];
 
 /** `imgbench run`'s options, each declared once: its flags, help and default. */
 export function declareRun() {
@@ -124,6 +138,49 @@ export function declareRun() {
       DEFAULT_MAIN_PACKAGE,
     )
     .addOption(
+      new Option('--port <n>', 'the port the service listens on inside the container')
+        .argParser((value) => parseWhole('--port', value, 'a TCP port from 1 to 65535'))
+        .default(undefined, String(DEFAULT_SERVICE_PORT)),
+    )
+    .addOption(
+      new Option(
+        '--ready <path|tcp>',
+        'when the service is ready: the first HTTP 200 of this path, or tcp for "the port accepts a connection"',
+      ).default(undefined, DEFAULT_READY_PATH),
+    )
+    .addOption(
+      new Option(
+        '--arg <arg>',
+        "an argument for the service, after the image's command (repeat it)",
+      )
+        .argParser(collect)
+        .default(undefined, 'none'),
+    )
+    .addOption(
+      new Option(
+        '--env <NAME=VALUE>',
+        "a variable for the service's environment (repeat it); results keep its name, never its value",
+      )
+        .argParser(collect)
+        .default(undefined, 'none'),
+    )
+    .addOption(
+      new Option('--load <path>', "the path the memory metric's load asks for").default(
+        undefined,
+        `${SAMPLE_LOAD_PATH} for the sample service, the ready path for any other`,
+      ),
+    )
+    .addOption(
+      new Option('--load-requests <n>', 'GETs the memory load sends')
+        .argParser((value) => parseWhole('--load-requests', value, 'a whole number'))
+        .default(undefined, String(DEFAULT_LOAD_REQUESTS)),
+    )
+    .addOption(
+      new Option('--load-concurrency <n>', 'connections the memory load sends them on')
+        .argParser((value) => parseWhole('--load-concurrency', value, 'a whole number'))
+        .default(undefined, String(DEFAULT_LOAD_CONCURRENCY)),
+    )
+    .addOption(
       new Option(
         '--bases <profile>',
         `base images: ${BASE_PROFILES.join(' names, ')} stand-ins, or auto (upstream when every one is in the engine)`,
@@ -140,6 +197,27 @@ export function declareRun() {
 }
 
 export type RunCommandValues = ReturnType<ReturnType<typeof declareRun>['opts']>;
+
+/** The service settings: the config file's `service` section, each setting given on the command line replacing it. */
+function serviceInput(
+  fromConfig: ServiceSettingsInput | undefined,
+  values: RunCommandValues,
+): ServiceSettingsInput {
+  const load = {
+    ...fromConfig?.load,
+    ...(values.load !== undefined ? { path: values.load } : {}),
+    ...(values.loadRequests !== undefined ? { requests: values.loadRequests } : {}),
+    ...(values.loadConcurrency !== undefined ? { concurrency: values.loadConcurrency } : {}),
+  };
+  return {
+    ...fromConfig,
+    ...(values.port !== undefined ? { port: values.port } : {}),
+    ...(values.ready !== undefined ? { ready: values.ready } : {}),
+    ...(values.arg !== undefined ? { args: values.arg } : {}),
+    ...(values.env !== undefined ? { env: values.env } : {}),
+    ...(Object.keys(load).length > 0 ? { load } : {}),
+  };
+}
 
 /** `imgbench run`: exit code 0 when every variant is ok, 1 when any failed, 3 when a budget broke. */
 export async function runCommand(
@@ -168,6 +246,7 @@ export async function runCommand(
       pullStorage: values.pullStorage,
       ...(values.bail ? { bail: true } : {}),
       ...(values.timeout !== undefined ? { timeouts: parseTimeouts(values.timeout) } : {}),
+      service: serviceInput(config.service, values),
     },
     {
       onEvent: (event) => {

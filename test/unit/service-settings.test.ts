@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ReadyRefused, ReadyTimeout, waitForReady } from '../../src/measure/http-probe.js';
+import { normalizeRunOptions } from '../../src/options.js';
+import { toTable } from '../../src/report/table.js';
+import { runSuite } from '../../src/run/run-suite.js';
+import {
+  commandWith,
+  normalizeServiceSettings,
+  recordedServiceSettings,
+} from '../../src/service/service-settings.js';
+import { tempDir } from '../temp-dir.js';
+import { fakeEngineWithStandIns } from './fake-engine.js';
+
+describe('service settings', () => {
+  it('fill in the sample service defaults, and another service loads its ready path', () => {
+    expect(normalizeServiceSettings({}, true)).toMatchObject({
+      port: 8080,
+      ready: { kind: 'http', path: '/healthz' },
+      args: [],
+      env: [],
+      load: { path: '/api/items', requests: 2000, concurrency: 16 },
+    });
+    expect(normalizeServiceSettings({ ready: '/livez' }).load.path).toBe('/livez');
+    expect(normalizeServiceSettings({ ready: 'tcp' }).ready).toEqual({ kind: 'tcp' });
+  });
+
+  it('refuse a bad port, ready check or environment entry in one line', () => {
+    expect(() => normalizeServiceSettings({ port: 0 })).toThrow(
+      'Expected `--port` to be an integer from 1 to 65535, got `0`',
+    );
+    expect(() => normalizeServiceSettings({ ready: 'healthz' })).toThrow(
+      'Expected `--ready` to be an HTTP path such as /healthz, or tcp, got `healthz`',
+    );
+    expect(() => normalizeServiceSettings({ env: ['TOKEN'] })).toThrow(
+      'Expected `--env` to be NAME=VALUE, got `TOKEN…`',
+    );
+  });
+
+  it('are recorded with the environment by name only', () => {
+    const settings = normalizeServiceSettings({ env: ['API_TOKEN=s3cr3t-value', 'MODE=demo'] });
+    const recorded = recordedServiceSettings(settings);
+    expect(recorded.envNames).toEqual(['API_TOKEN', 'MODE']);
+    expect(JSON.stringify(recorded)).not.toMatch(/s3cr3t|demo/);
+  });
+
+  it('put the arguments after an ENTRYPOINT, or after a CMD the image runs alone', () => {
+    expect(commandWith({ entrypoint: ['/server'], cmd: [] }, ['-addr', ':9090'])).toEqual([
+      '-addr',
+      ':9090',
+    ]);
+    expect(commandWith({ entrypoint: [], cmd: ['./main'] }, ['-addr', ':9090'])).toEqual([
+      './main',
+      '-addr',
+      ':9090',
+    ]);
+    expect(commandWith({ entrypoint: [], cmd: ['./main'] }, [])).toBeUndefined();
+  });
+
+  it('reach the run options from the library input', () => {
+    const options = normalizeRunOptions({ service: { port: 9090, ready: '/ping', args: ['-v'] } });
+    expect(options.service).toMatchObject({ port: 9090, ready: { kind: 'http', path: '/ping' } });
+  });
+});
+
+/** A server on 127.0.0.1 that answers every request with `status` and `body`. */
+async function answering(status: number, body: string) {
+  const server = createServer((_, response) => response.writeHead(status).end(body));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/healthz`, close: () => server.close() };
+}
+
+describe('waiting for ready', () => {
+  it('fails as refused when the path answers 404 and nothing else, naming the status and body', async () => {
+    const server = await answering(404, '404 page not found\nmore');
+    try {
+      const started = performance.now();
+      const error = await waitForReady(
+        { kind: 'http', url: server.url },
+        { timeoutMs: 10_000, refusedForMs: 300 },
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ReadyRefused);
+      expect((error as Error).message).toBe(
+        '/healthz answered 404 for 0.3 s (`404 page not found`)',
+      );
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('waits on a 503, and times out with it as the last answer', async () => {
+    const server = await answering(503, 'warming up');
+    try {
+      const error = await waitForReady(
+        { kind: 'http', url: server.url },
+        { timeoutMs: 400, refusedForMs: 100 },
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ReadyTimeout);
+      expect((error as ReadyTimeout).lastAnswer).toEqual({ status: 503, firstLine: 'warming up' });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a tcp check is ready when the port accepts a connection', async () => {
+    const server = await answering(404, '');
+    try {
+      const port = Number(new URL(server.url).port);
+      const ready = await waitForReady(
+        { kind: 'tcp', host: '127.0.0.1', port },
+        { timeoutMs: 2_000 },
+      );
+      expect(ready.attempts).toBeGreaterThanOrEqual(1);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('a run whose ready path the service does not have', () => {
+  it('fails each variant at startup naming the status and `--ready`, and the size table keeps every size', async () => {
+    const engine = fakeEngineWithStandIns({ ready: () => ({ status: 404 }) });
+    const { run, dir } = await runSuite(
+      engine,
+      {
+        bases: 'offline',
+        outDir: tempDir('wrong-ready'),
+        metrics: ['size', 'startup'],
+        variants: ['scratch', 'distroless'],
+        repeat: 2,
+      },
+      { pullSite: engine.pullSite(), root: false },
+    );
+    for (const v of run.variants) {
+      expect(v).toMatchObject({
+        state: 'failed',
+        failure: {
+          stage: 'startup',
+          message: expect.stringMatching(
+            /^the ready path \/healthz answered 404 for 5 s \(`404 page not found: \/healthz`\): the service has no such route; set the path that answers 200 with `--ready PATH`/,
+          ),
+        },
+      });
+    }
+    const table = toTable(run);
+    expect(table).toMatch(/^scratch +failed at startup +\d+\.\d+ MB/m);
+    expect(table).toMatch(/^distroless +failed at startup +\d+\.\d+ MB/m);
+    const written = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(written.service.runtime).toMatchObject({ port: 8080, ready: '/healthz' });
+  }, 30_000);
+});
