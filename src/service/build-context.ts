@@ -6,6 +6,7 @@ import dockerignoreModule from '@balena/dockerignore';
 import { pack } from 'tar-fs';
 import type { BuildOutcome, Engine } from '../engine/engine.js';
 import { contextDockerfile, SERVICE_PREFIX } from './context-dockerfile.js';
+import { embeddedPatterns, keptForEmbed } from './go-embed.js';
 
 /** Name of the Dockerfile at the root of the context, beside the service folder. */
 export const CONTEXT_DOCKERFILE = 'Dockerfile.imgbench';
@@ -49,12 +50,16 @@ export async function packBuildContext(
 ): Promise<BuildContext> {
   const { file, rules } = await readIgnoreRules(serviceDir, fallbackIgnoreFile, variantIgnoreFile);
   const ignore = dockerignore({ ignorecase: false }).add(rules);
+  // imgbench's Go default drops docs/, dist/, *.md and the like; what the
+  // service embeds (`//go:embed`) must reach the build all the same. A
+  // service's own .dockerignore is taken as its author wrote it.
+  const embedded = file === fallbackIgnoreFile ? await embeddedPatterns(serviceDir) : [];
   const tar = pack(serviceDir, {
     // Modes as they are on disk, like the docker CLI (tar-fs would apply the process umask).
     umask: 0,
     ignore: (path: string) => {
       const rel = relative(serviceDir, path).split(sep).join('/');
-      return rel !== '' && ignore.ignores(rel);
+      return rel !== '' && ignore.ignores(rel) && !keptForEmbed(rel, embedded);
     },
     map: (header) => ({ ...header, name: posix.join(SERVICE_PREFIX, header.name) }),
     finalize: false,

@@ -65,3 +65,48 @@ describe('packBuildContext', () => {
     expect(ctx.ignoreFile).toBe(join(dir, '.dockerignore'));
   });
 });
+
+describe('what the service embeds', () => {
+  it('reaches the context through the Go default that drops docs/, dist/ and *.md, and only that', async () => {
+    const dir = tempDir('embed');
+    const write = (path: string, text = 'x\n') => {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    };
+    write('go.mod', 'module x\n');
+    write(
+      'main.go',
+      'package main\n\nimport "embed"\n\n//go:embed docs/api.md "dist/my app" web/*.html\nvar assets embed.FS\n\nfunc main() {}\n',
+    );
+    write(
+      'internal/ui/ui.go',
+      'package ui\n\nimport "embed"\n\n//go:embed all:build\nvar ui embed.FS\n',
+    );
+    write('docs/api.md');
+    write('docs/notes.md');
+    write('dist/my app/index.js');
+    write('dist/other.js');
+    write('web/index.html');
+    write('web/app.css');
+    write('internal/ui/build/bundle.js');
+    write('build/unrelated.bin');
+    write('README.md');
+    const fallback = join(tempDir('ign'), '.dockerignore');
+    writeFileSync(fallback, '*.md\ndocs/\ndist/\nbuild/\nweb/*.css\n');
+    const ctx = await packBuildContext(dir, 'FROM scratch\n', fallback);
+    const files = [...(await entries(ctx.stream)).keys()].filter((n) => n.startsWith('svc/'));
+    // Files only: a folder is an entry that another lies under.
+    const leaves = files.filter((n) => !files.some((m) => m.startsWith(`${n}/`)));
+    expect(leaves.sort()).toEqual(
+      [
+        'svc/dist/my app/index.js',
+        'svc/docs/api.md',
+        'svc/go.mod',
+        'svc/internal/ui/build/bundle.js',
+        'svc/internal/ui/ui.go',
+        'svc/main.go',
+        'svc/web/index.html',
+      ].sort(),
+    );
+  });
+});
