@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { BaseRole } from './bases/base-roles.js';
 import type { BaseProfileRequest } from './bases/resolve-bases.js';
 import { parseBaseProfile } from './bases/resolve-bases.js';
 import { UsageError } from './errors.js';
@@ -90,6 +91,8 @@ export interface RunOptionsInput {
   bail?: boolean;
   /** How the service runs in its container: port, ready check, arguments, environment, memory load. */
   service?: ServiceSettingsInput;
+  /** Images for some base roles in place of the profile's (`--base-image golang=golang:1.25`). */
+  baseImages?: Partial<Record<BaseRole, string>>;
 }
 
 export interface RunOptions {
@@ -112,6 +115,7 @@ export interface RunOptions {
   pullStorage: PullStorage;
   bail: boolean;
   service: ServiceSettings;
+  baseImages: Partial<Record<BaseRole, string>>;
   /** The .dockerignore of the variants folder (or imgbench's Go default), for services without their own. */
   fallbackIgnoreFile: string;
 }
@@ -210,6 +214,7 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     pullConcurrency,
     pullStorage: pullStorage as PullStorage,
     bail: input.bail ?? false,
+    baseImages: { ...input.baseImages },
     service: normalizeServiceSettings(input.service, serviceDir === resolve(sampleServiceDir())),
   };
 }

@@ -11,6 +11,9 @@ export const BASE_ROLES = [
 ] as const;
 export type BaseRole = (typeof BASE_ROLES)[number];
 
+/** The roles whose image compiles the service: its Go must be as new as go.mod asks. */
+export const GO_BUILDER_ROLES: readonly BaseRole[] = ['golang', 'golang-alpine'];
+
 export const BASE_BUILD_ARGS: Record<BaseRole, string> = {
   golang: 'GOLANG_IMAGE',
   'golang-alpine': 'GOLANG_ALPINE_IMAGE',
@@ -46,6 +49,8 @@ export interface BaseImage {
   repoDigests?: string[];
   /** sha256 of the stand-in recipe. */
   recipeHash?: string;
+  /** Given with `--base-image ROLE=IMAGE`, in place of the profile's image for the role. */
+  chosen?: boolean;
 }
 
 export function roleForBuildArg(arg: string): BaseRole | undefined {

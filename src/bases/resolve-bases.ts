@@ -1,7 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import { UsageError } from '../errors.js';
 import type { BaseImage, BaseProfileName, BaseRole } from './base-roles.js';
-import { BASE_PROFILES, UPSTREAM_IMAGES } from './base-roles.js';
+import { BASE_PROFILES, BASE_ROLES, UPSTREAM_IMAGES } from './base-roles.js';
 import type { EnsureStandInsOptions } from './stand-in-builder.js';
 import { ensureStandIns } from './stand-in-builder.js';
 
@@ -39,6 +39,62 @@ async function upstreamImages(engine: Engine, roles: readonly BaseRole[]): Promi
       };
     }),
   );
+}
+
+/** `golang=golang:1.25` → role and image; the role must be one of BASE_ROLES. */
+export function parseBaseImage(value: string): [BaseRole, string] {
+  const at = value.indexOf('=');
+  const role = value.slice(0, Math.max(at, 0));
+  const image = value.slice(at + 1).trim();
+  if (at < 0 || !(BASE_ROLES as readonly string[]).includes(role) || !image) {
+    throw new UsageError(
+      `Expected \`--base-image\` to be ROLE=IMAGE with a role of ${BASE_ROLES.join(', ')}, got \`${value}\``,
+    );
+  }
+  return [role as BaseRole, image];
+}
+
+/**
+ * The images given for some roles (`--base-image`) in place of the profile's:
+ * each must already be in the engine, and is recorded with its id and
+ * registry digests as an upstream image is.
+ */
+export async function chooseBaseImages(
+  engine: Engine,
+  resolved: ResolvedBases,
+  roles: readonly BaseRole[],
+  chosen: Partial<Record<BaseRole, string>>,
+): Promise<ResolvedBases> {
+  const given = (Object.entries(chosen) as Array<[BaseRole, string]>).filter(([role]) =>
+    roles.includes(role),
+  );
+  if (given.length === 0) return resolved;
+  const images: BaseImage[] = [];
+  for (const role of roles) {
+    const image = chosen[role];
+    const fromProfile = resolved.images.find((b) => b.role === role);
+    if (!image) {
+      if (fromProfile) images.push(fromProfile);
+      continue;
+    }
+    const details = await engine.inspectImage(image);
+    if (!details) {
+      throw new UsageError(
+        `\`--base-image ${role}=${image}\`: \`${image}\` is not in the engine; pull or build it first`,
+      );
+    }
+    images.push({
+      role,
+      image,
+      standIn: false,
+      upstream: UPSTREAM_IMAGES[role],
+      imageId: details.id,
+      ...(details.repoDigests.length ? { repoDigests: details.repoDigests } : {}),
+      chosen: true,
+    });
+  }
+  const list = given.map(([role, image]) => `${role}=${image}`).join(', ');
+  return { ...resolved, reason: `${resolved.reason}; --base-image ${list}`, images };
 }
 
 /**

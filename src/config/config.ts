@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { BASE_ROLES, type BaseRole } from '../bases/base-roles.js';
 import { UsageError } from '../errors.js';
 import { FIGURE_NAMES, isFigureName } from '../report/compare.js';
 import type { ServiceSettingsInput } from '../service/service-settings.js';
@@ -31,9 +32,11 @@ export interface Config {
   budgets: Budget[];
   /** How the service runs in its container; the command line's options replace each setting. */
   service?: ServiceSettingsInput;
+  /** Images for some base roles, as `--base-image` gives them: `{ "golang": "golang:1.25" }`. */
+  baseImages?: Partial<Record<BaseRole, string>>;
 }
 
-const KNOWN_TOP = ['budgets', 'service'];
+const KNOWN_TOP = ['budgets', 'service', 'baseImages'];
 const KNOWN_SERVICE = ['port', 'ready', 'args', 'env', 'load'];
 const KNOWN_LOAD = ['path', 'requests', 'concurrency'];
 const KNOWN_BUDGET = ['name', 'variant', 'figure', 'max', 'maxRegressionPct'];
@@ -99,9 +102,27 @@ export function validateConfig(value: unknown, file: string): Config {
     return b as unknown as Budget;
   });
   const service = (value as { service?: unknown }).service;
+  const baseImages = (value as { baseImages?: unknown }).baseImages;
+  if (baseImages !== undefined) {
+    if (typeof baseImages !== 'object' || baseImages === null || Array.isArray(baseImages)) {
+      fail(
+        'baseImages',
+        `must be an object such as {"golang": "golang:1.25"}, got ${describe(baseImages)}`,
+      );
+    }
+    for (const [role, image] of Object.entries(baseImages as object)) {
+      if (!(BASE_ROLES as readonly string[]).includes(role)) {
+        fail(`baseImages.${role}`, `is not a base role; roles: ${BASE_ROLES.join(', ')}`);
+      }
+      if (typeof image !== 'string' || image === '') {
+        fail(`baseImages.${role}`, `must be an image reference, got ${describe(image)}`);
+      }
+    }
+  }
   return {
     budgets: checked,
     ...(service === undefined ? {} : { service: validateService(service, fail) }),
+    ...(baseImages === undefined ? {} : { baseImages: baseImages as Config['baseImages'] }),
   };
 }
 

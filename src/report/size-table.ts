@@ -47,9 +47,14 @@ export function sizeRows(run: RunResult): string[][] {
 
 /** One line saying which base images the numbers come from; stand-ins are named as such. */
 export function basesLine(run: RunResult): string {
+  const chosen = run.bases.images.filter((b) => b.chosen);
+  const rest = run.bases.images.filter((b) => !b.chosen);
+  const given = chosen.length
+    ? `; given with --base-image: ${chosen.map((b) => `${b.role} ${b.image}`).join(', ')}`
+    : '';
   if (run.bases.profile === 'upstream') {
-    return `Bases: upstream (${run.bases.images.map((b) => b.image).join(', ')})`;
+    return `Bases: upstream (${rest.map((b) => b.image).join(', ')})${given}`;
   }
-  const list = run.bases.images.map((b) => `${b.image} for ${b.upstream}`).join('; ');
-  return `Bases: offline stand-ins built from Debian packages, not the upstream images (${list})`;
+  const list = rest.map((b) => `${b.image} for ${b.upstream}`).join('; ');
+  return `Bases: offline stand-ins built from Debian packages, not the upstream images (${list})${given}`;
 }

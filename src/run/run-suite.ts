@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { arch, availableParallelism, platform, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
-import { type BaseImage, UPSTREAM_IMAGES } from '../bases/base-roles.js';
-import { resolveBases } from '../bases/resolve-bases.js';
+import { type BaseImage, GO_BUILDER_ROLES, UPSTREAM_IMAGES } from '../bases/base-roles.js';
+import { chooseBaseImages, resolveBases } from '../bases/resolve-bases.js';
 import { cleanLeftovers } from '../cleanup/clean.js';
 import { claimRun } from '../cleanup/run-owner.js';
 import type { Engine, EngineInfo } from '../engine/engine.js';
@@ -24,6 +24,7 @@ import { normalizeRunOptions } from '../options.js';
 import { packageRoot } from '../paths.js';
 import { HOST_PULL_SITE, type PullSite } from '../pull/pull-site.js';
 import { buildService, readIgnoreRules } from '../service/build-context.js';
+import { checkGoToolchain } from '../service/go-toolchain.js';
 import { recordedServiceSettings } from '../service/service-settings.js';
 import type { RunResult, VariantIdentity, VariantResult } from '../types.js';
 import { SCHEMA_VERSION } from '../types.js';
@@ -234,9 +235,24 @@ async function runClaimed(
       emit({ type: 'stage', message: `could not remove what an earlier run left: ${line}` });
     }
   }
-  const bases = await resolveBases(engine, options.bases, roles, {
-    onProgress: (message) => emit({ type: 'bases', message }),
-  });
+  // A role given with --base-image needs no stand-in built nor upstream image pulled.
+  const bases = await chooseBaseImages(
+    engine,
+    await resolveBases(
+      engine,
+      options.bases,
+      roles.filter((role) => !options.baseImages[role]),
+      { onProgress: (message) => emit({ type: 'bases', message }) },
+    ),
+    roles,
+    options.baseImages,
+  );
+  await checkGoToolchain(
+    engine,
+    options.serviceDir,
+    bases.images.filter((b) => GO_BUILDER_ROLES.includes(b.role)),
+    { [LABEL_RUN_ID]: runId },
+  );
   const store = await RunStore.create(options.outDir, runId);
   const ids = variants.map((v) =>
     identity(v, variantTag(options.serviceDir, v.name), bases.images),

@@ -55,6 +55,7 @@ describe('the declared command line', () => {
       '--load-requests',
       '--load-concurrency',
       '--bases',
+      '--base-image',
       '--out',
       '--config',
       '--json',

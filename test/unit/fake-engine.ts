@@ -40,7 +40,15 @@ export type FakeOperation = 'build' | 'push' | 'pull' | 'start' | 'ready';
  */
 export type FakeScript = Partial<
   Record<FakeOperation, (variant: string, attempt: number) => FakeStep | undefined>
->;
+> & {
+  /** What a container run as a command (no port) prints and exits with. @default `go env GOVERSION` → go1.24.4, exit 0 */
+  command?: (image: string, cmd: string[]) => { exitCode: number; output: string };
+};
+
+const defaultCommand = (_: string, cmd: string[]) =>
+  cmd.join(' ') === 'go env GOVERSION'
+    ? { exitCode: 0, output: 'go1.24.4\n' }
+    : { exitCode: 127, output: `${cmd[0]}: not found\n` };
 
 /** One operation as the fake saw it, in the order they came. */
 export interface FakeCall {
@@ -240,6 +248,16 @@ export class FakeEngine implements Engine {
   async startContainer(id: string): Promise<void> {
     const container = this.#containers.get(id);
     if (!container) throw new Error(`no container ${id}`);
+    if (container.spec.cmd && container.spec.containerPort === undefined) {
+      // A command, not the service: it runs to its end at once.
+      const ran = (this.#world.script.command ?? defaultCommand)(
+        container.spec.image,
+        container.spec.cmd,
+      );
+      container.log = ran.output;
+      container.state = { ...container.state, running: false, exitCode: ran.exitCode };
+      return;
+    }
     await this.#world.play(this.#kind, 'start', container.spec.image);
     container.state = { ...container.state, running: true, pid: process.pid };
     const ready = this.#world.readyStep(container.variant);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -153,4 +153,76 @@ describe('a run whose ready path the service does not have', () => {
     const written = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     expect(written.service.runtime).toMatchObject({ port: 8080, ready: '/healthz' });
   }, 30_000);
+});
+
+describe('Go toolchain and base images', () => {
+  it('a go.mod that needs a newer Go than the builder is refused before anything is built', async () => {
+    const service = tempDir('newer-go');
+    writeFileSync(join(service, 'go.mod'), 'module example.com/x\n\ngo 1.26\n');
+    writeFileSync(join(service, 'main.go'), 'package main\nfunc main() {}\n');
+    const engine = fakeEngineWithStandIns();
+    const error = await runSuite(
+      engine,
+      { bases: 'offline', outDir: tempDir('newer-go-out'), metrics: ['size'], serviceDir: service },
+      { pullSite: engine.pullSite(), root: false },
+    ).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /^`\S+\/go\.mod` needs go 1\.26, and the builder `imgbench\/standin-golang:1\.24` \(stand-in for golang:1\.24\) has go1\.24\.4; give the golang role a newer Go image with `--base-image golang=IMAGE`, or lower the go line$/,
+    );
+    expect(engine.builds).toEqual([]);
+  });
+
+  it('--base-image gives a role an image in the engine, recorded as chosen and named in the bases line', async () => {
+    const engine = fakeEngineWithStandIns({
+      command: (image) => ({
+        exitCode: 0,
+        output: image === 'golang:1.26' ? 'go1.26.0\n' : 'go1.24.4\n',
+      }),
+    });
+    engine.addImage('golang:1.26', { repoDigests: ['golang@sha256:abc'] });
+    const service = tempDir('newer-go');
+    writeFileSync(join(service, 'go.mod'), 'module example.com/x\n\ngo 1.26\n');
+    writeFileSync(join(service, 'main.go'), 'package main\nfunc main() {}\n');
+    const { run } = await runSuite(
+      engine,
+      {
+        bases: 'offline',
+        outDir: tempDir('chosen-out'),
+        metrics: ['size'],
+        serviceDir: service,
+        variants: ['golang'],
+        baseImages: { golang: 'golang:1.26' },
+      },
+      { pullSite: engine.pullSite(), root: false },
+    );
+    expect(run.variants[0]?.state).toBe('ok');
+    expect(run.bases.images).toEqual([
+      expect.objectContaining({
+        role: 'golang',
+        image: 'golang:1.26',
+        chosen: true,
+        standIn: false,
+      }),
+    ]);
+    expect(engine.builds[0]?.buildArgs).toMatchObject({ GOLANG_IMAGE: 'golang:1.26' });
+    expect(toTable(run)).toMatch(/given with --base-image: golang golang:1\.26$/m);
+  });
+
+  it('--base-image of an image not in the engine is refused in one line', async () => {
+    const engine = fakeEngineWithStandIns();
+    const error = await runSuite(
+      engine,
+      {
+        bases: 'offline',
+        outDir: tempDir('chosen-out'),
+        metrics: ['size'],
+        variants: ['golang'],
+        baseImages: { golang: 'golang:9.9' },
+      },
+      { pullSite: engine.pullSite(), root: false },
+    ).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      '`--base-image golang=golang:9.9`: `golang:9.9` is not in the engine; pull or build it first',
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { Command, Option } from '@commander-js/extra-typings';
-import { BASE_PROFILES } from '../../bases/base-roles.js';
+import { BASE_PROFILES, BASE_ROLES } from '../../bases/base-roles.js';
+import { parseBaseImage } from '../../bases/resolve-bases.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/config.js';
 import type { Engine } from '../../engine/engine.js';
 import { UsageError } from '../../errors.js';
@@ -186,6 +187,14 @@ export function declareRun() {
         `base images: ${BASE_PROFILES.join(' names, ')} stand-ins, or auto (upstream when every one is in the engine)`,
       ).default(DEFAULT_BASES),
     )
+    .addOption(
+      new Option(
+        '--base-image <ROLE=IMAGE>',
+        `the image for one base role instead of the profile's, already in the engine (repeat it); roles: ${BASE_ROLES.join(', ')}`,
+      )
+        .argParser(collect)
+        .default(undefined, 'none'),
+    )
     .option('--out <dir>', 'where run folders go', DEFAULT_OUT_DIR)
     .addOption(
       new Option('--config <file>', 'budgets to check').default(
@@ -247,6 +256,10 @@ export async function runCommand(
       ...(values.bail ? { bail: true } : {}),
       ...(values.timeout !== undefined ? { timeouts: parseTimeouts(values.timeout) } : {}),
       service: serviceInput(config.service, values),
+      baseImages: {
+        ...config.baseImages,
+        ...Object.fromEntries((values.baseImage ?? []).map(parseBaseImage)),
+      },
     },
     {
       onEvent: (event) => {
