@@ -25,6 +25,15 @@ export function toTable(run: RunResult): string {
   for (const section of metricSections(run)) {
     parts.push('', renderColumns(section.columns, section.rows, section.left), '', section.note);
   }
+  const failed = run.variants.filter((v) => v.state === 'failed');
+  if (failed.length > 0) {
+    // What went wrong, in the engine's or the tool's own first line, below the figures kept.
+    parts.push('', 'Failures:');
+    for (const v of failed) {
+      if (v.state !== 'failed') continue;
+      parts.push(`  ${v.name}: ${v.failure.stage} failed: ${v.failure.message.split('\n')[0]}`);
+    }
+  }
   parts.push('', basesLine(run));
   return parts.join('\n');
 }
