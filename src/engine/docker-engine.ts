@@ -133,6 +133,7 @@ export class DockerEngine implements Engine {
         buildargs: request.buildArgs ?? {},
         labels: request.labels ?? {},
         nocache: request.noCache ?? false,
+        ...(request.networkMode ? { networkmode: request.networkMode } : {}),
         rm: true,
         forcerm: true,
         version: '2',

@@ -46,6 +46,8 @@ export interface BuildRequest {
   labels?: Record<string, string>;
   /** Bypass BuildKit's cache. @default false */
   noCache?: boolean;
+  /** The network of the build's RUN steps: `host` reaches a module proxy on the host's loopback. @default the engine's default bridge */
+  networkMode?: 'host';
   timeoutMs: number;
 }
 

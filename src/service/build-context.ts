@@ -7,6 +7,7 @@ import { pack } from 'tar-fs';
 import type { BuildOutcome, Engine } from '../engine/engine.js';
 import { contextDockerfile, SERVICE_PREFIX } from './context-dockerfile.js';
 import { embeddedPatterns, keptForEmbed } from './go-embed.js';
+import { hostGoBuildArgs, proxyOnLoopback } from './host-go-env.js';
 
 /** Name of the Dockerfile at the root of the context, beside the service folder. */
 export const CONTEXT_DOCKERFILE = 'Dockerfile.imgbench';
@@ -100,7 +101,8 @@ export async function buildService(engine: Engine, build: ServiceBuild): Promise
     context: context.stream,
     dockerfile: context.dockerfile,
     tag: build.tag,
-    buildArgs: build.buildArgs,
+    buildArgs: { ...hostGoBuildArgs(), ...build.buildArgs },
+    ...(proxyOnLoopback() ? { networkMode: 'host' as const } : {}),
     labels: build.labels,
     noCache: build.noCache ?? false,
     timeoutMs: build.timeoutMs,

@@ -7,6 +7,7 @@ import { ReadyRefused, ReadyTimeout, waitForReady } from '../../src/measure/http
 import { normalizeRunOptions } from '../../src/options.js';
 import { toTable } from '../../src/report/table.js';
 import { runSuite } from '../../src/run/run-suite.js';
+import { hostGoBuildArgs, proxyOnLoopback } from '../../src/service/host-go-env.js';
 import {
   commandWith,
   normalizeServiceSettings,
@@ -224,5 +225,27 @@ describe('Go toolchain and base images', () => {
     expect((error as Error).message).toBe(
       '`--base-image golang=golang:9.9`: `golang:9.9` is not in the engine; pull or build it first',
     );
+  });
+});
+
+describe("the host's Go module settings", () => {
+  it('reach the build as HOST_* args when set, and nothing when not', () => {
+    expect(
+      hostGoBuildArgs({
+        GOPROXY: 'http://127.0.0.1:3000',
+        GONOSUMDB: 'example.com',
+        HOME: '/root',
+      }),
+    ).toEqual({ HOST_GOPROXY: 'http://127.0.0.1:3000', HOST_GONOSUMDB: 'example.com' });
+    expect(hostGoBuildArgs({})).toEqual({});
+  });
+
+  it('a proxy on the host loopback makes the build use the host network', () => {
+    expect(proxyOnLoopback({ GOPROXY: 'http://127.0.0.1:3000' })).toBe(true);
+    expect(
+      proxyOnLoopback({ GOPROXY: 'https://proxy.example.com,http://localhost:8081|direct' }),
+    ).toBe(true);
+    expect(proxyOnLoopback({ GOPROXY: 'https://proxy.golang.org,direct' })).toBe(false);
+    expect(proxyOnLoopback({ GOPROXY: 'off' })).toBe(false);
   });
 });

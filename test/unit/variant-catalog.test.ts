@@ -44,7 +44,7 @@ describe('variant catalogue', () => {
         );
         continue;
       }
-      const download = v.dockerfile.indexOf('RUN go mod download');
+      const download = v.dockerfile.search(/^RUN .*\bgo mod download\b/m);
       const copyAll = v.dockerfile.indexOf('COPY . .');
       expect(download, v.name).toBeGreaterThan(0);
       expect(download, v.name).toBeLessThan(copyAll);
