@@ -308,6 +308,15 @@ export const PROBE_PATHS = {
   tmp: '/probe/tmp',
 } as const;
 
+/** Whether `body` is what the sample service's probe route `name` answers. */
+function isProbeAnswer(name: keyof RuntimeProbes, body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  const b = body as Record<string, unknown>;
+  return name === 'user'
+    ? typeof b.uid === 'number' && typeof b.root === 'boolean'
+    : typeof b.ok === 'boolean';
+}
+
 async function getJson(url: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   const text = await response.text();
@@ -334,7 +343,9 @@ export async function probeRuntime(
     const answers: Record<string, unknown> = {};
     for (const [name, path] of Object.entries(PROBE_PATHS)) {
       const { status, body } = await getJson(`${base}${path}`);
-      if (status === 404) return undefined;
+      // A service without these routes answers 404, or, with a catch-all
+      // route, something else than the probes' JSON: either way it has none.
+      if (status === 404 || !isProbeAnswer(name as keyof RuntimeProbes, body)) return undefined;
       answers[name] = body;
     }
     return answers as unknown as RuntimeProbes;

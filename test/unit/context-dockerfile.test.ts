@@ -27,7 +27,7 @@ describe('contextDockerfile', () => {
   it('rewrites only context sources and keeps RUN continuations and comments as written', () => {
     const text = readFileSync(join(variantsDir(), 'stripped', 'Dockerfile'), 'utf8');
     const sent = contextDockerfile(text);
-    expect(sent).toContain('COPY svc/go.mod svc/go.sum* svc/vendor/modules.tx[t] ./');
+    expect(sent).toContain('COPY svc/go.mod svc/go.sum* svc/vendo[r]/modules.tx[t] ./');
     expect(sent).toContain('COPY svc/ .');
     expect(sent).toContain('COPY --from=builder /app/main .');
     expect(sent).toContain('RUN CGO_ENABLED=0 GOOS=linux go build \\\n    -a \\\n');

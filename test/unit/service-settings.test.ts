@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_RUNTIME_OPTIONS, probeRuntime } from '../../src/measure/container-runtime.js';
 import { ReadyRefused, ReadyTimeout, waitForReady } from '../../src/measure/http-probe.js';
 import { normalizeRunOptions } from '../../src/options.js';
 import { toTable } from '../../src/report/table.js';
@@ -247,5 +248,17 @@ describe("the host's Go module settings", () => {
     ).toBe(true);
     expect(proxyOnLoopback({ GOPROXY: 'https://proxy.golang.org,direct' })).toBe(false);
     expect(proxyOnLoopback({ GOPROXY: 'off' })).toBe(false);
+  });
+});
+
+describe('the running half of gaps, on a service without the probe routes', () => {
+  it('a catch-all route that answers 200 with its own text counts as no probe routes', async () => {
+    const engine = fakeEngineWithStandIns();
+    engine.addImage('imgbench/own:scratch', { entrypoint: ['/main'] });
+    const answers = await probeRuntime(engine, 'imgbench/own:scratch', {
+      ...DEFAULT_RUNTIME_OPTIONS,
+      labels: {},
+    });
+    expect(answers).toBeUndefined();
   });
 });
