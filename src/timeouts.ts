@@ -87,6 +87,11 @@ export function normalizeTimeouts(input: Partial<Timeouts> = {}): Timeouts {
   return limits;
 }
 
+/** The option that doubles a limit, as a fix names it: `` `--timeout ready=1min` ``. */
+export function raiseLimitOption(operation: TimedOperation, limitMs: number): string {
+  return `\`--timeout ${operation}=${formatLimit(limitMs * 2).replace(' ', '')}\``;
+}
+
 /** An engine operation that ran past its limit; names the operation, what it acted on, and the fix. */
 export class TimeoutError extends ImgbenchError {
   override name = 'TimeoutError';
@@ -100,7 +105,7 @@ export class TimeoutError extends ImgbenchError {
   ) {
     super(
       'E_TIMEOUT',
-      `${operation} of ${subject} timed out after ${formatLimit(limitMs)}${options?.detail ? ` (${options.detail})` : ''}; raise the limit with \`--timeout ${operation}=${formatLimit(limitMs * 2).replace(' ', '')}\``,
+      `${operation} of ${subject} timed out after ${formatLimit(limitMs)}${options?.detail ? ` (${options.detail})` : ''}; raise the limit with ${raiseLimitOption(operation, limitMs)}`,
       options?.cause === undefined ? undefined : { cause: options.cause },
     );
     this.operation = operation;

@@ -12,7 +12,13 @@ import {
   type ReadyCheck,
   type ServiceSettings,
 } from '../service/service-settings.js';
-import { DEFAULT_TIMEOUTS, formatLimit, TimeoutError, withTimeout } from '../timeouts.js';
+import {
+  DEFAULT_TIMEOUTS,
+  formatLimit,
+  raiseLimitOption,
+  TimeoutError,
+  withTimeout,
+} from '../timeouts.js';
 import { type CgroupMemory, readCgroupMemory } from './cgroup-memory.js';
 import { ReadyRefused, type ReadyTarget, ReadyTimeout, waitForReady } from './http-probe.js';
 import { type LoadResult, runLoad } from './load.js';
@@ -89,7 +95,7 @@ export function notReadyReason(error: unknown, options: RuntimeOptions, logTail:
     return `the ready path ${error.message}: the service has no such route; set the path that answers 200 with \`--ready PATH\`, or \`--ready tcp\` for "the port accepts a connection"`;
   }
   const limit = formatLimit(options.readyTimeoutMs);
-  const raise = `\`--timeout ready=${formatLimit(options.readyTimeoutMs * 2).replace(' ', '')}\``;
+  const raise = raiseLimitOption('ready', options.readyTimeoutMs);
   if (error instanceof ReadyTimeout && error.lastAnswer) {
     const { status, firstLine } = error.lastAnswer;
     return `${ready} answered ${status}${firstLine ? ` (\`${firstLine.slice(0, 120)}\`)` : ''} and no 200 within ${limit}; raise the limit with ${raise} if it is still warming up, or set \`--ready PATH\``;
