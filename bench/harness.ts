@@ -17,8 +17,8 @@ import { timedEngine } from '../src/engine/timed-engine.js';
 import { freeLoopbackPort } from '../src/measure/container-runtime.js';
 import { PROBE_INTERVAL_MS, waitForHttp200 } from '../src/measure/http-probe.js';
 import { summarize } from '../src/measure/statistics.js';
+import { METRICS } from '../src/metrics/registry.js';
 import { runSuite } from '../src/run/run-suite.js';
-import { METRICS } from '../src/types.js';
 
 const { values } = parseArgs({
   options: {

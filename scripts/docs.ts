@@ -3,6 +3,7 @@
 //   docs/cli.md         from the CLI's declarations;
 //   docs/results.md     from the newest run kept in results/history;
 //   docs/claims.md      the verdicts, from the newest run kept in results/all-variants;
+//   results/results.schema.json  results.json's JSON Schema, from the schemas imgbench reads it with;
 //   README.md           its demo table, between the demo-table markers, from that same history run.
 // `npm run docs -- --check` writes nothing and exits 1 naming each file that is stale.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { cliReference } from '../src/cli/cli-doc.js';
 import { claimsMarkdownRows, verdictCounts } from '../src/report/claims-table.js';
 import { toDemoMarkdown } from '../src/report/demo-table.js';
 import { toMarkdown } from '../src/report/markdown.js';
-import { readRun } from '../src/run/run-store.js';
+import { RESULTS_SCHEMA_FILE, resultsJsonSchema } from '../src/results/json-schema.js';
+import { readRun } from '../src/results/read-run.js';
 import type { RunResult } from '../src/types.js';
 
 const root = join(import.meta.dirname, '..');
@@ -75,6 +77,7 @@ const allVariants = await newestRun('results/all-variants');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 const files: Array<[string, string]> = [
   ['docs/cli.md', cliReference()],
+  [RESULTS_SCHEMA_FILE, resultsJsonSchema()],
   ['docs/results.md', resultsDoc(history.run, history.file)],
   ['docs/claims.md', claimsDoc(read('docs/claims.md'), allVariants.run, allVariants.file)],
   [

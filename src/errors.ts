@@ -3,20 +3,22 @@
  * (bad input) to exit code 2; anything else is an internal or engine failure.
  */
 
-export type ErrorCode =
-  | 'E_USAGE'
-  | 'E_ENGINE_UNREACHABLE'
-  | 'E_ENGINE_TOO_OLD'
-  | 'E_BUILD_FAILED'
-  | 'E_BASES'
-  | 'E_COMMAND'
-  | 'E_MEASURE'
+export const ERROR_CODES = [
+  'E_USAGE',
+  'E_ENGINE_UNREACHABLE',
+  'E_ENGINE_TOO_OLD',
+  'E_BUILD_FAILED',
+  'E_BASES',
+  'E_COMMAND',
+  'E_MEASURE',
   /** A push to or pull from the run's registry failed. */
-  | 'E_TRANSFER'
+  'E_TRANSFER',
   /** Something imgbench starts or changes on the host (registry, second engine, tc) failed. */
-  | 'E_HOST'
+  'E_HOST',
   /** An engine operation ran past its limit (`--timeout`). */
-  | 'E_TIMEOUT';
+  'E_TIMEOUT',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class ImgbenchError extends Error {
   override name = 'ImgbenchError';

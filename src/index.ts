@@ -20,13 +20,16 @@ export { BuildError, EngineError, ImgbenchError, UsageError } from './errors.js'
 export { readLinkage } from './measure/elf.js';
 export type { BinaryFacts, SizeFacts } from './measure/image-size.js';
 export { measureImageSize } from './measure/image-size.js';
+export type { Metric } from './metrics/metric.js';
+export { METRICS } from './metrics/registry.js';
 export type { RunOptions, RunOptionsInput } from './options.js';
 export { normalizeRunOptions } from './options.js';
 export { toCsv } from './report/csv.js';
 export { toJson } from './report/json.js';
 export { toMarkdown } from './report/markdown.js';
 export { toTable } from './report/table.js';
-export { readRun } from './run/run-store.js';
+export { readRun } from './results/read-run.js';
+export { runResultSchema } from './results/schema.js';
 export type { RunEvent, RunHooks, SuiteOutcome } from './run/run-suite.js';
 export { runSuite } from './run/run-suite.js';
 export type { MetricName, RunResult, VariantFailure, VariantResult } from './types.js';

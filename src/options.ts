@@ -4,6 +4,7 @@ import type { BaseRole } from './bases/base-roles.js';
 import type { BaseProfileRequest } from './bases/resolve-bases.js';
 import { parseBaseProfile } from './bases/resolve-bases.js';
 import { UsageError } from './errors.js';
+import { METRICS, type MetricName, REPEATED_METRICS } from './metrics/registry.js';
 import { sampleServiceDir, variantsDir } from './paths.js';
 import {
   DEFAULT_PULL_STORAGE,
@@ -18,8 +19,6 @@ import {
   type ServiceSettingsInput,
 } from './service/service-settings.js';
 import { normalizeTimeouts, type Timeouts } from './timeouts.js';
-import type { MetricName } from './types.js';
-import { METRICS } from './types.js';
 
 /** @default 'results' */
 export const DEFAULT_OUT_DIR = 'results';
@@ -27,35 +26,15 @@ export const DEFAULT_OUT_DIR = 'results';
 export const DEFAULT_MAIN_PACKAGE = '.';
 /** @default 'auto' — upstream when every upstream base is in the engine, else the stand-ins. */
 export const DEFAULT_BASES = 'auto';
-/**
- * Startup samples per variant. @default 50 — start→ready is ~190 ms with a
- * spread of ~20 ms from the engine (runc, namespaces, veth); at 25 samples
- * the median's 95 % interval was ±3.6–8.5 % of it, and the interval narrows
- * as 1/√N. A sample takes ~0.25 s.
- */
-export const DEFAULT_STARTUP_SAMPLES = 50;
-/**
- * Memory samples per variant (each one settles and serves a load). @default 3
- * — RSS after the load varied by a few percent between samples.
- */
-export const DEFAULT_MEMORY_SAMPLES = 3;
-/**
- * Rounds of the build scenarios per variant (each round: one cold, one
- * no-op, one warm build). @default 2 — a cold or warm build compiles the
- * standard library (~16 s on 2 cores), and the whole default suite has to
- * fit in 10 minutes; `--repeat` gives more for a tighter margin.
- */
-export const DEFAULT_BUILD_SAMPLES = 2;
-/**
- * Cold pulls per variant and link. @default 3 — a cold pull of the largest
- * variant takes ~13 s on loopback; its spread is a few percent.
- */
-export const DEFAULT_PULL_SAMPLES = 3;
-/** `--quick`: enough samples for a figure and its spread, not for a tight margin. */
-export const QUICK_STARTUP_SAMPLES = 5;
-export const QUICK_MEMORY_SAMPLES = 2;
-export const QUICK_BUILD_SAMPLES = 2;
-export const QUICK_PULL_SAMPLES = 2;
+/** Samples per variant of each repeated metric: its default, or `--quick`'s. */
+export function defaultSamples(quick: boolean): Record<MetricName, number> {
+  return Object.fromEntries(
+    METRICS.map((name) => {
+      const repeated = REPEATED_METRICS.find((m) => m.name === name);
+      return [name, repeated ? (quick ? repeated.samples.quick : repeated.samples.default) : 1];
+    }),
+  ) as Record<MetricName, number>;
+}
 
 /** What a user may pass to `runSuite`; `normalizeRunOptions` fills in the rest. */
 export interface RunOptionsInput {
@@ -104,10 +83,11 @@ export interface RunOptions {
   bases: BaseProfileRequest;
   timeouts: Timeouts;
   variantsDir: string;
-  buildSamples: number;
-  startupSamples: number;
-  memorySamples: number;
-  pullSamples: number;
+  /**
+   * Samples per variant of each metric: a repeated metric's (build: rounds
+   * of its three scenarios), 1 for the others.
+   */
+  samples: Readonly<Record<MetricName, number>>;
   /** Unlimited loopback first, then the shaped links asked for. */
   links: LinkProfile[];
   registryPort: number;
@@ -146,7 +126,7 @@ function checkServiceDir(dir: string): void {
 
 /** Applies every default in one place and validates the result. */
 export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
-  const metrics = (input.metrics ?? METRICS).map((m) => {
+  const metrics = (input.metrics ?? METRICS).map((m: string) => {
     if (!(METRICS as readonly string[]).includes(m)) {
       throw new UsageError(
         `Unknown metric \`${m}\` in \`--metrics\`; this version measures: ${METRICS.join(', ')}`,
@@ -205,10 +185,12 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     fallbackIgnoreFile: [resolvedVariantsDir, variantsDir()]
       .map((dir) => join(dir, '.dockerignore'))
       .find((file) => existsSync(file)) as string,
-    buildSamples: input.repeat ?? (quick ? QUICK_BUILD_SAMPLES : DEFAULT_BUILD_SAMPLES),
-    startupSamples: input.repeat ?? (quick ? QUICK_STARTUP_SAMPLES : DEFAULT_STARTUP_SAMPLES),
-    memorySamples: input.repeat ?? (quick ? QUICK_MEMORY_SAMPLES : DEFAULT_MEMORY_SAMPLES),
-    pullSamples: input.repeat ?? (quick ? QUICK_PULL_SAMPLES : DEFAULT_PULL_SAMPLES),
+    samples: Object.fromEntries(
+      Object.entries(defaultSamples(quick)).map(([name, n]) => [
+        name,
+        REPEATED_METRICS.some((m) => m.name === name) ? (input.repeat ?? n) : n,
+      ]),
+    ) as Record<MetricName, number>,
     links,
     registryPort,
     pullConcurrency,

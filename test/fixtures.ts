@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readRun } from '../src/run/run-store.js';
+import { readRun } from '../src/results/read-run.js';
 import type { RunResult } from '../src/types.js';
 
 /**

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { z } from 'zod';
 import { BASE_ROLES, type BaseRole } from '../bases/base-roles.js';
 import { UsageError } from '../errors.js';
-import { FIGURE_NAMES, isFigureName } from '../report/compare.js';
+import { FIGURE_NAMES, isFigureName } from '../metrics/figures.js';
 import type { ServiceSettingsInput } from '../service/service-settings.js';
+import { closed, describe, firstProblem, must } from '../validation/messages.js';
 
 /** Looked for in the working directory when no `--config` is given. */
 export const DEFAULT_CONFIG_FILE = 'imgbench.config.json';
@@ -36,17 +38,50 @@ export interface Config {
   baseImages?: Partial<Record<BaseRole, string>>;
 }
 
-const KNOWN_TOP = ['budgets', 'service', 'baseImages'];
-const KNOWN_SERVICE = ['port', 'ready', 'args', 'env', 'load'];
-const KNOWN_LOAD = ['path', 'requests', 'concurrency'];
-const KNOWN_BUDGET = ['name', 'variant', 'figure', 'max', 'maxRegressionPct'];
+const limit = z.number(must('a number of at least 0')).min(0).optional();
+const whole = z.number(must('a whole number of at least 1')).int().min(1).optional();
+const nonEmpty = z.string(must('a non-empty string')).min(1);
 
-const describe = (value: unknown) =>
-  value === undefined
-    ? 'nothing'
-    : typeof value === 'string'
-      ? `"${value}"`
-      : JSON.stringify(value);
+const budgetSchema = closed({
+  name: nonEmpty,
+  variant: nonEmpty,
+  figure: nonEmpty.refine(isFigureName, {
+    error: (issue) => `is ${describe(issue.input)}; expected one of: ${FIGURE_NAMES.join(', ')}`,
+  }),
+  max: limit,
+  maxRegressionPct: limit,
+}).refine((b) => b.max !== undefined || b.maxRegressionPct !== undefined, {
+  error: 'sets no limit; give it `max` or `maxRegressionPct`',
+});
+
+/** The `service` section: each field of the type its command-line option takes. */
+const serviceSchema = closed({
+  port: whole,
+  ready: z.string(must('an HTTP path such as "/healthz", or "tcp"')).optional(),
+  args: z.array(z.string(), must('a list of strings')).optional(),
+  env: z.array(z.string(), must('a list of strings')).optional(),
+  load: closed({
+    path: z.string(must('an HTTP path such as "/api/items"')).optional(),
+    requests: whole,
+    concurrency: whole,
+  }).optional(),
+});
+
+const baseImagesSchema = closed(
+  Object.fromEntries(
+    BASE_ROLES.map((role) => [role, z.string(must('an image reference')).min(1).optional()]),
+  ) as Record<BaseRole, z.ZodOptional<z.ZodString>>,
+  'an object such as {"golang": "golang:1.25"}',
+);
+
+export const configSchema = closed(
+  {
+    budgets: z.array(budgetSchema, must('a list')).default([]),
+    service: serviceSchema.optional(),
+    baseImages: baseImagesSchema.optional(),
+  },
+  'an object such as {"budgets": [...]}',
+);
 
 /**
  * Checks a parsed config; the first problem is thrown as one line naming
@@ -54,127 +89,16 @@ const describe = (value: unknown) =>
  * should hold.
  */
 export function validateConfig(value: unknown, file: string): Config {
-  const fail = (path: string, problem: string): never => {
-    throw new UsageError(`Invalid config \`${file}\`: \`${path}\` ${problem}`);
-  };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return fail(
-      '(top level)',
-      `must be an object such as {"budgets": [...]}, got ${describe(value)}`,
-    );
+  const parsed = configSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new UsageError(`Invalid config \`${file}\`: ${firstProblem(parsed.error)}`);
   }
-  for (const key of Object.keys(value)) {
-    if (!KNOWN_TOP.includes(key)) fail(key, `is not a known field; known: ${KNOWN_TOP.join(', ')}`);
-  }
-  const budgets = (value as { budgets?: unknown }).budgets ?? [];
-  if (!Array.isArray(budgets)) return fail('budgets', `must be a list, got ${describe(budgets)}`);
-  const checked = budgets.map((entry: unknown, i): Budget => {
-    const at = `budgets[${i}]`;
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-      return fail(at, `must be an object, got ${describe(entry)}`);
-    }
-    const b = entry as Record<string, unknown>;
-    for (const key of Object.keys(b)) {
-      if (!KNOWN_BUDGET.includes(key)) {
-        fail(`${at}.${key}`, `is not a known field; known: ${KNOWN_BUDGET.join(', ')}`);
-      }
-    }
-    for (const key of ['name', 'variant', 'figure']) {
-      if (typeof b[key] !== 'string' || b[key] === '') {
-        fail(`${at}.${key}`, `must be a non-empty string, got ${describe(b[key])}`);
-      }
-    }
-    if (!isFigureName(b.figure as string)) {
-      fail(`${at}.figure`, `is ${describe(b.figure)}; expected one of: ${FIGURE_NAMES.join(', ')}`);
-    }
-    for (const key of ['max', 'maxRegressionPct']) {
-      const limit = b[key];
-      if (
-        limit !== undefined &&
-        (typeof limit !== 'number' || !Number.isFinite(limit) || limit < 0)
-      ) {
-        fail(`${at}.${key}`, `must be a number of at least 0, got ${describe(limit)}`);
-      }
-    }
-    if (b.max === undefined && b.maxRegressionPct === undefined) {
-      fail(at, 'sets no limit; give it `max` or `maxRegressionPct`');
-    }
-    return b as unknown as Budget;
-  });
-  const service = (value as { service?: unknown }).service;
-  const baseImages = (value as { baseImages?: unknown }).baseImages;
-  if (baseImages !== undefined) {
-    if (typeof baseImages !== 'object' || baseImages === null || Array.isArray(baseImages)) {
-      fail(
-        'baseImages',
-        `must be an object such as {"golang": "golang:1.25"}, got ${describe(baseImages)}`,
-      );
-    }
-    for (const [role, image] of Object.entries(baseImages as object)) {
-      if (!(BASE_ROLES as readonly string[]).includes(role)) {
-        fail(`baseImages.${role}`, `is not a base role; roles: ${BASE_ROLES.join(', ')}`);
-      }
-      if (typeof image !== 'string' || image === '') {
-        fail(`baseImages.${role}`, `must be an image reference, got ${describe(image)}`);
-      }
-    }
-  }
+  const { budgets, service, baseImages } = parsed.data;
   return {
-    budgets: checked,
-    ...(service === undefined ? {} : { service: validateService(service, fail) }),
-    ...(baseImages === undefined ? {} : { baseImages: baseImages as Config['baseImages'] }),
+    budgets: budgets as Budget[],
+    ...(service === undefined ? {} : { service: service as ServiceSettingsInput }),
+    ...(baseImages === undefined ? {} : { baseImages }),
   };
-}
-
-/** The `service` section: each field of the type its command-line option takes. */
-function validateService(
-  value: unknown,
-  fail: (path: string, problem: string) => never,
-): ServiceSettingsInput {
-  const isObject = (v: unknown): v is Record<string, unknown> =>
-    typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObject(value)) return fail('service', `must be an object, got ${describe(value)}`);
-  for (const key of Object.keys(value)) {
-    if (!KNOWN_SERVICE.includes(key)) {
-      fail(`service.${key}`, `is not a known field; known: ${KNOWN_SERVICE.join(', ')}`);
-    }
-  }
-  const whole = (v: unknown, path: string) => {
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
-      fail(path, `must be a whole number of at least 1, got ${describe(v)}`);
-    }
-  };
-  whole(value.port, 'service.port');
-  if (value.ready !== undefined && typeof value.ready !== 'string') {
-    fail(
-      'service.ready',
-      `must be an HTTP path such as "/healthz", or "tcp", got ${describe(value.ready)}`,
-    );
-  }
-  for (const key of ['args', 'env'] as const) {
-    const list = value[key];
-    if (list !== undefined && (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))) {
-      fail(`service.${key}`, `must be a list of strings, got ${describe(list)}`);
-    }
-  }
-  if (value.load !== undefined) {
-    if (!isObject(value.load))
-      return fail('service.load', `must be an object, got ${describe(value.load)}`);
-    for (const key of Object.keys(value.load)) {
-      if (!KNOWN_LOAD.includes(key)) {
-        fail(`service.load.${key}`, `is not a known field; known: ${KNOWN_LOAD.join(', ')}`);
-      }
-    }
-    if (value.load.path !== undefined && typeof value.load.path !== 'string') {
-      fail(
-        'service.load.path',
-        `must be an HTTP path such as "/api/items", got ${describe(value.load.path)}`,
-      );
-    }
-    whole(value.load.requests, 'service.load.requests');
-    whole(value.load.concurrency, 'service.load.concurrency');
-  }
-  return value as ServiceSettingsInput;
 }
 
 /**

@@ -38,9 +38,10 @@ export interface ImageCapabilities {
   buildPaths: { count: number; examples: string[] };
   /**
    * A developer's local state that a .dockerignore keeps out of the context
-   * and that got into the image: `.git` folders and `.env` files.
+   * and that got into the image: `.git` folders and `.env` files. Absent in
+   * runs written before it was recorded.
    */
-  localState: string[];
+  localState?: string[];
 }
 
 /** `.git` folders and `.env`, `.env.*`, `*.env` files. */

@@ -1,6 +1,8 @@
 import { createServer } from 'node:net';
+import { z } from 'zod';
 import type { ContainerSpec, ContainerState, Engine } from '../engine/engine.js';
 import { managedLabels } from '../engine/labels.js';
+import { CONTAINER_LIMITS } from '../engine/run-to-exit.js';
 import { type ErrorCode, errorMessage, ImgbenchError } from '../errors.js';
 import { tail } from '../exec/run-command.js';
 import {
@@ -51,8 +53,7 @@ export const DEFAULT_RUNTIME_OPTIONS: Omit<RuntimeOptions, 'labels'> = {
   env: [],
   startTimeoutMs: DEFAULT_TIMEOUTS.start,
   readyTimeoutMs: DEFAULT_TIMEOUTS.ready,
-  memoryBytes: 1024 ** 3,
-  pidsLimit: 512,
+  ...CONTAINER_LIMITS,
 };
 
 /** The runtime options of a run: its service settings and its start and ready limits. */
@@ -295,16 +296,41 @@ export async function measureMemory(
   }
 }
 
-/** What the service itself finds inside its container, through its `/probe/*` routes. */
-export interface RuntimeProbes {
+/**
+ * What the service itself finds inside its container, through its `/probe/*`
+ * routes; each answer is kept with the fields declared here and no others.
+ */
+export const runtimeProbesSchema = z.object({
   /** `x509.SystemCertPool()`: whether it loaded, and how many certificates. */
-  ca: { ok: boolean; certificates?: number; error?: string };
+  ca: z.object({
+    ok: z.boolean(),
+    certificates: z.number().int().optional(),
+    error: z.string().optional(),
+  }),
   /** `time.LoadLocation("Europe/Berlin")` without the embedded tzdata. */
-  tz: { ok: boolean; zone: string; error?: string };
-  user: { uid: number; gid: number; root: boolean };
+  tz: z.object({
+    ok: z.boolean(),
+    zone: z.string(),
+    /** The zone's abbreviation and offset on 1 July 2026, when it loaded. */
+    abbreviation: z.string().optional(),
+    offsetSeconds: z.number().int().optional(),
+    error: z.string().optional(),
+  }),
+  user: z.object({
+    uid: z.number().int(),
+    gid: z.number().int(),
+    euid: z.number().int().optional(),
+    root: z.boolean(),
+  }),
   /** A file written, read back and removed under os.TempDir(). */
-  tmp: { ok: boolean; dir: string; error?: string };
-}
+  tmp: z.object({
+    ok: z.boolean(),
+    dir: z.string(),
+    file: z.string().optional(),
+    error: z.string().optional(),
+  }),
+});
+export type RuntimeProbes = z.infer<typeof runtimeProbesSchema>;
 
 /** The routes the sample service answers; a service of the user's own may not. */
 export const PROBE_PATHS = {
@@ -313,15 +339,6 @@ export const PROBE_PATHS = {
   user: '/probe/user',
   tmp: '/probe/tmp',
 } as const;
-
-/** Whether `body` is what the sample service's probe route `name` answers. */
-function isProbeAnswer(name: keyof RuntimeProbes, body: unknown): boolean {
-  if (typeof body !== 'object' || body === null) return false;
-  const b = body as Record<string, unknown>;
-  return name === 'user'
-    ? typeof b.uid === 'number' && typeof b.root === 'boolean'
-    : typeof b.ok === 'boolean';
-}
 
 async function getJson(url: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
@@ -351,54 +368,12 @@ export async function probeRuntime(
       const { status, body } = await getJson(`${base}${path}`);
       // A service without these routes answers 404, or, with a catch-all
       // route, something else than the probes' JSON: either way it has none.
-      if (status === 404 || !isProbeAnswer(name as keyof RuntimeProbes, body)) return undefined;
-      answers[name] = body;
+      const answer = runtimeProbesSchema.shape[name as keyof RuntimeProbes].safeParse(body);
+      if (status === 404 || !answer.success) return undefined;
+      answers[name] = answer.data;
     }
-    return answers as unknown as RuntimeProbes;
+    return answers as RuntimeProbes;
   } finally {
     await engine.removeContainer(started.id);
-  }
-}
-
-/** How a container that was run to its end ended. */
-export interface Exited {
-  exitCode: number;
-  /** The last lines of its stdout and stderr. */
-  output: string;
-}
-
-/**
- * Runs a container until its process exits (a command, not a service), and
- * removes it; rejects when it is still running after `timeoutMs`.
- */
-export async function runToExit(
-  engine: Engine,
-  spec: Omit<ContainerSpec, 'memoryBytes' | 'pidsLimit'>,
-  timeoutMs: number,
-): Promise<Exited> {
-  const id = await engine.createContainer({
-    ...spec,
-    labels: managedLabels('service-container', spec.labels),
-    memoryBytes: DEFAULT_RUNTIME_OPTIONS.memoryBytes,
-    pidsLimit: DEFAULT_RUNTIME_OPTIONS.pidsLimit,
-  });
-  try {
-    await engine.startContainer(id);
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const state = await engine.inspectContainer(id);
-      if (!state.running) {
-        return { exitCode: state.exitCode, output: tail(await engine.containerLogs(id, 40), 40) };
-      }
-      if (performance.now() > deadline) {
-        throw new ImgbenchError(
-          'E_MEASURE',
-          `\`${spec.cmd?.join(' ') ?? spec.image}\` still ran after ${timeoutMs} ms`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  } finally {
-    await engine.removeContainer(id);
   }
 }

@@ -1,8 +1,8 @@
 import type { Engine } from '../engine/engine.js';
 import { errorMessage, ImgbenchError } from '../errors.js';
+import type { GapsResult } from '../metrics/gaps/schema.js';
 import type { ServiceSettings } from '../service/service-settings.js';
 import type { Timeouts } from '../timeouts.js';
-import type { GapsResult } from '../types.js';
 import { analyseImage, wantedForCapabilities } from './capabilities.js';
 import { probeRuntime, runtimeOptions } from './container-runtime.js';
 

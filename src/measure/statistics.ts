@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Statistics of repeated measurements, as pure functions. Names follow
  * tinybench's `Statistics` (mean, p50, p95, sd, sem, moe, rme).
@@ -15,38 +17,51 @@ export const OUTLIER_MODIFIED_Z = 3.5;
 /** 0.6745 is the 0.75 quantile of the standard normal: it scales the MAD to σ. */
 const MAD_TO_Z = 0.6745;
 
-export interface SampleStatistics {
-  /** How many samples (all kept). */
-  n: number;
-  /** Every sample, in the order taken. */
-  samples: number[];
-  mean: number;
-  /** Median. */
-  p50: number;
-  p95: number;
-  min: number;
-  max: number;
-  /** Sample standard deviation (n − 1). */
-  sd: number;
-  /** Standard error of the mean. */
-  sem: number;
-  /** Margin of error at 95 % (Student's t). */
-  moe: number;
-  /** Relative margin of error, in percent of the mean. */
-  rme: number;
-  /**
-   * Distribution-free 95 % confidence interval of the median, from order
-   * statistics; absent below 6 samples, where no pair of them covers 95 %.
-   */
-  medianCi?: [number, number];
-  /** Half the median's interval, in percent of the median: an rme that outliers do not inflate. */
-  medianRme?: number;
-  /** Median absolute deviation. */
-  mad: number;
-  /** Indexes (into `samples`) flagged by the modified z-score rule. */
-  outliers: number[];
-  outlierRule: string;
-}
+/**
+ * A number that JSON may hold as `null`: `JSON.stringify` writes NaN and
+ * Infinity (an rme of one sample) as null, so a results.json read back holds
+ * null where the run held a number that was not finite. Code reads such
+ * numbers through `Number.isFinite`, which is false for both.
+ */
+export const jsonNumber = z.union([z.number(), z.null()]) as unknown as z.ZodType<number>;
+
+export const sampleStatisticsSchema = z
+  .object({
+    /** How many samples (all kept). */
+    n: z.number().int(),
+    /** Every sample, in the order taken. */
+    samples: z.array(jsonNumber),
+    mean: jsonNumber,
+    /** Median. */
+    p50: jsonNumber,
+    p95: jsonNumber,
+    min: jsonNumber,
+    max: jsonNumber,
+    /** Sample standard deviation (n − 1). */
+    sd: jsonNumber,
+    /** Standard error of the mean. */
+    sem: jsonNumber,
+    /** Margin of error at 95 % (Student's t). */
+    moe: jsonNumber,
+    /** Relative margin of error, in percent of the mean. */
+    rme: jsonNumber,
+    /**
+     * Distribution-free 95 % confidence interval of the median, from order
+     * statistics; absent below 6 samples, where no pair of them covers 95 %.
+     */
+    medianCi: z.tuple([jsonNumber, jsonNumber]).optional(),
+    /** Half the median's interval, in percent of the median: an rme that outliers do not inflate. */
+    medianRme: jsonNumber.optional(),
+    /** Median absolute deviation. */
+    mad: jsonNumber,
+    /** Indexes (into `samples`) flagged by the modified z-score rule. */
+    outliers: z.array(z.number().int()),
+    outlierRule: z.string(),
+  })
+  .meta({ id: 'SampleStatistics' });
+
+/** Statistics of one figure over its samples. */
+export type SampleStatistics = z.infer<typeof sampleStatisticsSchema>;
 
 /** Two-sided 95 % critical values of Student's t by degrees of freedom (1–30); 1.96 beyond. */
 const T_95 = [

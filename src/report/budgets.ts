@@ -1,8 +1,8 @@
 import type { Budget, Config } from '../config/config.js';
+import { formatMB } from '../format/format.js';
+import { figuresByName } from '../metrics/figures.js';
 import type { RunResult } from '../types.js';
 import type { Comparison } from './compare.js';
-import { figuresByName } from './compare.js';
-import { formatMB } from './format.js';
 
 /** A budget that a run or a compare broke, with what was measured. */
 export interface Breach {

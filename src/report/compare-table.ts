@@ -1,16 +1,8 @@
+import { formatFigure } from '../format/format.js';
+import type { Column } from '../metrics/metric.js';
 import type { Comparison, FigureChange } from './compare.js';
-import { formatMB } from './format.js';
+import { tableOf } from './sections.js';
 import { renderColumns } from './table.js';
-
-const COLUMNS = ['Variant', 'Figure', 'Base', 'Head', 'Change', 'Noise ± (base / head)', 'Verdict'];
-
-/** A figure as a table shows it: MB for bytes, ms or s for times. */
-export const formatFigure = (v: number, unit: FigureChange['unit']) =>
-  unit === 'bytes'
-    ? formatMB(v)
-    : v >= 10_000
-      ? `${(v / 1000).toFixed(2)} s`
-      : `${v.toFixed(1)} ms`;
 
 const pct = (p: number) => `${p >= 0 ? '+' : ''}${p.toFixed(1)} %`;
 
@@ -21,23 +13,29 @@ export function verdict(c: FigureChange): string {
   return 'within noise';
 }
 
+const COLUMNS: Array<Column<FigureChange>> = [
+  { header: 'Variant', align: 'left', cell: (c) => c.variant },
+  { header: 'Figure', align: 'left', cell: (c) => c.figure },
+  { header: 'Base', align: 'right', cell: (c) => formatFigure(c.base, c.unit) },
+  { header: 'Head', align: 'right', cell: (c) => formatFigure(c.head, c.unit) },
+  { header: 'Change', align: 'right', cell: (c) => pct(c.changePct) },
+  {
+    header: 'Noise ± (base / head)',
+    align: 'right',
+    cell: (c) =>
+      c.noisePct.base === 0 && c.noisePct.head === 0
+        ? 'exact'
+        : `${c.noisePct.base.toFixed(1)} / ${c.noisePct.head.toFixed(1)} %`,
+  },
+  { header: 'Verdict', align: 'left', cell: verdict },
+];
+
 /** The compare as plain text: every figure, the shared shifts, and a last line that sums it up. */
 export function toCompareTable(comparison: Comparison): string {
-  const rows = comparison.changes.map((c) => [
-    c.variant,
-    c.figure,
-    formatFigure(c.base, c.unit),
-    formatFigure(c.head, c.unit),
-    pct(c.changePct),
-    c.noisePct.base === 0 && c.noisePct.head === 0
-      ? 'exact'
-      : `${c.noisePct.base.toFixed(1)} / ${c.noisePct.head.toFixed(1)} %`,
-    verdict(c),
-  ]);
   const out = [
     `Compare ${comparison.base} (base) → ${comparison.head} (head)`,
     '',
-    renderColumns(COLUMNS, rows, new Set([0, 1, 6])),
+    renderColumns(tableOf(COLUMNS, comparison.changes)),
     '',
     'Noise: half the 95 % interval of each run’s median (the mean’s below 6 samples), in % of it. A change counts when the two intervals do not overlap once any shift that every variant shared is taken out.',
   ];

@@ -1,13 +1,14 @@
-import { BUILD_SCENARIOS } from '../measure/build-scenarios.js';
-import type { SampleStatistics } from '../measure/statistics.js';
-import { figuresOf, type RunResult, type VariantResult } from '../types.js';
+import { median } from '../measure/statistics.js';
+import { type Figure, figuresByName } from '../metrics/figures.js';
+import type { Unit } from '../metrics/metric.js';
+import type { RunResult } from '../types.js';
 
 /** One figure of a variant, as both runs have it. */
 export interface FigureChange {
   variant: string;
   /** `size`, `build cold`, `pull unlimited`, `startup`, `memory load rss`… */
   figure: string;
-  unit: 'bytes' | 'ms';
+  unit: Unit;
   base: number;
   head: number;
   /** (head − base) ÷ base, in percent. */
@@ -57,74 +58,8 @@ export interface Comparison {
   notCompared: string[];
 }
 
-type Figure = { value: number; noisePct: number; unit: FigureChange['unit'] };
-
-/** A repeated figure: its median and the noise around it. */
-function timed(
-  s: SampleStatistics | undefined,
-  unit: FigureChange['unit'] = 'ms',
-): Figure | undefined {
-  if (!s || s.n === 0) return undefined;
-  return { value: s.p50, noisePct: s.medianRme ?? s.rme, unit };
-}
-
-/**
- * A size. Image and binary sizes are exact: the same code gives the same
- * bytes. A compressed size moves by a few bytes with the timestamps in the
- * layer tars, which gzip then codes differently: 0.1 % is its noise.
- */
-const exact = (bytes: number | undefined, noisePct = 0): Figure | undefined =>
-  bytes === undefined ? undefined : { value: bytes, noisePct, unit: 'bytes' };
-export const COMPRESSED_SIZE_NOISE_PCT = 0.1;
-
-/** Names of the figures compare and budgets know; `pull <link>` takes a link such as `unlimited` or `100mbit`. */
-export const FIGURE_NAMES = [
-  'image size',
-  'binary size',
-  'compressed size',
-  'build cold',
-  'build no-op',
-  'build warm',
-  'pull <link>',
-  'startup start→ready',
-  'memory idle rss',
-  'memory load rss',
-  'memory peak',
-] as const;
-
-export function isFigureName(name: string): boolean {
-  return (
-    ((FIGURE_NAMES as readonly string[]).includes(name) && name !== 'pull <link>') ||
-    /^pull (unlimited|\d+(\.\d+)?[kmg]bit)$/.test(name)
-  );
-}
-
-/** Every figure a variant has, by name (see FIGURE_NAMES); the same names in every run. */
-export function figuresByName(v: VariantResult): Map<string, Figure> {
-  const f = figuresOf(v);
-  const out = new Map<string, Figure | undefined>();
-  out.set('image size', exact(f.size?.sizeBytes));
-  out.set('binary size', exact(f.size?.binary.sizeBytes));
-  out.set('compressed size', exact(f.pull?.compressedBytes, COMPRESSED_SIZE_NOISE_PCT));
-  for (const scenario of BUILD_SCENARIOS) {
-    out.set(`build ${scenario}`, timed(f.builds?.[scenario].durationMs));
-  }
-  for (const link of f.pull?.links ?? []) out.set(`pull ${link.link}`, timed(link.durationMs));
-  out.set('startup start→ready', timed(f.startup?.startToReadyMs));
-  out.set('memory idle rss', timed(f.memory?.idleRssBytes, 'bytes'));
-  out.set('memory load rss', timed(f.memory?.loadRssBytes, 'bytes'));
-  out.set('memory peak', timed(f.memory?.peakBytes, 'bytes'));
-  return new Map([...out].filter((e): e is [string, Figure] => e[1] !== undefined));
-}
-
 /** Below this many variants with a figure, no shared shift is estimated. */
 const MIN_VARIANTS_FOR_SHIFT = 3;
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 
 /** Whether `base` ± its noise and `head` ± its noise do not overlap (exact figures: differ at all). */
 function apart(base: number, baseNoise: number, head: number, headNoise: number): boolean {

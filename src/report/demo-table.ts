@@ -1,6 +1,6 @@
+import { formatMB } from '../format/format.js';
 import type { RunResult } from '../types.js';
-import { formatMB } from './format.js';
-import { basesLine } from './size-table.js';
+import { basesLine } from './bases-line.js';
 
 /** `170 ms`, `9.83 s`: a pull's median, which runs from a tenth of a second to tens of seconds. */
 const milliseconds = (ms: number) =>

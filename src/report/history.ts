@@ -1,10 +1,12 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { readRun } from '../run/run-store.js';
+import { formatFigure } from '../format/format.js';
+import { figuresByName, isFigureName } from '../metrics/figures.js';
+import type { Column } from '../metrics/metric.js';
+import { readRun } from '../results/read-run.js';
 import type { RunResult } from '../types.js';
-import { figuresByName, isFigureName } from './compare.js';
-import { formatFigure } from './compare-table.js';
+import { tableOf } from './sections.js';
 import { renderColumns } from './table.js';
 
 /** The figures a trend shows by default: one per metric. */
@@ -54,23 +56,25 @@ export function toTrendTable(
     }
   }
   const names = [...new Set(runs.flatMap((r) => r.variants.map((v) => v.name)))];
-  const columns = [
-    'Variant',
-    ...runs.map((r) => `${r.startedAt.slice(0, 16).replace('T', ' ')} ${r.runId.slice(-4)}`),
-  ];
   const parts: string[] = [];
   for (const figure of figures) {
-    const rows = names.map((name) => [
-      name,
-      ...runs.map((run) => {
-        const v = run.variants.find((x) => x.name === name);
-        if (!v) return '';
-        if (v.state !== 'ok') return v.state;
-        const f = figuresByName(v).get(figure);
-        return f ? formatFigure(f.value, f.unit) : '–';
-      }),
-    ]);
-    parts.push(`${figure} (median)`, renderColumns(columns, rows, new Set([0])), '');
+    const columns: Array<Column<string>> = [
+      { header: 'Variant', align: 'left', cell: (name) => name },
+      ...runs.map(
+        (run): Column<string> => ({
+          header: `${run.startedAt.slice(0, 16).replace('T', ' ')} ${run.runId.slice(-4)}`,
+          align: 'right',
+          cell: (name) => {
+            const v = run.variants.find((x) => x.name === name);
+            if (!v) return '';
+            if (v.state !== 'ok') return v.state;
+            const f = figuresByName(v).get(figure);
+            return f ? formatFigure(f.value, f.unit) : '–';
+          },
+        }),
+      ),
+    ];
+    parts.push(`${figure} (median)`, renderColumns(tableOf(columns, names)), '');
   }
   parts.push(
     `${runs.length} runs, oldest first; – = not measured in that run. Each column: start (UTC) and the run id's last four characters.`,

@@ -1,9 +1,11 @@
+import type { ClaimVerdict } from '../claims/claims.js';
+import { formatDuration } from '../format/format.js';
+import type { Column } from '../metrics/metric.js';
 import type { RunResult } from '../types.js';
+import { basesLine } from './bases-line.js';
 import { chartsOf, renderSvg } from './charts.js';
 import { verdictCounts, verdictsForReport } from './claims-table.js';
-import { formatDuration } from './format.js';
-import { metricSections, type ReportSection } from './sections.js';
-import { basesLine, SIZE_COLUMNS, sizeRows } from './size-table.js';
+import { type RenderedTable, reportTables, tableOf } from './sections.js';
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -15,18 +17,25 @@ const escapeHtml = (text: string) =>
 const inlineCode = (text: string) =>
   escapeHtml(text).replace(/`([^`]+)`/g, (_, code: string) => `<code>${code}</code>`);
 
-function table(section: Pick<ReportSection, 'columns' | 'rows' | 'left'>): string {
+function table(section: RenderedTable): string {
   const cell = (tag: 'th' | 'td', text: string, i: number) =>
-    `<${tag}${section.left.has(i) ? '' : ' class="num"'}>${escapeHtml(text)}</${tag}>`;
+    `<${tag}${section.columns[i]?.align === 'left' ? '' : ' class="num"'}>${escapeHtml(text)}</${tag}>`;
   return [
     '<table>',
-    `<thead><tr>${section.columns.map((c, i) => cell('th', c, i)).join('')}</tr></thead>`,
+    `<thead><tr>${section.columns.map((c, i) => cell('th', c.header, i)).join('')}</tr></thead>`,
     '<tbody>',
     ...section.rows.map((row) => `<tr>${row.map((c, i) => cell('td', c, i)).join('')}</tr>`),
     '</tbody>',
     '</table>',
   ].join('\n');
 }
+
+const CLAIM_COLUMNS: Array<Column<ClaimVerdict>> = [
+  { header: 'Claim', align: 'left', cell: (v) => v.id },
+  { header: 'Verdict', align: 'left', cell: (v) => v.verdict },
+  { header: 'Asserts', align: 'left', cell: (v) => v.asserts },
+  { header: 'Measured', align: 'left', cell: (v) => v.evidence },
+];
 
 const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1b1f24; }
@@ -61,6 +70,7 @@ export async function toHtml(run: RunResult): Promise<string> {
     }),
   );
   const { verdicts, problem } = verdictsForReport(run);
+  const [lead, ...rest] = reportTables(run);
   const status = run.complete
     ? 'complete'
     : `incomplete${run.stoppedBy ? ` (stopped by ${run.stoppedBy})` : ''}`;
@@ -90,18 +100,12 @@ export async function toHtml(run: RunResult): Promise<string> {
 <p>${escapeHtml(basesLine(run))}.</p>
 ${charts.join('\n')}
 <h2>Tables</h2>
-${table({ columns: SIZE_COLUMNS, rows: sizeRows(run), left: new Set([0, 1, 7]) })}
-${metricSections(run)
-  .map((s) => `${table(s)}\n<p>${inlineCode(s.note)}</p>`)
-  .join('\n')}
+${lead ? table(lead) : ''}
+${rest.map((s) => `${table(s)}\n<p>${inlineCode(s.note)}</p>`).join('\n')}
 ${failures.length ? `<h2>Failures</h2>\n${failures.join('\n')}` : ''}
 <h2>Claims of the seed articles</h2>
 <p>${escapeHtml(problem ?? `${verdictCounts(verdicts)}.`)}</p>
-${table({
-  columns: ['Claim', 'Verdict', 'Asserts', 'Measured'],
-  rows: verdicts.map((v) => [v.id, v.verdict, v.asserts, v.evidence]),
-  left: new Set([0, 1, 2, 3]),
-})}
+${table(tableOf(CLAIM_COLUMNS, verdicts))}
 <h2>Variants</h2>
 <ul>
 ${run.variants.map((v) => `<li><strong>${escapeHtml(v.name)}</strong>: ${escapeHtml(v.description)}</li>`).join('\n')}

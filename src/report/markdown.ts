@@ -1,20 +1,16 @@
+import { formatDuration } from '../format/format.js';
 import type { RunResult } from '../types.js';
+import { basesLine } from './bases-line.js';
 import { claimsMarkdownRows, verdictCounts, verdictsForReport } from './claims-table.js';
-import { formatDuration } from './format.js';
-import { metricSections } from './sections.js';
-import { basesLine, SIZE_COLUMNS, sizeRows } from './size-table.js';
+import { type RenderedTable, reportTables } from './sections.js';
 
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/** A GitHub table; columns not in `left` are right-aligned numbers. */
-function markdownTable(
-  columns: readonly string[],
-  rows: string[][],
-  left: ReadonlySet<number>,
-): string[] {
+/** A GitHub table; numbers right-aligned, text left, as each column says. */
+function markdownTable({ columns, rows }: RenderedTable): string[] {
   return [
-    `| ${columns.join(' | ')} |`,
-    `|${columns.map((_, i) => (left.has(i) ? ' --- ' : ' ---: ')).join('|')}|`,
+    `| ${columns.map((c) => c.header).join(' | ')} |`,
+    `|${columns.map((c) => (c.align === 'left' ? ' --- ' : ' ---: ')).join('|')}|`,
     ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
   ];
 }
@@ -32,11 +28,9 @@ export function toMarkdown(run: RunResult): string {
     '',
   );
   out.push(`${basesLine(run)}.`, '');
-  out.push(...markdownTable(SIZE_COLUMNS, sizeRows(run), new Set([0, 1, 7])));
-  out.push('', 'Sizes are uncompressed, as `docker image inspect` reports them; MB = 10^6 bytes.');
-  for (const section of metricSections(run)) {
-    out.push('', ...markdownTable(section.columns, section.rows, section.left), '', section.note);
-  }
+  const [lead, ...rest] = reportTables(run);
+  if (lead) out.push(...markdownTable(lead), '', lead.note);
+  for (const section of rest) out.push('', ...markdownTable(section), '', section.note);
 
   const failed = run.variants.filter((v) => v.state === 'failed');
   if (failed.length > 0) {

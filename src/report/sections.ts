@@ -1,51 +1,55 @@
+import { variantRows } from '../metrics/cells.js';
+import type { Align, Column, TablePart, VariantRow } from '../metrics/metric.js';
+import { metricList } from '../metrics/registry.js';
 import type { RunResult } from '../types.js';
-import { BUILD_COLUMNS, buildNote, buildRows, hasBuildFigures } from './build-table.js';
-import { GAPS_COLUMNS, gapsNote, gapsRows, hasGapsFigures } from './gaps-table.js';
-import { hasPullFigures, pullColumns, pullNote, pullRows } from './pull-table.js';
-import { hasRuntimeFigures, RUNTIME_COLUMNS, runtimeNote, runtimeRows } from './runtime-table.js';
 
-/** One table of a report: its columns, rows, which columns are text (left-aligned), and what it means. */
-export interface ReportSection {
-  columns: readonly string[];
+/** A table as the writers render it: its column heads, text cells and the note under it. */
+export interface RenderedTable {
+  columns: ReadonlyArray<{ header: string; align: Align }>;
   rows: string[][];
-  left: ReadonlySet<number>;
   note: string;
 }
 
-/** The tables after the size table, for the metrics the run has figures of. */
-export function metricSections(run: RunResult): ReportSection[] {
-  const sections: ReportSection[] = [];
-  if (hasGapsFigures(run)) {
-    sections.push({
-      columns: GAPS_COLUMNS,
-      rows: gapsRows(run),
-      left: new Set(GAPS_COLUMNS.map((_, i) => i).filter((i) => i !== 7 && i !== 8)),
-      note: gapsNote(run),
-    });
+/** Renders declared columns over rows: every writer's table comes from here. */
+export function tableOf<Row>(
+  columns: ReadonlyArray<Column<Row>>,
+  rows: readonly Row[],
+  note = '',
+): RenderedTable {
+  return {
+    columns: columns.map(({ header, align }) => ({ header, align })),
+    rows: rows.map((row) => columns.map((c) => c.cell(row))),
+    note,
+  };
+}
+
+const VARIANT_COLUMN: Column<VariantRow> = {
+  header: 'Variant',
+  align: 'left',
+  cell: ({ variant }) => variant.name,
+};
+
+/**
+ * The report's tables, from the metrics' table parts in registry order: one
+ * per table id, a row per variant any of its metrics takes, the Variant
+ * column then each metric's columns. The first (size) is always there; the
+ * others only when some variant has their figures.
+ */
+export function reportTables(run: RunResult): RenderedTable[] {
+  const groups = new Map<string, TablePart[]>();
+  for (const m of metricList()) {
+    if (!m.table) continue;
+    groups.set(m.table.table, [...(groups.get(m.table.table) ?? []), m.table]);
   }
-  if (hasBuildFigures(run)) {
-    sections.push({
-      columns: BUILD_COLUMNS,
-      rows: buildRows(run),
-      left: new Set([0, 5]),
-      note: buildNote(run),
-    });
-  }
-  if (hasPullFigures(run)) {
-    sections.push({
-      columns: pullColumns(run),
-      rows: pullRows(run),
-      left: new Set([0]),
-      note: pullNote(run),
-    });
-  }
-  if (hasRuntimeFigures(run)) {
-    sections.push({
-      columns: RUNTIME_COLUMNS,
-      rows: runtimeRows(run),
-      left: new Set([0]),
-      note: runtimeNote(run),
-    });
-  }
-  return sections;
+  const all = variantRows(run);
+  return [...groups.values()].flatMap((parts, index) => {
+    const rows = all.filter((row) => parts.some((p) => p.includes(row)));
+    if (index > 0 && rows.length === 0) return [];
+    const columns = [VARIANT_COLUMN, ...parts.flatMap((p) => p.columns(run))];
+    const note = parts
+      .map((p) => p.note(run))
+      .filter(Boolean)
+      .join(' ');
+    return [tableOf(columns, rows, note)];
+  });
 }

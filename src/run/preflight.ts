@@ -2,9 +2,9 @@ import { statfs } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { UsageError } from '../errors.js';
+import { SECOND_ENGINE_METRICS } from '../metrics/registry.js';
 import type { RunOptions } from '../options.js';
 import { memoryDataRootBytes } from '../pull/isolated-engine.js';
-import { ISOLATED_METRICS } from '../types.js';
 import { checkOutDir } from './out-dir.js';
 
 /** Free space a run needs on the engine's data root: builds, build-metric images, pushes. @default 3 GB */
@@ -67,7 +67,7 @@ export async function preflight(
   canStartEngine = process.getuid?.() === 0,
 ): Promise<void> {
   await checkOutDir(options.outDir);
-  const isolated = options.metrics.filter((m) => ISOLATED_METRICS.includes(m));
+  const isolated = options.metrics.filter((m) => SECOND_ENGINE_METRICS.includes(m));
   if (isolated.length === 0) return;
   if (!canStartEngine) {
     throw new UsageError(

@@ -1,14 +1,15 @@
-import { mkdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
 import { toCsv } from '../report/csv.js';
 import { toHtml } from '../report/html.js';
 import { toJson } from '../report/json.js';
 import { toMarkdown } from '../report/markdown.js';
 import { redactDeep } from '../report/redact.js';
-import { type RunResult, SCHEMA_VERSION } from '../types.js';
+import { RESULTS_FILE } from '../results/read-run.js';
+import type { RunResult } from '../types.js';
 
-export const RESULTS_FILE = 'results.json';
+export { RESULTS_FILE };
+
 export const LATEST_LINK = 'latest';
 
 /** The files of a run folder, each a pure function of the run. */
@@ -82,51 +83,4 @@ export class RunStore {
     await symlink(join('.', this.dir.slice(this.#outDir.length + 1)), temporary);
     await rename(temporary, link);
   }
-}
-
-const RUN_HINT =
-  'pass a folder that `imgbench run` wrote, such as results/latest, or its results.json';
-
-/** Reads a saved run from a run folder, a results.json, or `<out>/latest`; anything else is bad input. */
-export async function readRun(path: string): Promise<RunResult> {
-  let file = path;
-  let folder = false;
-  try {
-    folder = (await stat(path)).isDirectory();
-    if (folder) file = join(path, RESULTS_FILE);
-  } catch {
-    throw new UsageError(`No run at \`${path}\`: nothing is there; ${RUN_HINT}`);
-  }
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(
-      folder
-        ? `\`${path}\` is not a run folder: it has no ${RESULTS_FILE}; ${RUN_HINT}`
-        : `\`${file}\` cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); ${RUN_HINT}`,
-      { cause: error },
-    );
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(
-      `\`${file}\` is not a readable imgbench results.json: not JSON (${(error as Error).message.split('\n')[0]}); ${RUN_HINT}`,
-      { cause: error },
-    );
-  }
-  const run = parsed as Partial<RunResult>;
-  if (typeof run.schemaVersion !== 'number' || !Array.isArray(run.variants)) {
-    throw new UsageError(
-      `\`${file}\` is not an imgbench results.json (no schemaVersion or variants); ${RUN_HINT}`,
-    );
-  }
-  if (run.schemaVersion > SCHEMA_VERSION) {
-    throw new UsageError(
-      `\`${file}\` has schemaVersion ${run.schemaVersion}, newer than this imgbench reads (${SCHEMA_VERSION}); update imgbench to read it`,
-    );
-  }
-  return run as RunResult;
 }

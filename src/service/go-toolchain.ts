@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BaseImage } from '../bases/base-roles.js';
 import type { Engine } from '../engine/engine.js';
+import { runToExit } from '../engine/run-to-exit.js';
 import { UsageError } from '../errors.js';
-import { runToExit } from '../measure/container-runtime.js';
 
 /** The `go` and `toolchain` lines of a go.mod: `1.22`, `1.24.4`; `go1.25.1`. */
 export interface GoModVersions {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ClaimVerdict } from '../../src/claims/claims.js';
+import { fileSchemaProblems } from '../results-schema.js';
 import { hostLeftovers, imgbench, labelledContainers } from './helpers.js';
 
 describe('the seed claims against real runs', () => {
@@ -27,6 +28,8 @@ describe('the seed claims against real runs', () => {
     expect(run.stdout).toMatch(
       /^Claims of the seed articles: \d+ confirmed, \d+ refuted, \d+ inconclusive, \d+ not measurable here/m,
     );
+    // Gaps, the flags builds and a failed variant, as the published schema says.
+    expect(fileSchemaProblems(join(dir, 'latest', 'results.json'))).toEqual([]);
     const claims = await imgbench(['claims', join(dir, 'latest'), '--json']);
     expect(claims.status).toBe(0);
     return JSON.parse(claims.stdout) as ClaimVerdict[];

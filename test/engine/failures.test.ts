@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleServiceDir } from '../../src/paths.js';
-import { readRun } from '../../src/run/run-store.js';
+import { readRun } from '../../src/results/read-run.js';
 import { tempDir } from '../temp-dir.js';
 import {
   hostLeftovers,

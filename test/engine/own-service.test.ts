@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/paths.js';
-import { readRun } from '../../src/run/run-store.js';
+import { readRun } from '../../src/results/read-run.js';
 import type { RunResult } from '../../src/types.js';
 import { tempDir } from '../temp-dir.js';
 import { SIX_VARIANTS } from '../variants.js';

@@ -7,6 +7,7 @@ import { DockerEngine } from '../../src/engine/docker-engine.js';
 import { IsolatedEngine } from '../../src/pull/isolated-engine.js';
 import { LocalRegistry } from '../../src/pull/registry.js';
 import { runSuite } from '../../src/run/run-suite.js';
+import { fileSchemaProblems } from '../results-schema.js';
 import { tempDir } from '../temp-dir.js';
 import { dockerCli, hostLeftovers, labelledContainers, startRunUntil } from './helpers.js';
 
@@ -62,7 +63,7 @@ describe('pull on a second engine, from the run’s own registry', () => {
 
   it('times cold pulls per link, runs startup there, and leaves no engine, registry, bridge or qdisc', async () => {
     const out = tempDir('pull');
-    const { run } = await runSuite(await DockerEngine.connect(), {
+    const { run, dir } = await runSuite(await DockerEngine.connect(), {
       metrics: ['size', 'pull', 'startup'],
       variants: ['multi-stage', 'scratch'],
       repeat: 2,
@@ -70,6 +71,7 @@ describe('pull on a second engine, from the run’s own registry', () => {
       bases: 'offline',
       outDir: out,
     });
+    expect(fileSchemaProblems(join(dir, 'results.json'))).toEqual([]);
     for (const v of run.variants) {
       if (v.state !== 'ok') throw new Error(`${v.name}: ${JSON.stringify(v)}`);
       const pull = v.pull;

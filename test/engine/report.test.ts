@@ -15,7 +15,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { variantsDir } from '../../src/paths.js';
-import { readRun } from '../../src/run/run-store.js';
+import { readRun } from '../../src/results/read-run.js';
 import type { RunResult } from '../../src/types.js';
 import { HISTORY_FIXTURES_DIR } from '../fixtures.js';
 import { okVariant, okVariants, SIX_VARIANTS } from '../variants.js';

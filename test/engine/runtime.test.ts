@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DockerEngine } from '../../src/engine/docker-engine.js';
 import { variantsDir } from '../../src/paths.js';
 import { runSuite } from '../../src/run/run-suite.js';
+import { fileSchemaProblems } from '../results-schema.js';
 import { tempDir } from '../temp-dir.js';
 import { dockerCli, hostLeftovers, labelledContainers } from './helpers.js';
 
@@ -17,7 +18,7 @@ describe('startup and memory on the real engine', () => {
       recursive: true,
     });
     const engine = await DockerEngine.connect();
-    const { run } = await runSuite(engine, {
+    const { run, dir } = await runSuite(engine, {
       metrics: ['size', 'build', 'startup', 'memory'],
       repeat: 2,
       bases: 'offline',
@@ -25,6 +26,8 @@ describe('startup and memory on the real engine', () => {
       outDir: tempDir('rt'),
     });
 
+    // The results.json written, failed variant and all, is what the published schema says.
+    expect(fileSchemaProblems(join(dir, 'results.json'))).toEqual([]);
     const scratch = run.variants.find((v) => v.name === 'scratch');
     if (scratch?.state !== 'ok') throw new Error(`scratch: ${JSON.stringify(scratch)}`);
     // Warm build after a one-line .go change: the module download layer is a cache hit.

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRun } from '../../src/run/run-store.js';
+import { readRun } from '../../src/results/read-run.js';
 import type { RunResult } from '../../src/types.js';
+import { fileSchemaProblems } from '../results-schema.js';
 import { okVariant, okVariants, SIX_VARIANTS } from '../variants.js';
 import { dockerCli, imgbench, labelledContainers } from './helpers.js';
 
@@ -96,6 +97,10 @@ describe('imgbench run --metrics size on the real engine, offline bases', () => 
       expect(base.standIn).toBe(true);
       expect(base.image).toMatch(/^imgbench\/standin-/);
     }
+  });
+
+  it('writes a results.json the published schema validates', () => {
+    expect(fileSchemaProblems(join(out, 'latest', 'results.json'))).toEqual([]);
   });
 
   it('leaves no container behind', () => {

@@ -1,8 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judgeClaims, loadClaims } from '../../src/claims/claims.js';
+import { UsageError } from '../../src/errors.js';
 import type { BinaryFlagsResult } from '../../src/measure/binary-flags.js';
-import { readRun } from '../../src/run/run-store.js';
+import { readRun } from '../../src/results/read-run.js';
 import { ALL_VARIANTS_RUN, historyRun } from '../fixtures.js';
+import { tempDir } from '../temp-dir.js';
 
 const history = () => historyRun('20261123-012239-447f');
 
@@ -95,8 +99,10 @@ describe('claims', () => {
 describe('claims that this version cannot check', () => {
   it('a check of an unknown kind is inconclusive and says so, not a crash of the run’s reports', async () => {
     const run = await history();
-    const verdicts = judgeClaims(run, [
-      {
+    const dir = tempDir('claims');
+    writeFileSync(
+      join(dir, 'x.json'),
+      JSON.stringify({
         article: 'x.txt',
         title: 'x',
         claims: [
@@ -105,18 +111,56 @@ describe('claims that this version cannot check', () => {
             words: 'something a newer imgbench checks',
             where: 'here',
             asserts: 'something measurable',
-            check: { kind: 'telepathy' } as never,
+            check: { kind: 'telepathy', strength: 3 },
           },
         ],
-      },
-    ]);
-    expect(verdicts).toEqual([
+      }),
+    );
+    expect(judgeClaims(run, loadClaims(dir))).toEqual([
       expect.objectContaining({
         verdict: 'inconclusive',
         evidence: 'this version of imgbench has no check of kind `telepathy`',
       }),
     ]);
   });
+
+  it.each([
+    [
+      {
+        kind: 'ratio',
+        figure: 'image size',
+        of: 'golang',
+        to: 'scratch',
+        claimed: '40x',
+        factor: 2,
+      },
+      '`claims[0].check.claimed` must be a number of at least 0, got "40x"',
+    ],
+    [
+      { kind: 'order', figure: 'image weight', variants: ['golang'] },
+      '`claims[0].check.figure` is "image weight"; expected one of: image size',
+    ],
+    [
+      { kind: 'trimpath', extra: true },
+      '`claims[0].check.extra` is not a known field; known: kind',
+    ],
+  ])(
+    'a check that is not of its kind’s shape is refused with the field’s path: %j',
+    (check, problem) => {
+      const dir = tempDir('claims');
+      const file = join(dir, 'bad.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          article: 'x.txt',
+          title: 'x',
+          claims: [{ id: 'x-1', words: 'w', where: 'h', asserts: 'a', check }],
+        }),
+      );
+      expect(() => loadClaims(dir)).toThrow(UsageError);
+      expect(() => loadClaims(dir)).toThrow(`Invalid claims file \`${file}\`: ${problem}`);
+    },
+  );
 });
 
 describe('claims against a real run of every variant and metric', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { splitReference } from '../../src/engine/reference.js';
 import { UsageError } from '../../src/errors.js';
 import { summarize } from '../../src/measure/statistics.js';
+import { linkResult } from '../../src/metrics/pull/index.js';
 import { normalizeRunOptions } from '../../src/options.js';
 import { chooseBridge, isolatedDockerdArgs } from '../../src/pull/isolated-engine.js';
 import {
@@ -15,7 +16,6 @@ import { parseManifest, registryConfig } from '../../src/pull/registry.js';
 import { toCsv } from '../../src/report/csv.js';
 import { toMarkdown } from '../../src/report/markdown.js';
 import { toTable } from '../../src/report/table.js';
-import { linkResult } from '../../src/run/isolated-stage.js';
 import { sampleRun } from './sample-run.js';
 
 const MANIFEST = JSON.stringify({

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeRunId, RunStore, readRun } from '../../src/run/run-store.js';
+import { readRun } from '../../src/results/read-run.js';
+import { makeRunId, RunStore } from '../../src/run/run-store.js';
 import { tempDir } from '../temp-dir.js';
 import { sampleRun } from './sample-run.js';
 

@@ -3,8 +3,8 @@ import { BASE_ROLES, type BaseRole } from '../../bases/base-roles.js';
 import { ensureStandIns } from '../../bases/stand-in-builder.js';
 import type { Engine } from '../../engine/engine.js';
 import { UsageError } from '../../errors.js';
+import { formatDuration } from '../../format/format.js';
 import { parseList } from '../../options.js';
-import { formatDuration } from '../../report/format.js';
 import type { Output } from '../output.js';
 
 export function declareBases() {

@@ -2,7 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import { judgeClaims } from '../../claims/claims.js';
 import { UsageError } from '../../errors.js';
 import { toClaimsText } from '../../report/claims-table.js';
-import { readRun } from '../../run/run-store.js';
+import { readRun } from '../../results/read-run.js';
 import type { Output } from '../output.js';
 
 export function declareClaims() {

@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { checkMaxBudgets, checkRegressionBudgets } from '../../report/budgets.js';
 import { compareRuns } from '../../report/compare.js';
 import { toCompareTable } from '../../report/compare-table.js';
-import { readRun } from '../../run/run-store.js';
+import { readRun } from '../../results/read-run.js';
 import type { Output } from '../output.js';
 import { BUDGET_BREACHED } from './exit-codes.js';
 

@@ -5,7 +5,7 @@ import { toHtml } from '../../report/html.js';
 import { toJson } from '../../report/json.js';
 import { toMarkdown } from '../../report/markdown.js';
 import { toTable } from '../../report/table.js';
-import { readRun } from '../../run/run-store.js';
+import { readRun } from '../../results/read-run.js';
 import type { Output } from '../output.js';
 
 export const REPORT_FORMATS = ['table', 'markdown', 'csv', 'json', 'html'] as const;

@@ -5,20 +5,9 @@ import { parseBaseImage } from '../../bases/resolve-bases.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/config.js';
 import type { Engine } from '../../engine/engine.js';
 import { UsageError } from '../../errors.js';
-import {
-  DEFAULT_BASES,
-  DEFAULT_BUILD_SAMPLES,
-  DEFAULT_MAIN_PACKAGE,
-  DEFAULT_MEMORY_SAMPLES,
-  DEFAULT_OUT_DIR,
-  DEFAULT_PULL_SAMPLES,
-  DEFAULT_STARTUP_SAMPLES,
-  parseList,
-  QUICK_BUILD_SAMPLES,
-  QUICK_MEMORY_SAMPLES,
-  QUICK_PULL_SAMPLES,
-  QUICK_STARTUP_SAMPLES,
-} from '../../options.js';
+import { formatDuration, formatMB } from '../../format/format.js';
+import { METRIC_MODULES, METRICS, REPEATED_METRICS } from '../../metrics/registry.js';
+import { DEFAULT_BASES, DEFAULT_MAIN_PACKAGE, DEFAULT_OUT_DIR, parseList } from '../../options.js';
 import {
   DEFAULT_PULL_STORAGE,
   DOCKER_CONCURRENT_DOWNLOADS,
@@ -26,7 +15,6 @@ import {
 } from '../../pull/isolated-engine.js';
 import { checkMaxBudgets } from '../../report/budgets.js';
 import { verdictCounts, verdictsForReport } from '../../report/claims-table.js';
-import { formatDuration, formatMB } from '../../report/format.js';
 import { toJson } from '../../report/json.js';
 import { toTable } from '../../report/table.js';
 import { runSuite } from '../../run/run-suite.js';
@@ -39,7 +27,6 @@ import {
   type ServiceSettingsInput,
 } from '../../service/service-settings.js';
 import { DEFAULT_TIMEOUTS, formatTimeoutList, parseTimeouts } from '../../timeouts.js';
-import { METRICS } from '../../types.js';
 import type { Output } from '../output.js';
 import { paint } from '../output.js';
 import { ALL_PASSED, BUDGET_BREACHED, VARIANT_FAILED } from './exit-codes.js';
@@ -77,12 +64,12 @@ export function declareRun() {
         .argParser((value) => parseWhole('--repeat', value, 'an integer of at least 2'))
         .default(
           undefined,
-          `build ${DEFAULT_BUILD_SAMPLES}, pull ${DEFAULT_PULL_SAMPLES}, startup ${DEFAULT_STARTUP_SAMPLES}, memory ${DEFAULT_MEMORY_SAMPLES}`,
+          REPEATED_METRICS.map((m) => `${m.name} ${m.samples.default}`).join(', '),
         ),
     )
     .option(
       '--quick',
-      `fewer samples: build ${QUICK_BUILD_SAMPLES}, pull ${QUICK_PULL_SAMPLES}, startup ${QUICK_STARTUP_SAMPLES}, memory ${QUICK_MEMORY_SAMPLES}`,
+      `fewer samples: ${REPEATED_METRICS.map((m) => `${m.name} ${m.samples.quick}`).join(', ')}`,
     )
     .addOption(
       new Option(
@@ -202,7 +189,21 @@ export function declareRun() {
         `${DEFAULT_CONFIG_FILE} if present`,
       ),
     )
-    .option('--json', 'print the run as JSON instead of a table');
+    .option('--json', 'print the run as JSON instead of a table')
+    .addHelpText('after', metricsHelp());
+}
+
+/** The metrics `--metrics` takes: what each measures and where it runs, from the registry. */
+function metricsHelp(): string {
+  const width = Math.max(...METRIC_MODULES.map((m) => m.name.length));
+  return [
+    '',
+    'Metrics:',
+    ...METRIC_MODULES.map(
+      (m) =>
+        `  ${m.name.padEnd(width)}  ${m.description} (${m.runsOn}${'samples' in m && m.samples ? `, ${m.samples.default} samples` : ''})`,
+    ),
+  ].join('\n');
 }
 
 export type RunCommandValues = ReturnType<ReturnType<typeof declareRun>['opts']>;

@@ -14,3 +14,11 @@ export function formatRatio(reference: number, value: number): string {
 export function formatDuration(ms: number): string {
   return ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`;
 }
+
+/** A figure as a table shows it: MB for bytes, ms or s for times. */
+export const formatFigure = (v: number, unit: 'bytes' | 'ms'): string =>
+  unit === 'bytes'
+    ? formatMB(v)
+    : v >= 10_000
+      ? `${(v / 1000).toFixed(2)} s`
+      : `${v.toFixed(1)} ms`;

@@ -1,0 +1,180 @@
+import { LABEL_RUN_ID, managedLabels } from '../../engine/labels.js';
+import {
+  BUILD_SCENARIOS,
+  type BuildRoundDetail,
+  buildRound,
+  type ColdBuilds,
+} from '../../measure/build-scenarios.js';
+import { summarize } from '../../measure/statistics.js';
+import { figuresOf, type RunResult } from '../../types.js';
+import { present, timeCells, timed } from '../cells.js';
+import { groupedBars, missingMetric } from '../charts.js';
+import type { Chart, Metric, StageContext, VariantPart } from '../metric.js';
+import { buildArgsFor, measureRepeated } from '../repeated.js';
+import { type BuildMetricResult, type BuildScenarioResult, buildsSchema } from './schema.js';
+
+const seconds = (s: BuildScenarioResult) => `${(s.durationMs.p50 / 1000).toFixed(1)} s`;
+const rme = (s: BuildScenarioResult) =>
+  Number.isFinite(s.durationMs.rme) ? `${s.durationMs.rme.toFixed(1)} %` : '–';
+
+/** The build scenarios, on the run's copy of the service (the warm one edits it, never the user's tree). */
+async function measureBuilds(ctx: StageContext, run: RunResult): Promise<RunResult> {
+  const { options } = ctx;
+  const cold = ctx.cold as ColdBuilds;
+  const removeBuildImages = async () => {
+    for (const image of await ctx.engine.listImages(
+      managedLabels('build-metric-image', { [LABEL_RUN_ID]: run.runId }),
+    )) {
+      await ctx.engine.removeImage(image.id).catch(() => {});
+    }
+  };
+  return ctx.changes.during("the build scenarios' images", removeBuildImages, () =>
+    measureRepeated<BuildRoundDetail>(ctx, run, {
+      metric: 'build',
+      failureStage: 'build-scenarios',
+      rounds: options.samples.build,
+      measure: (variant, labels, round) => {
+        const entry = ctx.variants.find((v) => v.name === variant.name);
+        return buildRound(
+          {
+            engine: ctx.engine,
+            serviceDir: cold.serviceCopy,
+            mainPackage: options.mainPackage,
+            dockerfile: entry?.dockerfile ?? '',
+            fallbackIgnoreFile: options.fallbackIgnoreFile,
+            ...(entry?.ignoreFile ? { variantIgnoreFile: entry.ignoreFile } : {}),
+            // A tag of its own: the measured image keeps its tag, and these are removed after.
+            tag: `${variant.image.replace(/:.*$/, '')}-build-metric:${variant.name}`,
+            buildArgs: buildArgsFor(variant, options.mainPackage),
+            labels: managedLabels('build-metric-image', labels),
+            timeoutMs: options.timeouts.build,
+          },
+          `run ${run.runId} round ${round + 1} ${variant.name}`,
+          round === 0 ? cold.runs.get(variant.name) : undefined,
+        );
+      },
+      attach: (v, samples) => {
+        const scenario = (name: (typeof BUILD_SCENARIOS)[number]): BuildScenarioResult => {
+          const runs = samples.map((s) => s.detail[name]);
+          const hits = runs.map((r) => r.moduleLayerCached);
+          return {
+            durationMs: summarize(runs.map((r) => r.durationMs)),
+            ...(hits.every((h) => h === undefined)
+              ? {}
+              : { moduleLayerCached: hits.every((h) => h === true) }),
+            steps: runs.at(-1)?.steps ?? [],
+          };
+        };
+        const builds: BuildMetricResult = {
+          edit: `a comment line appended to the first .go file of the main package (\`${options.mainPackage}\`)`,
+          firstColdIsImageBuild: cold.runs.has(v.name),
+          cold: scenario('cold'),
+          'no-op': scenario('no-op'),
+          warm: scenario('warm'),
+        };
+        return { ...v, builds };
+      },
+    }),
+  );
+}
+
+function buildNote(run: RunResult): string {
+  const b = run.variants.map((v) => figuresOf(v).builds).find(Boolean);
+  if (!b) return '';
+  const first = b.firstColdIsImageBuild
+    ? ' The first cold build of each variant is the one that made the image the other metrics measure.'
+    : '';
+  return `Builds: ${b.cold.durationMs.n} rounds per variant in shuffled order; cold = no build cache (base images present, not counted), no-op = the same context again, warm = after ${b.edit}.${first}`;
+}
+
+function buildChart(run: RunResult): Chart {
+  const rows: Chart['rows'] = [];
+  for (const v of run.variants) {
+    const builds = figuresOf(v).builds;
+    if (!builds) continue;
+    for (const scenario of BUILD_SCENARIOS) {
+      rows.push({ variant: v.name, scenario, seconds: builds[scenario].durationMs.p50 / 1000 });
+    }
+  }
+  return {
+    id: 'build',
+    title: 'Build time by scenario',
+    caption:
+      'Median build time: cold (no build cache; base images present), warm (after a one-line change to a .go file), no-op (nothing changed).',
+    rows,
+    ...(rows.length ? {} : { missing: missingMetric(run, 'build') }),
+    spec: groupedBars(rows, {
+      series: 'scenario',
+      value: 'seconds',
+      unit: 'seconds (median)',
+      order: [...BUILD_SCENARIOS],
+    }),
+  };
+}
+
+/** A cell of the build table: its rows are the variants that have build figures. */
+const cell =
+  (pick: (b: BuildMetricResult) => string) =>
+  ({ figures }: { figures: { builds?: BuildMetricResult } }) =>
+    figures.builds ? pick(figures.builds) : '';
+
+export const build: Metric<'build', VariantPart<'builds', typeof buildsSchema, false>> = {
+  name: 'build',
+  description:
+    'build time of each variant cold (no cache), no-op (nothing changed) and warm (a one-line .go change), with step caching',
+  runsOn: 'build engine',
+  when: 'after the builds',
+  stage: measureBuilds,
+  result: { scope: 'variant', key: 'builds', schema: buildsSchema, always: false },
+  /**
+   * A cold or warm build compiles the standard library (~16 s on 2 cores),
+   * and the whole default suite has to fit in 10 minutes; `--repeat` gives
+   * more for a tighter margin.
+   */
+  samples: { default: 2, quick: 2 },
+  figures: BUILD_SCENARIOS.map((scenario) => ({
+    name: `build ${scenario}`,
+    unit: 'ms' as const,
+    read: (f) => present([[`build ${scenario}`, timed(f.builds?.[scenario].durationMs)]]),
+  })),
+  table: {
+    table: 'build',
+    includes: ({ figures }) => figures.builds !== undefined,
+    columns: () => [
+      { header: 'Cold p50', align: 'right', cell: cell((b) => seconds(b.cold)) },
+      { header: '± rme', align: 'right', cell: cell((b) => rme(b.cold)) },
+      { header: 'Warm p50', align: 'right', cell: cell((b) => seconds(b.warm)) },
+      { header: '± rme', align: 'right', cell: cell((b) => rme(b.warm)) },
+      {
+        header: 'Module layer cached (warm)',
+        align: 'left',
+        cell: cell((b) => {
+          const module = b.warm.moduleLayerCached;
+          return module === undefined ? 'no such step' : module ? 'yes' : 'no';
+        }),
+      },
+      { header: 'No-op p50', align: 'right', cell: cell((b) => seconds(b['no-op'])) },
+    ],
+    note: buildNote,
+  },
+  csv: {
+    columns: ['cached_steps', 'module_layer_cached'],
+    rows: ({ figures: f }) =>
+      f.builds
+        ? BUILD_SCENARIOS.map((scenario) => {
+            const b = (f.builds as BuildMetricResult)[scenario];
+            return {
+              scenario,
+              cells: {
+                ...timeCells(b.durationMs),
+                cached_steps: `${b.steps.filter((s) => s.cached).length}/${b.steps.length}`,
+                ...(b.moduleLayerCached === undefined
+                  ? {}
+                  : { module_layer_cached: String(b.moduleLayerCached) }),
+              },
+            };
+          })
+        : [],
+  },
+  chart: buildChart,
+};

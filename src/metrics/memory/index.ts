@@ -1,0 +1,154 @@
+import { formatMB } from '../../format/format.js';
+import { type MemoryDetail, measureMemory } from '../../measure/container-runtime.js';
+import { type SampleStatistics, summarize } from '../../measure/statistics.js';
+import { figuresOf, type RunResult } from '../../types.js';
+import { present, timed } from '../cells.js';
+import { groupedBars, MB, missingMetric } from '../charts.js';
+import type { Chart, Metric, VariantPart } from '../metric.js';
+import { stats } from '../repeated.js';
+import { measureContainers } from '../second-engine.js';
+import { type MemoryResult, memorySchema } from './schema.js';
+
+const mb = (s: SampleStatistics | undefined) => (s ? formatMB(s.p50) : '–');
+
+/**
+ * RSS after the load; with the count of requests that got no 2xx beside it
+ * when there were any, so a figure is never read as the load's when the
+ * service refused it.
+ */
+function loadCell(memory: MemoryResult | undefined): string {
+  if (!memory) return '–';
+  const sent = memory.load.requests * memory.loadRssBytes.n;
+  return memory.loadFailures > 0
+    ? `${mb(memory.loadRssBytes)} (${memory.loadFailures} of ${sent} GETs failed)`
+    : mb(memory.loadRssBytes);
+}
+
+function memoryNote(run: RunResult): string {
+  const m = run.variants.map((v) => figuresOf(v).memory).find(Boolean);
+  if (!m) return '';
+  const failing = run.variants.filter((v) => (figuresOf(v).memory?.loadFailures ?? 0) > 0);
+  const after = failing.length
+    ? `then after a load of ${m.load.requests} GETs of ${m.load.path} at concurrency ${m.load.concurrency}, of which some got no 2xx answer for ${failing.map((v) => v.name).join(', ')} (counted beside the figure: that load is not the one asked for; set the path with \`--load PATH\`)`
+    : `then after ${m.load.requests} GETs of ${m.load.path} at concurrency ${m.load.concurrency}`;
+  return `Memory: cgroup v${m.cgroupVersion} counters, anonymous memory (RSS) without page cache, ${m.idleRssBytes.n} samples; idle after ${m.load.settleMs} ms, ${after}.`;
+}
+
+function memoryChart(run: RunResult): Chart {
+  const rows: Chart['rows'] = [];
+  for (const v of run.variants) {
+    const memory = figuresOf(v).memory;
+    if (!memory) continue;
+    rows.push({ variant: v.name, reading: 'idle RSS', MB: memory.idleRssBytes.p50 / MB });
+    rows.push({ variant: v.name, reading: 'RSS after load', MB: memory.loadRssBytes.p50 / MB });
+    if (memory.peakBytes)
+      rows.push({ variant: v.name, reading: 'peak', MB: memory.peakBytes.p50 / MB });
+  }
+  return {
+    id: 'memory',
+    title: 'Memory of the running service',
+    caption:
+      'Median resident memory (anon RSS from the container’s cgroup, not page cache) idle after settling and after the fixed load, and the cgroup’s recorded peak.',
+    rows,
+    ...(rows.length ? {} : { missing: missingMetric(run, 'memory') }),
+    spec: groupedBars(rows, {
+      series: 'reading',
+      value: 'MB',
+      unit: 'MB (median)',
+      order: ['idle RSS', 'RSS after load', 'peak'],
+    }),
+  };
+}
+
+export const memory: Metric<'memory', VariantPart<'memory', typeof memorySchema, false>> = {
+  name: 'memory',
+  description:
+    'the running service’s memory from its cgroup: idle after settling, after a fixed HTTP load, and the peak',
+  runsOn: 'second engine',
+  stage: (ctx, site, run) => {
+    const { load } = ctx.options.service;
+    return measureContainers<MemoryDetail>(
+      ctx,
+      site,
+      run,
+      'memory',
+      (engine, reference, runtime) => measureMemory(engine, reference, runtime, load),
+      (v, samples) => {
+        const peaks = samples.map((s) => s.detail.afterLoad.peakBytes);
+        const memory: MemoryResult = {
+          engine: 'isolated',
+          cgroupVersion: samples[0]?.detail.idle.cgroupVersion ?? 1,
+          load: {
+            path: load.path,
+            requests: load.requests,
+            concurrency: load.concurrency,
+            settleMs: load.settleMs,
+          },
+          loadFailures: samples.reduce((n, s) => n + s.detail.load.failures, 0),
+          idleRssBytes: stats(samples, (d) => d.idle.rssBytes),
+          idleCacheBytes: stats(samples, (d) => d.idle.cacheBytes),
+          loadRssBytes: stats(samples, (d) => d.afterLoad.rssBytes),
+          loadCacheBytes: stats(samples, (d) => d.afterLoad.cacheBytes),
+        };
+        if (peaks.every((p) => p !== undefined)) memory.peakBytes = summarize(peaks as number[]);
+        return { ...v, memory };
+      },
+    );
+  },
+  result: { scope: 'variant', key: 'memory', schema: memorySchema, always: false },
+  /** Each sample settles and serves a load; RSS after the load varied by a few percent between samples. */
+  samples: { default: 3, quick: 2 },
+  figures: [
+    ['memory idle rss', (m: MemoryResult) => m.idleRssBytes] as const,
+    ['memory load rss', (m: MemoryResult) => m.loadRssBytes] as const,
+    ['memory peak', (m: MemoryResult) => m.peakBytes] as const,
+  ].map(([name, pick]) => ({
+    name,
+    unit: 'bytes' as const,
+    read: (f) => present([[name, timed(f.memory ? pick(f.memory) : undefined, 'bytes')]]),
+  })),
+  table: {
+    table: 'runtime',
+    includes: ({ figures }) => figures.memory !== undefined,
+    columns: () => [
+      {
+        header: 'Idle RSS p50',
+        align: 'right',
+        cell: ({ figures }) => mb(figures.memory?.idleRssBytes),
+      },
+      {
+        header: 'RSS after load p50',
+        align: 'right',
+        cell: ({ figures }) => loadCell(figures.memory),
+      },
+      { header: 'Peak p50', align: 'right', cell: ({ figures }) => mb(figures.memory?.peakBytes) },
+    ],
+    note: memoryNote,
+  },
+  csv: {
+    columns: ['rss_p50_bytes', 'cache_p50_bytes', 'peak_p50_bytes'],
+    rows: ({ figures: { memory: m } }) =>
+      m
+        ? [
+            {
+              scenario: 'idle',
+              cells: {
+                samples: m.idleRssBytes.n,
+                rss_p50_bytes: m.idleRssBytes.p50,
+                cache_p50_bytes: m.idleCacheBytes.p50,
+              },
+            },
+            {
+              scenario: 'after-load',
+              cells: {
+                samples: m.loadRssBytes.n,
+                rss_p50_bytes: m.loadRssBytes.p50,
+                cache_p50_bytes: m.loadCacheBytes.p50,
+                ...(m.peakBytes ? { peak_p50_bytes: m.peakBytes.p50 } : {}),
+              },
+            },
+          ]
+        : [],
+  },
+  chart: memoryChart,
+};

@@ -1,0 +1,259 @@
+import { ImgbenchError } from '../../errors.js';
+import { formatDuration, formatMB, formatRatio } from '../../format/format.js';
+import type { Sample } from '../../measure/sampler.js';
+import { type SampleStatistics, summarize } from '../../measure/statistics.js';
+import { type LinkProfile, shapeRegistryLink, transferBoundMs } from '../../pull/link-shaper.js';
+import { figuresOf, type RunResult } from '../../types.js';
+import { exact, present, rmeCell, timeCells, timed } from '../cells.js';
+import { groupedBars, missingMetric } from '../charts.js';
+import type {
+  Chart,
+  Column,
+  Metric,
+  SecondEngineStage,
+  VariantPart,
+  VariantRow,
+} from '../metric.js';
+import { bailedOut, measureRepeated, stats } from '../repeated.js';
+import type { SecondEngine } from '../second-engine.js';
+import { type PullLinkResult, type PullResult, pullSchema } from './schema.js';
+
+/**
+ * A compressed size moves by a few bytes with the timestamps in the layer
+ * tars, which gzip then codes differently: 0.1 % is its noise.
+ */
+export const COMPRESSED_SIZE_NOISE_PCT = 0.1;
+
+interface PullDetail {
+  transferMs: number;
+}
+
+/** One cold pull: the isolated engine emptied (not timed), then the pull (timed). */
+async function coldPull(
+  site: SecondEngine,
+  reference: string,
+  timeoutMs: number,
+): Promise<Sample<PullDetail>> {
+  await site.isolated.empty();
+  const outcome = await site.engine.pullImage(reference, timeoutMs);
+  if (outcome.layersPresent > 0) {
+    throw new ImgbenchError(
+      'E_MEASURE',
+      `The pull of ${reference} found ${outcome.layersPresent} layer(s) already present on an emptied engine; it was not cold`,
+    );
+  }
+  return { durationMs: outcome.durationMs, detail: { transferMs: outcome.transferMs } };
+}
+
+function describeLink(link: LinkProfile): string {
+  return link.bitsPerSecond === undefined ? 'loopback, unshaped' : `a link shaped to ${link.name}`;
+}
+
+export function linkResult(
+  link: LinkProfile,
+  compressedBytes: number,
+  samples: Array<Sample<PullDetail>>,
+): PullLinkResult {
+  const durationMs = summarize(samples.map((s) => s.durationMs));
+  const result: PullLinkResult = {
+    link: link.name,
+    durationMs,
+    transferMs: stats(samples, (d) => d.transferMs),
+  };
+  if (link.bitsPerSecond !== undefined) {
+    const boundMs = transferBoundMs(compressedBytes, link.bitsPerSecond);
+    result.bitsPerSecond = link.bitsPerSecond;
+    result.boundMs = boundMs;
+    result.boundRatio = durationMs.p50 / boundMs;
+  }
+  return result;
+}
+
+/** Cold pulls of every ok variant over each link in turn: unlimited loopback, then the shaped ones. */
+const measurePulls: SecondEngineStage = async (ctx, site, start) => {
+  let run = start;
+  for (const link of ctx.options.links) {
+    if (bailedOut(ctx, run)) break;
+    ctx.onStage?.(`pulling over ${describeLink(link)}`);
+    const shaping = await shapeRegistryLink(site.registry.port, link);
+    const before = run;
+    run = await ctx.changes.during(`the ${link.name} qdisc on lo`, shaping.remove, () =>
+      measureRepeated<PullDetail>(ctx, before, {
+        metric: 'pull',
+        failureStage: 'pull',
+        rounds: ctx.options.samples.pull,
+        measure: (v) =>
+          site.blameEndedProcess(() =>
+            coldPull(site, site.pushed.get(v.name)?.reference ?? '', ctx.options.timeouts.pull),
+          ),
+        attach: (v, samples) => {
+          const pull: PullResult = v.pull ?? {
+            ...(site.pushed.get(v.name) as PullResult),
+            links: [],
+          };
+          return {
+            ...v,
+            pull: {
+              ...pull,
+              links: [...pull.links, linkResult(link, pull.compressedBytes, samples)],
+            },
+          };
+        },
+        note: link.name,
+      }),
+    );
+  }
+  return run;
+};
+
+const seconds = (s: SampleStatistics) => `${(s.p50 / 1000).toFixed(2)} s`;
+
+/**
+ * Compressed size, push, then per link: median and rme, and for shaped
+ * links the transfer's median (the rest is extraction), the bound and the
+ * whole pull's ratio to it; the links as the first variant with pulls has them.
+ */
+function pullColumns(run: RunResult): Array<Column<VariantRow>> {
+  const cell =
+    (pick: (p: PullResult, run: RunResult) => string) =>
+    ({ figures, run }: VariantRow) =>
+      figures.pull ? pick(figures.pull, run) : '';
+  const link =
+    (name: string, pick: (l: PullLinkResult) => string, missing: string) =>
+    ({ figures }: VariantRow) => {
+      const l = figures.pull?.links.find((x) => x.link === name);
+      return l ? pick(l) : missing;
+    };
+  const columns: Array<Column<VariantRow>> = [
+    { header: 'Compressed', align: 'right', cell: cell((p) => formatMB(p.compressedBytes)) },
+    {
+      header: '× smaller than golang',
+      align: 'right',
+      cell: cell((p, r) => {
+        const golang = r.variants.find((v) => v.name === 'golang');
+        const reference = golang ? figuresOf(golang).pull : undefined;
+        return reference ? formatRatio(reference.compressedBytes, p.compressedBytes) : '–';
+      }),
+    },
+    { header: 'Push', align: 'right', cell: cell((p) => formatDuration(p.pushMs)) },
+  ];
+  const first = run.variants.map((v) => figuresOf(v).pull).find(Boolean);
+  for (const l of first?.links ?? []) {
+    columns.push(
+      {
+        header: `Pull ${l.link} p50`,
+        align: 'right',
+        cell: link(l.link, (x) => seconds(x.durationMs), '–'),
+      },
+      { header: '± rme', align: 'right', cell: link(l.link, (x) => rmeCell(x.durationMs), '–') },
+    );
+    if (l.boundMs !== undefined) {
+      columns.push(
+        {
+          header: 'transfer p50',
+          align: 'right',
+          cell: link(l.link, (x) => seconds(x.transferMs), ''),
+        },
+        {
+          header: `${l.link} bound`,
+          align: 'right',
+          cell: link(
+            l.link,
+            (x) => (x.boundMs === undefined ? '' : `${(x.boundMs / 1000).toFixed(2)} s`),
+            '',
+          ),
+        },
+        {
+          header: '÷ bound',
+          align: 'right',
+          cell: link(
+            l.link,
+            (x) => (x.boundMs === undefined ? '' : `${(x.boundRatio ?? 0).toFixed(2)}×`),
+            '',
+          ),
+        },
+      );
+    }
+  }
+  return columns;
+}
+
+function pullNote(run: RunResult): string {
+  const first = run.variants.map((v) => figuresOf(v).pull).find(Boolean);
+  if (!first) return '';
+  const n = first.links[0]?.durationMs.n ?? 0;
+  const storage = first.storage === 'memory' ? 'on a tmpfs' : 'on the disk';
+  return `Pulls: compressed = config + layer blobs from the registry's manifest, the bytes a pull transfers. Each of ${n} samples per variant and link is a cold pull (request → image ready, as \`time docker pull\`) from the run's registry on 127.0.0.1 into a second dockerd (${first.maxConcurrentDownloads} parallel download${first.maxConcurrentDownloads === 1 ? '' : 's'}, data root ${storage}) emptied before every sample; shaped links limit the registry's traffic with tc (htb); transfer = request → last layer downloaded, the rest is extraction; bound = compressed bytes ÷ link rate.`;
+}
+
+function pullChart(run: RunResult): Chart {
+  const rows: Chart['rows'] = [];
+  const links: string[] = [];
+  for (const v of run.variants) {
+    for (const link of figuresOf(v).pull?.links ?? []) {
+      if (!links.includes(link.link)) links.push(link.link);
+      rows.push({ variant: v.name, link: link.link, seconds: link.durationMs.p50 / 1000 });
+    }
+  }
+  return {
+    id: 'pull',
+    title: 'Cold pull time per link',
+    caption:
+      'Median cold pull (request → image ready) into an emptied second dockerd, per link: unlimited loopback and any link shaped with tc. Log scale.',
+    rows,
+    ...(rows.length ? {} : { missing: missingMetric(run, 'pull') }),
+    spec: groupedBars(rows, {
+      series: 'link',
+      value: 'seconds',
+      unit: 'seconds (median, log)',
+      log: true,
+      order: links,
+    }),
+  };
+}
+
+export const pull: Metric<'pull', VariantPart<'pull', typeof pullSchema, false>> = {
+  name: 'pull',
+  description:
+    'bytes a pull transfers (from the registry’s manifest) and cold pulls into an emptied second dockerd, over loopback and shaped links',
+  runsOn: 'second engine',
+  stage: measurePulls,
+  result: { scope: 'variant', key: 'pull', schema: pullSchema, always: false },
+  /** A cold pull of the largest variant takes ~13 s on loopback; its spread is a few percent. */
+  samples: { default: 3, quick: 2 },
+  figures: [
+    {
+      name: 'compressed size',
+      unit: 'bytes',
+      read: (f) =>
+        present([['compressed size', exact(f.pull?.compressedBytes, COMPRESSED_SIZE_NOISE_PCT)]]),
+    },
+    {
+      name: 'pull <link>',
+      matches: /^pull (unlimited|\d+(\.\d+)?[kmg]bit)$/,
+      unit: 'ms',
+      read: (f) =>
+        present((f.pull?.links ?? []).map((l) => [`pull ${l.link}`, timed(l.durationMs)])),
+    },
+  ],
+  table: {
+    table: 'pull',
+    includes: ({ figures }) => figures.pull !== undefined,
+    columns: pullColumns,
+    note: pullNote,
+  },
+  csv: {
+    columns: ['compressed_bytes', 'transfer_p50_ms', 'bound_ms'],
+    rows: ({ figures: f }) =>
+      (f.pull?.links ?? []).map((l) => ({
+        scenario: l.link,
+        cells: {
+          ...timeCells(l.durationMs),
+          compressed_bytes: (f.pull as PullResult).compressedBytes,
+          transfer_p50_ms: l.transferMs.p50,
+          ...(l.boundMs === undefined ? {} : { bound_ms: l.boundMs }),
+        },
+      })),
+  },
+  chart: pullChart,
+};

@@ -1,0 +1,112 @@
+import { BASE_BUILD_ARGS } from '../bases/base-roles.js';
+import { LABEL_RUN_ID, LABEL_VARIANT } from '../engine/labels.js';
+import { runRounds, type Sample } from '../measure/sampler.js';
+import { summarize } from '../measure/statistics.js';
+import type {
+  OkVariant,
+  RunResult,
+  VariantFailure,
+  VariantIdentity,
+  VariantResult,
+} from '../types.js';
+import type { StageContext } from './metric.js';
+import { toFailure } from './variant-failure.js';
+
+/** Build ARGs of a variant: its base images and the main package. */
+export function buildArgsFor(id: VariantIdentity, mainPackage: string): Record<string, string> {
+  const args: Record<string, string> = { MAIN_PKG: mainPackage };
+  for (const base of id.bases) args[BASE_BUILD_ARGS[base.role]] = base.image;
+  return args;
+}
+
+/** The variant as failed at `stage`, keeping the figures it has. */
+export function failed(
+  variant: OkVariant,
+  stage: VariantFailure['stage'],
+  error: unknown,
+): VariantResult {
+  return { ...variant, state: 'failed', failure: toFailure(stage, error) };
+}
+
+/** The run with each variant replaced by `update`'s answer for it. */
+export function withVariants(
+  run: RunResult,
+  update: (v: VariantResult, index: number) => VariantResult,
+): RunResult {
+  return { ...run, variants: run.variants.map(update) };
+}
+
+export const okVariants = (run: RunResult): OkVariant[] =>
+  run.variants.filter((v): v is OkVariant => v.state === 'ok');
+
+/**
+ * Under `--bail`, whether a variant has failed: then no later step starts,
+ * and the run ends marked `stoppedBy: 'bail'`.
+ */
+export function bailedOut(ctx: Pick<StageContext, 'options'>, run: RunResult): boolean {
+  return ctx.options.bail && run.variants.some((v) => v.state === 'failed');
+}
+
+export interface RepeatedMeasurement<T> {
+  /** The metric, as sample events name it. */
+  metric: string;
+  /** How a failure of it is recorded (`VariantFailure.stage`). */
+  failureStage: VariantFailure['stage'];
+  rounds: number;
+  measure: (
+    variant: OkVariant,
+    labels: Record<string, string>,
+    round: number,
+  ) => Promise<Sample<T>>;
+  /** The variant with its samples' result. */
+  attach: (variant: OkVariant, samples: Array<Sample<T>>) => VariantResult;
+  /** What else tells the samples apart, e.g. the link of a pull. */
+  note?: string;
+}
+
+/**
+ * Runs one repeated measurement over every variant still ok, in shuffled
+ * rounds, and returns the run with its results; a variant whose measurement
+ * fails becomes `failed` with the reason and its log tail, and the others go
+ * on. The run folder is rewritten after.
+ */
+export async function measureRepeated<T>(
+  ctx: StageContext,
+  run: RunResult,
+  m: RepeatedMeasurement<T>,
+): Promise<RunResult> {
+  const ok = okVariants(run);
+  const roundOf = new Map<string, number>();
+  const { samples, failures } = await runRounds(
+    ok.map((v) => v.name),
+    (name) => {
+      const variant = ok.find((v) => v.name === name) as OkVariant;
+      const round = roundOf.get(name) ?? 0;
+      roundOf.set(name, round + 1);
+      return m.measure(variant, { [LABEL_RUN_ID]: run.runId, [LABEL_VARIANT]: name }, round);
+    },
+    {
+      rounds: m.rounds,
+      stopAfterFailure: ctx.options.bail,
+      onSample: (variant, round, durationMs) =>
+        ctx.onSample?.({
+          metric: m.metric,
+          variant,
+          round,
+          rounds: m.rounds,
+          durationMs,
+          ...(m.note ? { note: m.note } : {}),
+        }),
+    },
+  );
+  const next = withVariants(run, (v) => {
+    if (v.state !== 'ok') return v;
+    if (failures.has(v.name)) return failed(v, m.failureStage, failures.get(v.name));
+    return m.attach(v, samples.get(v.name) ?? []);
+  });
+  await ctx.save(next);
+  return next;
+}
+
+export const stats = <T>(samples: Array<Sample<T>>, pick: (d: T) => number) =>
+  summarize(samples.map((s) => pick(s.detail)));

@@ -1,0 +1,129 @@
+import { formatMB, formatRatio } from '../../format/format.js';
+import { measureImageSize } from '../../measure/image-size.js';
+import { figuresOf, type RunResult, type VariantResult } from '../../types.js';
+import { exact, present } from '../cells.js';
+import { groupedBars, MB } from '../charts.js';
+import type { Chart, Metric, VariantPart, VariantRow } from '../metric.js';
+import { sizeSchema } from './schema.js';
+
+/** The variant every ratio is taken against: the seeds' starting point. */
+export const REFERENCE_VARIANT = 'golang';
+
+function referenceSize(run: RunResult): number | undefined {
+  const reference = run.variants.find((v) => v.name === REFERENCE_VARIANT);
+  return reference ? figuresOf(reference).size?.sizeBytes : undefined;
+}
+
+function failureSummary(variant: VariantResult): string {
+  if (variant.state !== 'failed') return '';
+  return `${variant.failure.stage} failed: ${variant.failure.message.split('\n')[0]}`;
+}
+
+/** A size cell; empty for a variant that has no size (it failed before it was sized). */
+const sized =
+  (pick: (s: NonNullable<VariantRow['figures']['size']>, row: VariantRow) => string) =>
+  ({ figures, ...row }: VariantRow) =>
+    figures.size ? pick(figures.size, { figures, ...row }) : '';
+
+function sizeChart(run: RunResult): Chart {
+  const rows: Chart['rows'] = [];
+  for (const v of run.variants) {
+    const f = figuresOf(v);
+    if (!f.size) continue;
+    rows.push({ variant: v.name, kind: 'image (uncompressed)', MB: f.size.sizeBytes / MB });
+    if (f.pull)
+      rows.push({ variant: v.name, kind: 'pull (compressed)', MB: f.pull.compressedBytes / MB });
+    rows.push({ variant: v.name, kind: 'binary', MB: f.size.binary.sizeBytes / MB });
+  }
+  const order = ['image (uncompressed)', 'pull (compressed)', 'binary'];
+  return {
+    id: 'size',
+    title: 'Image size',
+    caption:
+      'Uncompressed image size as `docker image inspect` reports it, the bytes a pull transfers (config and compressed layers, from the registry’s manifest; when pull ran), and the service binary. MB = 10^6 bytes; log scale.',
+    rows,
+    ...(rows.length ? {} : { missing: 'no variant was built' }),
+    spec: groupedBars(rows, { series: 'kind', value: 'MB', unit: 'MB (log)', log: true, order }),
+  };
+}
+
+export const size: Metric<'size', VariantPart<'size', typeof sizeSchema, true>> = {
+  name: 'size',
+  description:
+    'image size as the engine reports it, layers, and the service binary’s size and linkage',
+  runsOn: 'build engine',
+  when: 'after each build',
+  measureImage: (ctx, image) => measureImageSize(ctx.engine, image.imageId, image.labels),
+  result: { scope: 'variant', key: 'size', schema: sizeSchema, always: true },
+  figures: [
+    {
+      name: 'image size',
+      unit: 'bytes',
+      read: (f) => present([['image size', exact(f.size?.sizeBytes)]]),
+    },
+    {
+      name: 'binary size',
+      unit: 'bytes',
+      read: (f) => present([['binary size', exact(f.size?.binary.sizeBytes)]]),
+    },
+  ],
+  table: {
+    table: 'size',
+    includes: () => true,
+    columns: () => [
+      {
+        header: 'State',
+        align: 'left',
+        cell: ({ variant: v, figures }) =>
+          figures.size && v.state === 'failed' ? `failed at ${v.failure.stage}` : v.state,
+      },
+      { header: 'Image size', align: 'right', cell: sized((s) => formatMB(s.sizeBytes)) },
+      { header: 'Bytes', align: 'right', cell: sized((s) => String(s.sizeBytes)) },
+      {
+        header: '× smaller than golang',
+        align: 'right',
+        cell: sized((s, { run }) => {
+          const reference = referenceSize(run);
+          return reference === undefined ? '–' : formatRatio(reference, s.sizeBytes);
+        }),
+      },
+      { header: 'Layers', align: 'right', cell: sized((s) => String(s.layerCount)) },
+      { header: 'Binary', align: 'right', cell: sized((s) => formatMB(s.binary.sizeBytes)) },
+      {
+        header: 'Linkage',
+        align: 'left',
+        // A variant that failed before it was sized says why here.
+        cell: ({ variant, figures }) =>
+          figures.size ? figures.size.binary.linkage : failureSummary(variant),
+      },
+    ],
+    note: () => 'Sizes are uncompressed, as `docker image inspect` reports them; MB = 10^6 bytes.',
+  },
+  csv: {
+    columns: [
+      'image_size_bytes',
+      'layer_count',
+      'binary_size_bytes',
+      'binary_linkage',
+      'build_duration_ms',
+    ],
+    rows: ({ variant: v, figures: f }) => [
+      {
+        scenario: 'image',
+        cells: {
+          ...(f.size
+            ? {
+                image_size_bytes: f.size.sizeBytes,
+                layer_count: f.size.layerCount,
+                binary_size_bytes: f.size.binary.sizeBytes,
+                binary_linkage: f.size.binary.linkage,
+              }
+            : {}),
+          ...(f.build ? { build_duration_ms: Math.round(f.build.durationMs) } : {}),
+          ...(v.state === 'failed' ? { error: `${v.failure.stage}: ${v.failure.message}` } : {}),
+        },
+      },
+    ],
+  },
+  chart: sizeChart,
+};

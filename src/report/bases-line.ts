@@ -1,0 +1,15 @@
+import type { RunResult } from '../types.js';
+
+/** One line saying which base images the numbers come from; stand-ins are named as such. */
+export function basesLine(run: RunResult): string {
+  const chosen = run.bases.images.filter((b) => b.chosen);
+  const rest = run.bases.images.filter((b) => !b.chosen);
+  const given = chosen.length
+    ? `; given with --base-image: ${chosen.map((b) => `${b.role} ${b.image}`).join(', ')}`
+    : '';
+  if (run.bases.profile === 'upstream') {
+    return `Bases: upstream (${rest.map((b) => b.image).join(', ')})${given}`;
+  }
+  const list = rest.map((b) => `${b.image} for ${b.upstream}`).join('; ');
+  return `Bases: offline stand-ins built from Debian packages, not the upstream images (${list})${given}`;
+}

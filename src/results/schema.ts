@@ -1,0 +1,213 @@
+import { z } from 'zod';
+import { BASE_ROLES, type BaseImage } from '../bases/base-roles.js';
+import type { EngineInfo } from '../engine/engine.js';
+import { ERROR_CODES } from '../errors.js';
+import type { Metric, ResultPart } from '../metrics/metric.js';
+import { METRICS, metricList, REPEATED_METRICS } from '../metrics/registry.js';
+import { SCHEMA_VERSION } from '../types.js';
+
+/**
+ * The schema of results.json. The parts every run has are here; each
+ * metric's part comes from its own schema (metrics/<name>/schema.ts),
+ * assembled through the metric registry. Objects are open when read (a
+ * newer imgbench of the same schemaVersion may add fields) and closed in
+ * the published JSON Schema, which says what this version writes.
+ */
+
+export const baseImageSchema: z.ZodType<BaseImage> = z
+  .object({
+    role: z.enum(BASE_ROLES),
+    image: z.string(),
+    standIn: z.boolean(),
+    upstream: z.string(),
+    imageId: z.string().optional(),
+    repoDigests: z.array(z.string()).optional(),
+    recipeHash: z.string().optional(),
+    chosen: z.boolean().optional(),
+  })
+  .meta({ id: 'BaseImage' });
+
+export const variantIdentitySchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  /** Where the seeds write this variant. */
+  source: z.string(),
+  /** The tag the variant's image was built as. */
+  image: z.string(),
+  /** The base images its build used (stand-ins carry `standIn: true`). */
+  bases: z.array(baseImageSchema),
+});
+
+export const buildRecordSchema = z.object({
+  /** Wall time of the one build this run made (cache state as found), in ms. */
+  durationMs: z.number(),
+  steps: z.number().int(),
+  cachedSteps: z.number().int(),
+});
+
+/** What imgbench was doing when a variant failed: building, measuring the image, or a metric. */
+export const FAILURE_STAGES = [
+  ...new Set(['build', 'measure', 'build-scenarios', 'push', ...METRICS]),
+] as ['build' | 'measure' | 'build-scenarios' | 'push' | (typeof METRICS)[number]];
+
+export const variantFailureSchema = z
+  .object({
+    stage: z.enum(FAILURE_STAGES),
+    code: z.enum([...ERROR_CODES, 'E_UNKNOWN']),
+    /** The engine's or the tool's own words. */
+    message: z.string(),
+    /** The last lines of the failing step's output: the compiler's message for a Go error. */
+    logTail: z.string().optional(),
+    /** For a failed build step, the engine's own error (`… exit code: 1`). */
+    engineError: z.string().optional(),
+  })
+  .meta({ id: 'VariantFailure' });
+
+export const recordedServiceSettingsSchema = z.object({
+  port: z.number().int(),
+  /** An HTTP path, or `tcp`. */
+  ready: z.string(),
+  args: z.array(z.string()),
+  envNames: z.array(z.string()),
+  load: z.object({
+    path: z.string(),
+    requests: z.number().int(),
+    concurrency: z.number().int(),
+    settleMs: z.number(),
+  }),
+});
+
+export const hostSchema = z.object({
+  platform: z.string(),
+  arch: z.string(),
+  cpus: z.number().int(),
+  memTotalBytes: z.number(),
+  nodeVersion: z.string(),
+});
+
+export const engineInfoSchema: z.ZodType<EngineInfo> = z.object({
+  endpoint: z.string(),
+  serverVersion: z.string(),
+  apiVersion: z.string(),
+  os: z.string(),
+  arch: z.string(),
+  kernelVersion: z.string(),
+  storageDriver: z.string(),
+  cgroupVersion: z.string(),
+  cgroupDriver: z.string(),
+  dockerRootDir: z.string(),
+  cpus: z.number().int(),
+  memTotalBytes: z.number(),
+  buildkit: z.boolean(),
+});
+
+const ms = z.number().int();
+
+/** How the run was asked to measure: what a second run needs to be comparable. */
+export const runSettingsSchema = z.object({
+  /** Samples per variant of each repeated metric (build: rounds of the three scenarios). */
+  samples: z.object(Object.fromEntries(REPEATED_METRICS.map((m) => [m.name, z.number().int()]))),
+  /** Links pulls were timed over: `unlimited`, then shaped ones such as `100mbit`. */
+  links: z.array(z.string()),
+  pullConcurrency: z.number().int(),
+  pullStorage: z.enum(['disk', 'memory']),
+  /** Limits per engine operation, ms. */
+  timeoutsMs: z.object({ build: ms, push: ms, pull: ms, start: ms, ready: ms }),
+  bail: z.boolean(),
+  /** The folder of variant Dockerfiles. */
+  variantsDir: z.string(),
+});
+
+const variantParts = (always: boolean) =>
+  Object.fromEntries(
+    metricList().flatMap(({ result, name, description }: { result: ResultPart } & Metric) =>
+      result.scope === 'variant' && result.always === always
+        ? [
+            [
+              result.key,
+              result.schema.meta({
+                id: `${name}-figures`,
+                description: `The ${name} metric: ${description}.`,
+              }),
+            ],
+          ]
+        : [],
+    ),
+  );
+
+/** The run's own fields that once-per-run metrics add, each optional in its shape. */
+const runParts = (): z.ZodRawShape =>
+  Object.assign(
+    {},
+    ...metricList().map(({ result }) => (result.scope === 'run' ? result.shape : {})),
+  );
+
+function variantResultSchema() {
+  const figures = {
+    imageId: z.string(),
+    build: buildRecordSchema,
+    ...variantParts(true),
+    ...Object.fromEntries(
+      Object.entries(variantParts(false)).map(([key, schema]) => [key, schema.optional()]),
+    ),
+  };
+  const partial = Object.fromEntries(
+    Object.entries(figures).map(([key, schema]) => [key, schema.optional()]),
+  );
+  return z.discriminatedUnion('state', [
+    variantIdentitySchema.extend({ state: z.literal('ok'), ...figures }),
+    /** A variant that built but failed to run keeps the figures it has. */
+    variantIdentitySchema.extend({
+      state: z.literal('failed'),
+      failure: variantFailureSchema,
+      ...partial,
+    }),
+    /** Not reached (yet): a run that stopped early keeps these. */
+    variantIdentitySchema.extend({ state: z.literal('pending') }),
+  ]);
+}
+
+export const runBaseSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  runId: z.string(),
+  tool: z.object({ name: z.literal('imgbench'), version: z.string() }),
+  /** ISO 8601, UTC. */
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  /** False while the run is going on, or when it stopped before every variant was done. */
+  complete: z.boolean(),
+  /**
+   * What stopped the run early: a signal (figures after it were not written),
+   * or `bail`, the first failed variant under `--bail` (later steps did not run;
+   * the step it failed in ended with the round it failed in).
+   */
+  stoppedBy: z.enum(['SIGINT', 'SIGTERM', 'bail']).optional(),
+  metrics: z.array(z.enum(METRICS as [(typeof METRICS)[number]])),
+  /** Absent in runs written before it was recorded. */
+  settings: runSettingsSchema.optional(),
+  host: hostSchema,
+  engine: engineInfoSchema,
+  bases: z.object({
+    profile: z.enum(['upstream', 'offline']),
+    reason: z.string(),
+    images: z.array(baseImageSchema),
+  }),
+  service: z.object({
+    dir: z.string(),
+    mainPackage: z.string(),
+    ignoreFile: z.string(),
+    /** How it was run (absent in runs written before it was recorded); the environment by name only. */
+    runtime: recordedServiceSettingsSchema.optional(),
+  }),
+});
+
+let assembled: z.ZodType | undefined;
+
+/** The whole of results.json: the parts every run has, the variants, and each metric's part. */
+export function runResultSchema(): z.ZodType {
+  assembled ??= runBaseSchema.extend({
+    variants: z.array(variantResultSchema()),
+    ...runParts(),
+  });
+  return assembled;
+}
