@@ -131,6 +131,26 @@ describe('a run on the fake engine', () => {
     },
   );
 
+  it('records each variant against the reference asked for, round by round', async () => {
+    const { run, written } = await fakeRun(
+      { ready: (variant) => ({ ms: variant === 'scratch' ? 40 : 20 }) },
+      { metrics: ['size', 'startup'], reference: 'scratch', repeat: 6 },
+    );
+    expect(run.settings?.reference).toBe('scratch');
+    expect(written.relative?.reference).toBe('scratch');
+    const ratio = (name: string) => run.relative?.figures[name]?.['startup start→ready'];
+    expect(ratio('scratch')?.ref?.p50).toBe(1);
+    // The others start in about half scratch's time (their 20 ms against its 40 ms, plus the probe).
+    expect(ratio('golang')?.ref?.p50).toBeLessThan(0.8);
+    expect(ratio('golang')?.ref?.ci).toHaveLength(2);
+  });
+
+  it('refuses a reference that is not one of the run’s variants, in one line', async () => {
+    await expect(fakeRun({}, { metrics: ['size'], reference: 'nope' })).rejects.toThrow(
+      /^`--reference` nope is not a variant of this run; pass one of: golang, /,
+    );
+  });
+
   it('a variant whose size reading fails is failed at measure', async () => {
     const engine = fakeEngineWithStandIns();
     engine.readImageFile = async () => undefined;
@@ -228,5 +248,6 @@ describe('a run on the fake engine, stopped by a signal', () => {
     // Written as it stood when the signal came: both sizes measured, nothing failed.
     expect(state(written)).toEqual({ 'multi-stage': 'ok', scratch: 'ok' });
     expect(byName(written, 'scratch')).toMatchObject({ size: { sizeBytes: 8_000_000 } });
-  });
+    // A child node with tsx takes its seconds to start on a busy machine: a deadline, not a timing.
+  }, 30_000);
 });
