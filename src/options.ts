@@ -68,6 +68,8 @@ export interface RunOptionsInput {
   pullStorage?: string;
   /** Stop at the first failed variant. @default false */
   bail?: boolean;
+  /** The variant the relative figures (÷ ref) are taken against. @default the first variant run */
+  reference?: string;
   /** How the service runs in its container: port, ready check, arguments, environment, memory load. */
   service?: ServiceSettingsInput;
   /** Images for some base roles in place of the profile's (`--base-image golang=golang:1.25`). */
@@ -94,6 +96,7 @@ export interface RunOptions {
   pullConcurrency: number;
   pullStorage: PullStorage;
   bail: boolean;
+  reference: string | undefined;
   service: ServiceSettings;
   baseImages: Partial<Record<BaseRole, string>>;
   /** The .dockerignore of the variants folder (or imgbench's Go default), for services without their own. */
@@ -196,6 +199,7 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     pullConcurrency,
     pullStorage: pullStorage as PullStorage,
     bail: input.bail ?? false,
+    reference: input.reference,
     baseImages: { ...input.baseImages },
     service: normalizeServiceSettings(input.service, serviceDir === resolve(sampleServiceDir())),
   };

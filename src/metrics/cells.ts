@@ -1,7 +1,8 @@
 import type { SampleStatistics } from '../measure/statistics.js';
 import type { RunResult } from '../types.js';
 import { figuresOf } from '../types.js';
-import type { CsvCells, Figure, Unit, VariantRow } from './metric.js';
+import type { CsvCells, Figure, FigureDefinition, Unit, VariantRow } from './metric.js';
+import { referenceOf, relativeFor } from './ratio.js';
 
 /** The rme of a statistic as a cell: `3.4 %`, or `–` when it is not finite (one sample). */
 export const rmeCell = (s: SampleStatistics | undefined): string =>
@@ -23,7 +24,7 @@ export function timeCells(s: SampleStatistics): CsvCells {
 /** A repeated figure: its median and the noise around it. */
 export function timed(s: SampleStatistics | undefined, unit: Unit = 'ms'): Figure | undefined {
   if (!s || s.n === 0) return undefined;
-  return { value: s.p50, noisePct: s.medianRme ?? s.rme, unit };
+  return { value: s.p50, noisePct: s.medianRme ?? s.rme, unit, samples: s.samples };
 }
 
 /** An exact figure (a size): the same code gives the same bytes. */
@@ -37,3 +38,71 @@ export const present = (entries: Array<[string, Figure | undefined]>): Array<[st
 /** Each variant of the run as a table row. */
 export const variantRows = (run: RunResult): VariantRow[] =>
   run.variants.map((variant) => ({ run, variant, figures: figuresOf(variant) }));
+
+/** A figure over the reference variant's, round by round: `1.04×`; `ref` for the reference itself. */
+export function ratioCell(row: VariantRow, figure: FigureDefinition, name = figure.name): string {
+  const ratio = relativeFor(row.run, row.variant, figure, name)?.ref;
+  if (!ratio) return '–';
+  if (referenceOf(row.run) === row.variant.name) return 'ref';
+  return `${ratio.p50.toFixed(ratio.p50 >= 10 ? 1 : 2)}×`;
+}
+
+/** Half the ratio's 95 % interval, in % of it; `–` below 6 rounds. */
+export function ratioSpreadCell(
+  row: VariantRow,
+  figure: FigureDefinition,
+  name = figure.name,
+): string {
+  const ratio = relativeFor(row.run, row.variant, figure, name)?.ref;
+  if (!ratio || referenceOf(row.run) === row.variant.name) return '–';
+  return ratio.halfWidthPct !== undefined && Number.isFinite(ratio.halfWidthPct)
+    ? `${ratio.halfWidthPct.toFixed(1)} %`
+    : '–';
+}
+
+/** The CSV cells of a figure against the reference and against its rounds. */
+export function ratioCells(
+  row: VariantRow,
+  figure: FigureDefinition,
+  name = figure.name,
+): CsvCells {
+  const { ref, round } = relativeFor(row.run, row.variant, figure, name) ?? {};
+  return {
+    ...(ref
+      ? {
+          reference_variant: referenceOf(row.run),
+          ref_ratio_p50: ref.p50,
+          ...(ref.ci ? { ref_ratio_ci_low: ref.ci[0], ref_ratio_ci_high: ref.ci[1] } : {}),
+        }
+      : {}),
+    ...(round
+      ? {
+          round_ratio_p50: round.p50,
+          ...(round.ci
+            ? { round_ratio_ci_low: round.ci[0], round_ratio_ci_high: round.ci[1] }
+            : {}),
+        }
+      : {}),
+  };
+}
+
+/** The CSV columns of ratioCells. */
+export const RATIO_CSV_COLUMNS = [
+  'reference_variant',
+  'ref_ratio_p50',
+  'ref_ratio_ci_low',
+  'ref_ratio_ci_high',
+  'round_ratio_p50',
+  'round_ratio_ci_low',
+  'round_ratio_ci_high',
+];
+
+/** What the ÷ ref columns mean, for a table's note; empty when the run has no ratios. */
+export function ratioNote(run: RunResult, figure: FigureDefinition, name = figure.name): string {
+  const reference = referenceOf(run);
+  const any = run.variants.some(
+    (v) => v.name !== reference && relativeFor(run, v, figure, name)?.ref,
+  );
+  if (!any) return '';
+  return ` ÷ ref: each round's ${name} over ${reference}'s in the same round (every round runs the variants back to back, so the machine's drift cancels), the median of those ratios and ± half its distribution-free 95 % interval.`;
+}

@@ -142,6 +142,12 @@ export interface Figure {
    */
   noisePct: number;
   unit: Unit;
+  /**
+   * A repeated figure's samples, one per round in the order taken: every
+   * variant's i-th sample comes from the same round, run back to back in
+   * shuffled order, so the machine's drift is shared within a round.
+   */
+  samples?: readonly number[];
 }
 
 /** A named figure, or a family of them (`pull <link>`: one per link). */

@@ -20,6 +20,11 @@ const COLUMNS: Array<Column<FigureChange>> = [
   { header: 'Head', align: 'right', cell: (c) => formatFigure(c.head, c.unit) },
   { header: 'Change', align: 'right', cell: (c) => pct(c.changePct) },
   {
+    header: 'Change ÷ round',
+    align: 'right',
+    cell: (c) => (c.roundChangePct === undefined ? '–' : pct(c.roundChangePct)),
+  },
+  {
     header: 'Noise ± (base / head)',
     align: 'right',
     cell: (c) =>
@@ -37,7 +42,7 @@ export function toCompareTable(comparison: Comparison): string {
     '',
     renderColumns(tableOf(COLUMNS, comparison.changes)),
     '',
-    'Noise: half the 95 % interval of each run’s median (the mean’s below 6 samples), in % of it. A change counts when the two intervals do not overlap once any shift that every variant shared is taken out.',
+    'Noise: half the 95 % interval of each run’s median (the mean’s below 6 samples), in % of it. Change ÷ round: the change of the variant’s figure over the median of all variants in the same round, where both runs have 6 rounds or more; it decides, with its own intervals, since a machine that is slower in one run moves every variant of a round alike. Elsewhere a change counts when the two intervals do not overlap once the shift that every variant shared (the median of their changes) is taken out.',
   ];
   for (const s of comparison.shifts) {
     out.push(

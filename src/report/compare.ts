@@ -1,6 +1,7 @@
 import { median } from '../measure/statistics.js';
 import { type Figure, figuresByName } from '../metrics/figures.js';
 import type { Unit } from '../metrics/metric.js';
+import { relativeOf } from '../metrics/relative.js';
 import type { RunResult } from '../types.js';
 
 /** One figure of a variant, as both runs have it. */
@@ -28,6 +29,15 @@ export interface FigureChange {
   /** The change left after the shift every variant shared (see `Shift`), in percent. */
   ownChangePct: number;
   /**
+   * What `significant` was decided on: `round`, the variant's figure over
+   * its rounds' median in each run (the machine's pace cancels within a
+   * round), when both runs have it; else `absolute`, the change once the
+   * shared shift is taken out.
+   */
+  basis: 'round' | 'absolute';
+  /** With basis `round`: the change of the variant's figure over its rounds' median, in percent. */
+  roundChangePct?: number;
+  /**
    * Whether this variant changed: beyond the noise of both runs once the
    * shift that every variant shared is taken out. A machine that is 10 %
    * slower tonight moves every variant's startup; a base image that changed
@@ -37,9 +47,10 @@ export interface FigureChange {
 }
 
 /**
- * A figure that moved by about the same amount for every variant (the
- * median of their changes, beyond the median noise): the machine, the engine
- * or the tool changed, not a variant.
+ * A figure that moved by about the same amount for every variant: the
+ * median of their changes, whatever each one's own significance, beyond the
+ * noise of that median. The machine, the engine or the tool changed, not a
+ * variant.
  */
 export interface Shift {
   figure: string;
@@ -70,13 +81,21 @@ function apart(base: number, baseNoise: number, head: number, headNoise: number)
   );
 }
 
+/** A finite noise in percent; a figure with too few samples for an interval counts as 100 % noise. */
+const finiteNoise = (pct: number | undefined) =>
+  pct !== undefined && Number.isFinite(pct) ? pct : 100;
+
+type Pair = { variant: string; figure: string; b: Figure; h: Figure };
+
 /**
  * Each figure both runs have, with its change in %, whether that change is
  * beyond the noise of both runs, and whether it is the variant's own change
- * or one that every variant shared (see `Shift`).
+ * or one that every variant shared (see `Shift`). Where both runs have the
+ * figure over its rounds' median, that decides: a machine that is slower
+ * tonight moves every variant and the rounds' median alike.
  */
 export function compareRuns(base: RunResult, head: RunResult): Comparison {
-  const pairs: Array<{ variant: string; figure: string; b: Figure; h: Figure }> = [];
+  const pairs: Pair[] = [];
   const notCompared: string[] = [];
   for (const h of head.variants) {
     const b = base.variants.find((v) => v.name === h.name);
@@ -99,22 +118,33 @@ export function compareRuns(base: RunResult, head: RunResult): Comparison {
     if (!head.variants.some((h) => h.name === b.name))
       notCompared.push(`${b.name}: not in the head run`);
   }
-  const change = (p: (typeof pairs)[number]) => ((p.h.value - p.b.value) / p.b.value) * 100;
+  const change = (p: Pair) => ((p.h.value - p.b.value) / p.b.value) * 100;
   const shifts: Shift[] = [];
   const shiftOf = new Map<string, number>();
   for (const figure of new Set(pairs.map((p) => p.figure))) {
     const of = pairs.filter((p) => p.figure === figure);
-    if (of.length < MIN_VARIANTS_FOR_SHIFT) continue;
+    // Exact figures (sizes) have no machine in them: a change is a variant's.
+    if (of.length < MIN_VARIANTS_FOR_SHIFT || of.every((p) => p.b.noisePct === 0)) continue;
     const shift = median(of.map(change));
-    const noise = median(of.map((p) => p.b.noisePct + p.h.noisePct));
-    if (Math.abs(shift) > noise && noise > 0) {
-      shiftOf.set(figure, shift);
-      shifts.push({ figure, changePct: shift, variants: of.length });
-    }
+    shiftOf.set(figure, shift);
+    // The noise of a median of k changes: the typical change's combined
+    // noise, shrunk by √k (each change's noise is its two intervals' halves).
+    const noise =
+      median(of.map((p) => Math.hypot(finiteNoise(p.b.noisePct), finiteNoise(p.h.noisePct)))) /
+      Math.sqrt(of.length);
+    if (Math.abs(shift) > noise) shifts.push({ figure, changePct: shift, variants: of.length });
   }
+  const baseRelative = relativeOf(base);
+  const headRelative = relativeOf(head);
   const changes = pairs.map((p): FigureChange => {
     const shift = shiftOf.get(p.figure) ?? 0;
     const own = p.h.value / (1 + shift / 100);
+    const bRound = baseRelative?.figures[p.variant]?.[p.figure]?.round;
+    const hRound = headRelative?.figures[p.variant]?.[p.figure]?.round;
+    const round =
+      bRound?.halfWidthPct !== undefined && hRound?.halfWidthPct !== undefined
+        ? { b: bRound, h: hRound }
+        : undefined;
     return {
       variant: p.variant,
       figure: p.figure,
@@ -125,7 +155,21 @@ export function compareRuns(base: RunResult, head: RunResult): Comparison {
       noisePct: { base: p.b.noisePct, head: p.h.noisePct },
       beyondNoise: apart(p.b.value, p.b.noisePct, p.h.value, p.h.noisePct),
       ownChangePct: ((own - p.b.value) / p.b.value) * 100,
-      significant: apart(p.b.value, p.b.noisePct, own, p.h.noisePct),
+      ...(round
+        ? {
+            basis: 'round' as const,
+            roundChangePct: ((round.h.p50 - round.b.p50) / round.b.p50) * 100,
+            significant: apart(
+              round.b.p50,
+              finiteNoise(round.b.halfWidthPct),
+              round.h.p50,
+              finiteNoise(round.h.halfWidthPct),
+            ),
+          }
+        : {
+            basis: 'absolute' as const,
+            significant: apart(p.b.value, p.b.noisePct, own, p.h.noisePct),
+          }),
     };
   });
   return { base: base.runId, head: head.runId, changes, shifts, notCompared };

@@ -2,6 +2,7 @@ import type { ClaimVerdict } from '../claims/claims.js';
 import { formatDuration } from '../format/format.js';
 import type { Column } from '../metrics/metric.js';
 import type { RunResult } from '../types.js';
+import { answerLines } from './answer.js';
 import { basesLine } from './bases-line.js';
 import { chartsOf, renderSvg } from './charts.js';
 import { verdictCounts, verdictsForReport } from './claims-table.js';
@@ -96,6 +97,11 @@ export async function toHtml(run: RunResult): Promise<string> {
 </head>
 <body>
 <h1>imgbench run ${escapeHtml(run.runId)}</h1>
+<ul id="answer">
+${answerLines(run)
+  .map((line) => `<li>${escapeHtml(line).replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')}</li>`)
+  .join('\n')}
+</ul>
 <p>Started ${escapeHtml(run.startedAt)}, ${status}${took}. Engine ${escapeHtml(run.engine.serverVersion)} (API ${escapeHtml(run.engine.apiVersion)}, ${escapeHtml(run.engine.storageDriver)}), ${run.host.cpus} CPUs. Metrics: ${escapeHtml(run.metrics.join(', '))}.</p>
 <p>${escapeHtml(basesLine(run))}.</p>
 ${charts.join('\n')}

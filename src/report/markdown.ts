@@ -1,5 +1,6 @@
 import { formatDuration } from '../format/format.js';
 import type { RunResult } from '../types.js';
+import { answerLines } from './answer.js';
 import { basesLine } from './bases-line.js';
 import { claimsMarkdownRows, verdictCounts, verdictsForReport } from './claims-table.js';
 import { type RenderedTable, reportTables } from './sections.js';
@@ -19,6 +20,8 @@ function markdownTable({ columns, rows }: RenderedTable): string[] {
 export function toMarkdown(run: RunResult): string {
   const out: string[] = [];
   out.push(`## imgbench run ${run.runId}`, '');
+  // The answer first: what a reader came for, before how it was measured.
+  out.push(...answerLines(run).map((line) => `- ${escapeCell(line)}`), '');
   const status = run.complete ? 'complete' : 'incomplete (stopped before every variant was done)';
   const ended = run.finishedAt
     ? `, took ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}`

@@ -4,6 +4,7 @@ import type { EngineInfo } from '../engine/engine.js';
 import { ERROR_CODES } from '../errors.js';
 import type { Metric, ResultPart } from '../metrics/metric.js';
 import { METRICS, metricList, REPEATED_METRICS } from '../metrics/registry.js';
+import { relativeSchema } from '../metrics/relative.js';
 import { SCHEMA_VERSION } from '../types.js';
 
 /**
@@ -116,6 +117,8 @@ export const runSettingsSchema = z.object({
   bail: z.boolean(),
   /** The folder of variant Dockerfiles. */
   variantsDir: z.string(),
+  /** The variant the relative figures are taken against (`--reference`); absent: the first variant. */
+  reference: z.string().optional(),
 });
 
 const variantParts = (always: boolean) =>
@@ -199,6 +202,8 @@ export const runBaseSchema = z.object({
     /** How it was run (absent in runs written before it was recorded); the environment by name only. */
     runtime: recordedServiceSettingsSchema.optional(),
   }),
+  /** Each variant's repeated figures over the reference variant's, round by round (absent in older runs). */
+  relative: relativeSchema.optional(),
 });
 
 let assembled: z.ZodType | undefined;

@@ -7,10 +7,12 @@ import { cleanLeftovers } from '../cleanup/clean.js';
 import { claimRun } from '../cleanup/run-owner.js';
 import type { Engine, EngineInfo } from '../engine/engine.js';
 import { LABEL_RUN_ID } from '../engine/labels.js';
+import { UsageError } from '../errors.js';
 import { HostChanges, recordHostChangesIn, withSignalUndo } from '../exec/host-changes.js';
 import { type ColdBuilds, copyService, removeServiceCopy } from '../measure/build-scenarios.js';
 import type { SampleEvent, StageContext } from '../metrics/metric.js';
 import { metricList, REPEATED_METRICS } from '../metrics/registry.js';
+import { relativeFigures } from '../metrics/relative.js';
 import { bailedOut } from '../metrics/repeated.js';
 import type { RunOptions, RunOptionsInput } from '../options.js';
 import { normalizeRunOptions } from '../options.js';
@@ -76,6 +78,11 @@ export async function runSuite(
   const engineInfo = await engine.info();
   await checkDiskSpace(engineInfo.dockerRootDir);
   const variants = selectVariants(await loadVariants(options.variantsDir), options.variants);
+  if (options.reference !== undefined && !variants.some((v) => v.name === options.reference)) {
+    throw new UsageError(
+      `\`--reference\` ${options.reference} is not a variant of this run; pass one of: ${variants.map((v) => v.name).join(', ')}`,
+    );
+  }
   const startedAt = new Date();
   const runId = makeRunId(startedAt);
   const release = root ? await claimRun(runId) : async () => {};
@@ -164,6 +171,7 @@ async function startRun(
       timeoutsMs: options.timeouts,
       bail: options.bail,
       variantsDir: options.variantsDir,
+      ...(options.reference ? { reference: options.reference } : {}),
     },
     host: {
       platform: platform(),
@@ -259,8 +267,10 @@ async function measureRun(
     },
   );
   const bail = bailedOut({ options }, measured);
+  const relative = relativeFigures(measured);
   const run: RunResult = {
     ...measured,
+    ...(relative && Object.keys(relative.figures).length > 0 ? { relative } : {}),
     complete: !bail,
     ...(bail ? { stoppedBy: 'bail' as const } : {}),
     finishedAt: new Date().toISOString(),

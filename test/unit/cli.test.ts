@@ -44,6 +44,7 @@ describe('the declared command line', () => {
       '--variants',
       '--variants-dir',
       '--bail',
+      '--reference',
       '--timeout',
       '--service',
       '--main',

@@ -110,6 +110,12 @@ export function declareRun() {
     .option('--bail', 'stop at the first variant that fails; later steps do not run')
     .addOption(
       new Option(
+        '--reference <variant>',
+        'the variant the relative figures (÷ ref) are taken against, round by round',
+      ).default(undefined, 'the first variant run'),
+    )
+    .addOption(
+      new Option(
         '--timeout <limits>',
         'limits per engine operation, e.g. build=30m,ready=1m (ms, s, m, h); a variant whose operation runs past one fails and says which',
       ).default(undefined, formatTimeoutList(DEFAULT_TIMEOUTS)),
@@ -255,6 +261,7 @@ export async function runCommand(
       pullConcurrency: values.pullConcurrency,
       pullStorage: values.pullStorage,
       ...(values.bail ? { bail: true } : {}),
+      ...(values.reference ? { reference: values.reference } : {}),
       ...(values.timeout !== undefined ? { timeouts: parseTimeouts(values.timeout) } : {}),
       service: serviceInput(config.service, values),
       baseImages: {

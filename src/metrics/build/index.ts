@@ -7,11 +7,27 @@ import {
 } from '../../measure/build-scenarios.js';
 import { summarize } from '../../measure/statistics.js';
 import { figuresOf, type RunResult } from '../../types.js';
-import { present, timeCells, timed } from '../cells.js';
+import {
+  present,
+  RATIO_CSV_COLUMNS,
+  ratioCell,
+  ratioCells,
+  ratioNote,
+  timeCells,
+  timed,
+} from '../cells.js';
 import { groupedBars, missingMetric } from '../charts.js';
-import type { Chart, Metric, StageContext, VariantPart } from '../metric.js';
+import type { Chart, FigureDefinition, Metric, StageContext, VariantPart } from '../metric.js';
 import { buildArgsFor, measureRepeated } from '../repeated.js';
 import { type BuildMetricResult, type BuildScenarioResult, buildsSchema } from './schema.js';
+
+const BUILD_FIGURES: FigureDefinition[] = BUILD_SCENARIOS.map((scenario) => ({
+  name: `build ${scenario}`,
+  unit: 'ms' as const,
+  read: (f) => present([[`build ${scenario}`, timed(f.builds?.[scenario].durationMs)]]),
+}));
+const figureOf = (scenario: (typeof BUILD_SCENARIOS)[number]) =>
+  BUILD_FIGURES[BUILD_SCENARIOS.indexOf(scenario)] as FigureDefinition;
 
 const seconds = (s: BuildScenarioResult) => `${(s.durationMs.p50 / 1000).toFixed(1)} s`;
 const rme = (s: BuildScenarioResult) =>
@@ -132,19 +148,17 @@ export const build: Metric<'build', VariantPart<'builds', typeof buildsSchema, f
    * more for a tighter margin.
    */
   samples: { default: 2, quick: 2 },
-  figures: BUILD_SCENARIOS.map((scenario) => ({
-    name: `build ${scenario}`,
-    unit: 'ms' as const,
-    read: (f) => present([[`build ${scenario}`, timed(f.builds?.[scenario].durationMs)]]),
-  })),
+  figures: BUILD_FIGURES,
   table: {
     table: 'build',
     includes: ({ figures }) => figures.builds !== undefined,
     columns: () => [
       { header: 'Cold p50', align: 'right', cell: cell((b) => seconds(b.cold)) },
       { header: '± rme', align: 'right', cell: cell((b) => rme(b.cold)) },
+      { header: 'Cold ÷ ref', align: 'right', cell: (row) => ratioCell(row, figureOf('cold')) },
       { header: 'Warm p50', align: 'right', cell: cell((b) => seconds(b.warm)) },
       { header: '± rme', align: 'right', cell: cell((b) => rme(b.warm)) },
+      { header: 'Warm ÷ ref', align: 'right', cell: (row) => ratioCell(row, figureOf('warm')) },
       {
         header: 'Module layer cached (warm)',
         align: 'left',
@@ -155,12 +169,16 @@ export const build: Metric<'build', VariantPart<'builds', typeof buildsSchema, f
       },
       { header: 'No-op p50', align: 'right', cell: cell((b) => seconds(b['no-op'])) },
     ],
-    note: buildNote,
+    note: (run) => {
+      const note = buildNote(run);
+      return note && note + ratioNote(run, figureOf('cold'), 'build cold (and warm)');
+    },
   },
   csv: {
-    columns: ['cached_steps', 'module_layer_cached'],
-    rows: ({ figures: f }) =>
-      f.builds
+    columns: ['cached_steps', 'module_layer_cached', ...RATIO_CSV_COLUMNS],
+    rows: (row) => {
+      const f = row.figures;
+      return f.builds
         ? BUILD_SCENARIOS.map((scenario) => {
             const b = (f.builds as BuildMetricResult)[scenario];
             return {
@@ -171,10 +189,12 @@ export const build: Metric<'build', VariantPart<'builds', typeof buildsSchema, f
                 ...(b.moduleLayerCached === undefined
                   ? {}
                   : { module_layer_cached: String(b.moduleLayerCached) }),
+                ...ratioCells(row, figureOf(scenario)),
               },
             };
           })
-        : [],
+        : [];
+    },
   },
   chart: buildChart,
 };

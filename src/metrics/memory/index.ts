@@ -2,12 +2,23 @@ import { formatMB } from '../../format/format.js';
 import { type MemoryDetail, measureMemory } from '../../measure/container-runtime.js';
 import { type SampleStatistics, summarize } from '../../measure/statistics.js';
 import { figuresOf, type RunResult } from '../../types.js';
-import { present, timed } from '../cells.js';
+import { present, RATIO_CSV_COLUMNS, ratioCell, ratioCells, ratioNote, timed } from '../cells.js';
 import { groupedBars, MB, missingMetric } from '../charts.js';
-import type { Chart, Metric, VariantPart } from '../metric.js';
+import type { Chart, FigureDefinition, Metric, VariantPart } from '../metric.js';
 import { stats } from '../repeated.js';
 import { measureContainers } from '../second-engine.js';
 import { type MemoryResult, memorySchema } from './schema.js';
+
+const MEMORY_FIGURES: FigureDefinition[] = [
+  ['memory idle rss', (m: MemoryResult) => m.idleRssBytes] as const,
+  ['memory load rss', (m: MemoryResult) => m.loadRssBytes] as const,
+  ['memory peak', (m: MemoryResult) => m.peakBytes] as const,
+].map(([name, pick]) => ({
+  name,
+  unit: 'bytes' as const,
+  read: (f) => present([[name, timed(f.memory ? pick(f.memory) : undefined, 'bytes')]]),
+}));
+const [IDLE_RSS, LOAD_RSS] = MEMORY_FIGURES as [FigureDefinition, FigureDefinition];
 
 const mb = (s: SampleStatistics | undefined) => (s ? formatMB(s.p50) : '–');
 
@@ -98,15 +109,7 @@ export const memory: Metric<'memory', VariantPart<'memory', typeof memorySchema,
   result: { scope: 'variant', key: 'memory', schema: memorySchema, always: false },
   /** Each sample settles and serves a load; RSS after the load varied by a few percent between samples. */
   samples: { default: 3, quick: 2 },
-  figures: [
-    ['memory idle rss', (m: MemoryResult) => m.idleRssBytes] as const,
-    ['memory load rss', (m: MemoryResult) => m.loadRssBytes] as const,
-    ['memory peak', (m: MemoryResult) => m.peakBytes] as const,
-  ].map(([name, pick]) => ({
-    name,
-    unit: 'bytes' as const,
-    read: (f) => present([[name, timed(f.memory ? pick(f.memory) : undefined, 'bytes')]]),
-  })),
+  figures: MEMORY_FIGURES,
   table: {
     table: 'runtime',
     includes: ({ figures }) => figures.memory !== undefined,
@@ -121,14 +124,19 @@ export const memory: Metric<'memory', VariantPart<'memory', typeof memorySchema,
         align: 'right',
         cell: ({ figures }) => loadCell(figures.memory),
       },
+      { header: '÷ ref', align: 'right', cell: (row) => ratioCell(row, LOAD_RSS) },
       { header: 'Peak p50', align: 'right', cell: ({ figures }) => mb(figures.memory?.peakBytes) },
     ],
-    note: memoryNote,
+    note: (run) => {
+      const note = memoryNote(run);
+      return note && note + ratioNote(run, LOAD_RSS);
+    },
   },
   csv: {
-    columns: ['rss_p50_bytes', 'cache_p50_bytes', 'peak_p50_bytes'],
-    rows: ({ figures: { memory: m } }) =>
-      m
+    columns: ['rss_p50_bytes', 'cache_p50_bytes', 'peak_p50_bytes', ...RATIO_CSV_COLUMNS],
+    rows: (row) => {
+      const m = row.figures.memory;
+      return m
         ? [
             {
               scenario: 'idle',
@@ -136,6 +144,7 @@ export const memory: Metric<'memory', VariantPart<'memory', typeof memorySchema,
                 samples: m.idleRssBytes.n,
                 rss_p50_bytes: m.idleRssBytes.p50,
                 cache_p50_bytes: m.idleCacheBytes.p50,
+                ...ratioCells(row, IDLE_RSS),
               },
             },
             {
@@ -145,10 +154,12 @@ export const memory: Metric<'memory', VariantPart<'memory', typeof memorySchema,
                 rss_p50_bytes: m.loadRssBytes.p50,
                 cache_p50_bytes: m.loadCacheBytes.p50,
                 ...(m.peakBytes ? { peak_p50_bytes: m.peakBytes.p50 } : {}),
+                ...ratioCells(row, LOAD_RSS),
               },
             },
           ]
-        : [],
+        : [];
+    },
   },
   chart: memoryChart,
 };

@@ -4,11 +4,22 @@ import type { Sample } from '../../measure/sampler.js';
 import { type SampleStatistics, summarize } from '../../measure/statistics.js';
 import { type LinkProfile, shapeRegistryLink, transferBoundMs } from '../../pull/link-shaper.js';
 import { figuresOf, type RunResult } from '../../types.js';
-import { exact, present, rmeCell, timeCells, timed } from '../cells.js';
+import {
+  exact,
+  present,
+  RATIO_CSV_COLUMNS,
+  ratioCell,
+  ratioCells,
+  ratioNote,
+  rmeCell,
+  timeCells,
+  timed,
+} from '../cells.js';
 import { groupedBars, missingMetric } from '../charts.js';
 import type {
   Chart,
   Column,
+  FigureDefinition,
   Metric,
   SecondEngineStage,
   VariantPart,
@@ -106,6 +117,14 @@ const measurePulls: SecondEngineStage = async (ctx, site, start) => {
   return run;
 };
 
+/** `pull unlimited`, `pull 100mbit`: the cold pull over each link. */
+const PULL_LINKS: FigureDefinition = {
+  name: 'pull <link>',
+  matches: /^pull (unlimited|\d+(\.\d+)?[kmg]bit)$/,
+  unit: 'ms',
+  read: (f) => present((f.pull?.links ?? []).map((l) => [`pull ${l.link}`, timed(l.durationMs)])),
+};
+
 const seconds = (s: SampleStatistics) => `${(s.p50 / 1000).toFixed(2)} s`;
 
 /**
@@ -146,6 +165,11 @@ function pullColumns(run: RunResult): Array<Column<VariantRow>> {
         cell: link(l.link, (x) => seconds(x.durationMs), '–'),
       },
       { header: '± rme', align: 'right', cell: link(l.link, (x) => rmeCell(x.durationMs), '–') },
+      {
+        header: '÷ ref',
+        align: 'right',
+        cell: (row) => ratioCell(row, PULL_LINKS, `pull ${l.link}`),
+      },
     );
     if (l.boundMs !== undefined) {
       columns.push(
@@ -228,30 +252,28 @@ export const pull: Metric<'pull', VariantPart<'pull', typeof pullSchema, false>>
       read: (f) =>
         present([['compressed size', exact(f.pull?.compressedBytes, COMPRESSED_SIZE_NOISE_PCT)]]),
     },
-    {
-      name: 'pull <link>',
-      matches: /^pull (unlimited|\d+(\.\d+)?[kmg]bit)$/,
-      unit: 'ms',
-      read: (f) =>
-        present((f.pull?.links ?? []).map((l) => [`pull ${l.link}`, timed(l.durationMs)])),
-    },
+    PULL_LINKS,
   ],
   table: {
     table: 'pull',
     includes: ({ figures }) => figures.pull !== undefined,
     columns: pullColumns,
-    note: pullNote,
+    note: (run) => {
+      const note = pullNote(run);
+      return note && note + ratioNote(run, PULL_LINKS, 'pull unlimited');
+    },
   },
   csv: {
-    columns: ['compressed_bytes', 'transfer_p50_ms', 'bound_ms'],
-    rows: ({ figures: f }) =>
-      (f.pull?.links ?? []).map((l) => ({
+    columns: ['compressed_bytes', 'transfer_p50_ms', 'bound_ms', ...RATIO_CSV_COLUMNS],
+    rows: (row) =>
+      (row.figures.pull?.links ?? []).map((l) => ({
         scenario: l.link,
         cells: {
           ...timeCells(l.durationMs),
-          compressed_bytes: (f.pull as PullResult).compressedBytes,
+          compressed_bytes: (row.figures.pull as PullResult).compressedBytes,
           transfer_p50_ms: l.transferMs.p50,
           ...(l.boundMs === undefined ? {} : { bound_ms: l.boundMs }),
+          ...ratioCells(row, PULL_LINKS, `pull ${l.link}`),
         },
       })),
   },

@@ -2,12 +2,35 @@ import { measureStartup, type StartupDetail } from '../../measure/container-runt
 import { PROBE_INTERVAL_MS } from '../../measure/http-probe.js';
 import type { SampleStatistics } from '../../measure/statistics.js';
 import { figuresOf, type RunResult } from '../../types.js';
-import { present, rmeCell, timeCells, timed } from '../cells.js';
+import {
+  present,
+  RATIO_CSV_COLUMNS,
+  ratioCell,
+  ratioCells,
+  ratioNote,
+  ratioSpreadCell,
+  rmeCell,
+  timeCells,
+  timed,
+} from '../cells.js';
 import { missingMetric, VARIANT_COLOR } from '../charts.js';
-import type { Chart, Column, Metric, VariantPart, VariantRow } from '../metric.js';
+import type {
+  Chart,
+  Column,
+  FigureDefinition,
+  Metric,
+  VariantPart,
+  VariantRow,
+} from '../metric.js';
 import { stats } from '../repeated.js';
 import { measureContainers } from '../second-engine.js';
 import { type StartupResult, startupSchema } from './schema.js';
+
+const START_TO_READY: FigureDefinition = {
+  name: 'startup start→ready',
+  unit: 'ms',
+  read: (f) => present([['startup start→ready', timed(f.startup?.startToReadyMs)]]),
+};
 
 const ms = (s: SampleStatistics | undefined) => (s ? `${s.p50.toFixed(1)} ms` : '–');
 
@@ -88,13 +111,7 @@ export const startup: Metric<'startup', VariantPart<'startup', typeof startupSch
    * ±3.6–8.5 % of it, and the interval narrows as 1/√N. A sample takes ~0.25 s.
    */
   samples: { default: 50, quick: 5 },
-  figures: [
-    {
-      name: 'startup start→ready',
-      unit: 'ms',
-      read: (f) => present([['startup start→ready', timed(f.startup?.startToReadyMs)]]),
-    },
-  ],
+  figures: [START_TO_READY],
   table: {
     table: 'runtime',
     includes: ({ figures }) => figures.startup !== undefined,
@@ -105,6 +122,8 @@ export const startup: Metric<'startup', VariantPart<'startup', typeof startupSch
           ? `${s.startToReadyMs.medianRme.toFixed(1)} %`
           : '–',
       ),
+      { header: '÷ ref', align: 'right', cell: (row) => ratioCell(row, START_TO_READY) },
+      { header: '± ratio', align: 'right', cell: (row) => ratioSpreadCell(row, START_TO_READY) },
       column('p95', (s) => (s ? `${s.startToReadyMs.p95.toFixed(1)} ms` : '–')),
       column('± mean', (s) => rmeCell(s?.startToReadyMs)),
       column('Outliers', (s) =>
@@ -112,15 +131,24 @@ export const startup: Metric<'startup', VariantPart<'startup', typeof startupSch
       ),
       column('Create→ready p50', (s) => ms(s?.createToReadyMs)),
     ],
-    note: startupNote,
+    note: (run) => {
+      const note = startupNote(run);
+      return note && note + ratioNote(run, START_TO_READY);
+    },
   },
   csv: {
-    columns: [],
-    rows: ({ figures: f }) =>
-      f.startup
+    columns: RATIO_CSV_COLUMNS,
+    rows: (row) =>
+      row.figures.startup
         ? [
-            { scenario: 'start-to-ready', cells: timeCells(f.startup.startToReadyMs) },
-            { scenario: 'create-to-ready', cells: timeCells(f.startup.createToReadyMs) },
+            {
+              scenario: 'start-to-ready',
+              cells: {
+                ...timeCells(row.figures.startup.startToReadyMs),
+                ...ratioCells(row, START_TO_READY),
+              },
+            },
+            { scenario: 'create-to-ready', cells: timeCells(row.figures.startup.createToReadyMs) },
           ]
         : [],
   },

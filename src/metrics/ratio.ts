@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { jsonNumber, median, medianCiRanks } from '../measure/statistics.js';
+import { figuresOf, type RunResult, type VariantResult } from '../types.js';
+import type { FigureDefinition } from './metric.js';
+
+/**
+ * A variant's figure over another's, round by round: each round runs every
+ * variant back to back in shuffled order, so what the machine does during a
+ * round (another job, a slow minute) moves both samples of a pair and
+ * cancels in their ratio.
+ */
+export const ratioSchema = z
+  .object({
+    /** Pairs (rounds both variants have). */
+    n: z.number().int(),
+    /** Median of the per-round ratios. */
+    p50: z.number(),
+    /**
+     * Distribution-free 95 % interval of that median, from order statistics
+     * of the ratios; absent below 6 rounds.
+     */
+    ci: z.tuple([z.number(), z.number()]).optional(),
+    /** Half the interval, in percent of the median ratio. */
+    halfWidthPct: jsonNumber.optional(),
+  })
+  .meta({ id: 'Ratio' });
+export type RatioStatistics = z.infer<typeof ratioSchema>;
+
+/** Per-round ratios `samples[i] / reference[i]`, summarised; none unless both have the same rounds. */
+export function pairedRatio(
+  samples: readonly number[],
+  reference: readonly number[],
+): RatioStatistics | undefined {
+  if (samples.length === 0 || samples.length !== reference.length) return undefined;
+  const ratios = samples.map((x, i) => x / (reference[i] as number));
+  if (!ratios.every(Number.isFinite)) return undefined;
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const p50 = median(ratios);
+  const ranks = medianCiRanks(ratios.length);
+  if (!ranks) return { n: ratios.length, p50 };
+  const ci: [number, number] = [sorted[ranks[0] - 1] as number, sorted[ranks[1] - 1] as number];
+  return { n: ratios.length, p50, ci, halfWidthPct: ((ci[1] - ci[0]) / 2 / p50) * 100 };
+}
+
+/** Whether the ratio's interval lies wholly above or below 1: the two variants differ. */
+export const ratioExcludesOne = (r: RatioStatistics | undefined): boolean =>
+  r?.ci !== undefined && (r.ci[0] > 1 || r.ci[1] < 1);
+
+/** The reference of a run's ratios: the one it was asked for, else the first variant run. */
+export const referenceOf = (run: RunResult): string | undefined =>
+  run.settings?.reference ?? run.variants[0]?.name;
+
+/**
+ * A variant's repeated figure set against the others of its rounds: `ref`,
+ * each round's sample over the reference variant's in the same round;
+ * `round`, each sample over the median of all variants' samples of its
+ * round (the round's own pace, less noisy than one variant's sample).
+ */
+export const relativeFigureSchema = z.object({
+  ref: ratioSchema.optional(),
+  round: ratioSchema.optional(),
+});
+export type RelativeFigure = z.infer<typeof relativeFigureSchema>;
+
+/** The median of each round over every variant's samples; none unless all have the same rounds. */
+export function roundMedians(sets: ReadonlyArray<readonly number[]>): number[] | undefined {
+  const n = sets[0]?.length ?? 0;
+  if (n === 0 || sets.some((s) => s.length !== n)) return undefined;
+  return Array.from({ length: n }, (_, i) => median(sets.map((s) => s[i] as number)));
+}
+
+/** One figure of one variant against the reference and against its rounds, from the samples of all ok variants. */
+export function computeRelative(
+  run: RunResult,
+  variant: string,
+  definition: FigureDefinition,
+  name: string,
+): RelativeFigure | undefined {
+  const samplesOf = (v: VariantResult) =>
+    v.state === 'ok' ? new Map(definition.read(figuresOf(v))).get(name)?.samples : undefined;
+  const v = run.variants.find((x) => x.name === variant);
+  const own = v ? samplesOf(v) : undefined;
+  if (!own) return undefined;
+  const reference = run.variants.find((x) => x.name === referenceOf(run));
+  const against = reference ? samplesOf(reference) : undefined;
+  const rounds = run.variants.flatMap((x) => {
+    const s = samplesOf(x);
+    return s ? [s] : [];
+  });
+  const medians = rounds.length >= 3 ? roundMedians(rounds) : undefined;
+  const ref = against ? pairedRatio(own, against) : undefined;
+  const round = medians ? pairedRatio(own, medians) : undefined;
+  return ref || round ? { ...(ref ? { ref } : {}), ...(round ? { round } : {}) } : undefined;
+}
+
+/** A figure of a variant against the reference and its rounds, as the run recorded it or from its samples. */
+export function relativeFor(
+  run: RunResult,
+  variant: VariantResult,
+  definition: FigureDefinition,
+  name: string,
+): RelativeFigure | undefined {
+  if (run.relative) return run.relative.figures[variant.name]?.[name];
+  return computeRelative(run, variant.name, definition, name);
+}
