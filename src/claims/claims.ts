@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import { formatFigure } from '../format/format.js';
 import { FLAG_BUILDS, type FlagBuild } from '../measure/binary-flags.js';
 import { FIGURE_NAMES, figuresByName, isFigureName } from '../metrics/figures.js';
+import { capabilitiesOf } from '../metrics/gaps/index.js';
 import { packageRoot } from '../paths.js';
 import { figuresOf, type GapsResult, type RunResult, type VariantResult } from '../types.js';
 import { closed, describe, firstProblem, must } from '../validation/messages.js';
@@ -224,53 +225,51 @@ function gapsOf(run: RunResult, name: string): GapsResult {
 /** Whether a variant has one capability, and the words that say so. */
 function capability(run: RunResult, variant: string, what: string): [boolean, string] {
   const g = gapsOf(run, variant);
+  const has = capabilitiesOf(g);
   switch (what) {
     case 'ca':
-      if (g.runtime)
-        return [
-          g.runtime.ca.ok,
-          `CA pool ${g.runtime.ca.ok ? `loads ${g.runtime.ca.certificates} certificates` : `loads none${g.runtime.ca.error ? ` (${g.runtime.ca.error})` : ''}`}`,
-        ];
       return [
-        g.image.caBundle !== null,
-        g.image.caBundle
-          ? `CA bundle file with ${g.image.caBundle.certificates} certificates`
-          : 'no CA bundle file',
+        has.ca,
+        g.runtime
+          ? `CA pool ${g.runtime.ca.ok ? `loads ${g.runtime.ca.certificates} certificates` : `loads none${g.runtime.ca.error ? ` (${g.runtime.ca.error})` : ''}`}`
+          : g.image.caBundle
+            ? `CA bundle file with ${g.image.caBundle.certificates} certificates`
+            : 'no CA bundle file',
       ];
     case 'tz':
-      if (g.runtime)
-        return [
-          g.runtime.tz.ok,
-          g.runtime.tz.ok
-            ? `${g.runtime.tz.zone} loads`
-            : `${g.runtime.tz.zone}: ${g.runtime.tz.error ?? 'fails'}`,
-        ];
-      return [g.image.zoneinfoFiles > 0, `${g.image.zoneinfoFiles} zone files`];
-    case 'tmp':
-      if (g.runtime)
-        return [
-          g.runtime.tmp.ok,
-          g.runtime.tmp.ok
-            ? `a file in ${g.runtime.tmp.dir} was written and read`
-            : `no temp file in ${g.runtime.tmp.dir}: ${g.runtime.tmp.error ?? 'fails'}`,
-        ];
-      return [g.image.tmp.exists, g.image.tmp.exists ? `/tmp mode ${g.image.tmp.mode}` : 'no /tmp'];
-    case 'shell':
       return [
-        g.image.shells.length > 0,
-        g.image.shells.length ? `shell ${g.image.shells.join(', ')}` : 'no shell',
+        has.tz,
+        g.runtime
+          ? g.runtime.tz.ok
+            ? `${g.runtime.tz.zone} loads`
+            : `${g.runtime.tz.zone}: ${g.runtime.tz.error ?? 'fails'}`
+          : `${g.image.zoneinfoFiles} zone files`,
       ];
+    case 'tmp':
+      return [
+        has.tmp,
+        g.runtime
+          ? g.runtime.tmp.ok
+            ? `a file in ${g.runtime.tmp.dir} was written and read`
+            : `no temp file in ${g.runtime.tmp.dir}: ${g.runtime.tmp.error ?? 'fails'}`
+          : g.image.tmp.exists
+            ? `/tmp mode ${g.image.tmp.mode}`
+            : 'no /tmp',
+      ];
+    case 'shell':
+      return [has.shell, has.shell ? `shell ${g.image.shells.join(', ')}` : 'no shell'];
     case 'package-manager':
       return [
-        g.image.packageManagers.length > 0,
-        g.image.packageManagers.length
+        has.packageManager,
+        has.packageManager
           ? `package manager ${g.image.packageManagers.join(', ')}`
           : 'no package manager',
       ];
-    case 'non-root': {
-      const uid = g.runtime ? g.runtime.user.uid : g.image.user.uid;
-      return [uid !== 0 && uid !== null, `uid ${uid ?? `unknown (${g.image.user.configured})`}`];
-    }
+    case 'non-root':
+      return [
+        has.uid !== 0 && has.uid !== null,
+        `uid ${has.uid ?? `unknown (${g.image.user.configured})`}`,
+      ];
     default:
       throw new Missing(`unknown capability ${what}`);
   }

@@ -5,26 +5,24 @@ import { metricList } from './registry.js';
 
 export type { Figure } from './metric.js';
 
-const definitions = (): FigureDefinition[] => metricList().flatMap((m) => m.figures ?? []);
+/** Every metric's figure definitions, in registry order. */
+export const FIGURE_DEFINITIONS: readonly FigureDefinition[] = metricList().flatMap(
+  (m) => m.figures ?? [],
+);
 
 /**
  * Names of the figures compare, budgets, claims and history know, in
  * registry order; `pull <link>` takes a link such as `unlimited` or `100mbit`.
  */
-export const FIGURE_NAMES: readonly string[] = definitions().map((d) => d.name);
+export const FIGURE_NAMES: readonly string[] = FIGURE_DEFINITIONS.map((d) => d.name);
 
 /** Whether `name` is a figure: one of FIGURE_NAMES, or a member of a family (`pull 100mbit`). */
 export function isFigureName(name: string): boolean {
-  return definitions().some((d) => (d.matches ? d.matches.test(name) : d.name === name));
-}
-
-/** The unit of a figure name. */
-export function figureUnit(name: string): Figure['unit'] | undefined {
-  return definitions().find((d) => (d.matches ? d.matches.test(name) : d.name === name))?.unit;
+  return FIGURE_DEFINITIONS.some((d) => (d.matches ? d.matches.test(name) : d.name === name));
 }
 
 /** Every figure a variant has, by name (see FIGURE_NAMES); the same names in every run. */
 export function figuresByName(v: VariantResult): Map<string, Figure> {
   const f = figuresOf(v);
-  return new Map(definitions().flatMap((d) => d.read(f)));
+  return new Map(FIGURE_DEFINITIONS.flatMap((d) => d.read(f)));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jsonNumber, median, medianCiRanks } from '../measure/statistics.js';
+import { jsonNumber, median, summarize } from '../measure/statistics.js';
 import { figuresOf, type RunResult, type VariantResult } from '../types.js';
 import type { FigureDefinition } from './metric.js';
 
@@ -34,12 +34,9 @@ export function pairedRatio(
   if (samples.length === 0 || samples.length !== reference.length) return undefined;
   const ratios = samples.map((x, i) => x / (reference[i] as number));
   if (!ratios.every(Number.isFinite)) return undefined;
-  const sorted = [...ratios].sort((a, b) => a - b);
-  const p50 = median(ratios);
-  const ranks = medianCiRanks(ratios.length);
-  if (!ranks) return { n: ratios.length, p50 };
-  const ci: [number, number] = [sorted[ranks[0] - 1] as number, sorted[ranks[1] - 1] as number];
-  return { n: ratios.length, p50, ci, halfWidthPct: ((ci[1] - ci[0]) / 2 / p50) * 100 };
+  // The median and its order-statistics interval, as every figure's.
+  const { n, p50, medianCi, medianRme } = summarize(ratios);
+  return { n, p50, ...(medianCi ? { ci: medianCi, halfWidthPct: medianRme } : {}) };
 }
 
 /** Whether the ratio's interval lies wholly above or below 1: the two variants differ. */
@@ -69,28 +66,33 @@ export function roundMedians(sets: ReadonlyArray<readonly number[]>): number[] |
   return Array.from({ length: n }, (_, i) => median(sets.map((s) => s[i] as number)));
 }
 
-/** One figure of one variant against the reference and against its rounds, from the samples of all ok variants. */
-export function computeRelative(
+/**
+ * One figure of every ok variant against the reference and against its
+ * rounds, by variant, from their samples: the reference's samples and the
+ * rounds' medians are taken once for all variants.
+ */
+export function relativeOfFigure(
   run: RunResult,
-  variant: string,
   definition: FigureDefinition,
   name: string,
-): RelativeFigure | undefined {
-  const samplesOf = (v: VariantResult) =>
-    v.state === 'ok' ? new Map(definition.read(figuresOf(v))).get(name)?.samples : undefined;
-  const v = run.variants.find((x) => x.name === variant);
-  const own = v ? samplesOf(v) : undefined;
-  if (!own) return undefined;
-  const reference = run.variants.find((x) => x.name === referenceOf(run));
-  const against = reference ? samplesOf(reference) : undefined;
-  const rounds = run.variants.flatMap((x) => {
-    const s = samplesOf(x);
-    return s ? [s] : [];
-  });
-  const medians = rounds.length >= 3 ? roundMedians(rounds) : undefined;
-  const ref = against ? pairedRatio(own, against) : undefined;
-  const round = medians ? pairedRatio(own, medians) : undefined;
-  return ref || round ? { ...(ref ? { ref } : {}), ...(round ? { round } : {}) } : undefined;
+): Map<string, RelativeFigure> {
+  const samples = new Map(
+    run.variants.flatMap((v) => {
+      const s =
+        v.state === 'ok' ? new Map(definition.read(figuresOf(v))).get(name)?.samples : undefined;
+      return s ? [[v.name, s] as const] : [];
+    }),
+  );
+  const against = samples.get(referenceOf(run) ?? '');
+  const medians = samples.size >= 3 ? roundMedians([...samples.values()]) : undefined;
+  const relative = new Map<string, RelativeFigure>();
+  for (const [variant, own] of samples) {
+    const ref = against ? pairedRatio(own, against) : undefined;
+    const round = medians ? pairedRatio(own, medians) : undefined;
+    if (ref || round)
+      relative.set(variant, { ...(ref ? { ref } : {}), ...(round ? { round } : {}) });
+  }
+  return relative;
 }
 
 /** A figure of a variant against the reference and its rounds, as the run recorded it or from its samples. */
@@ -101,5 +103,5 @@ export function relativeFor(
   name: string,
 ): RelativeFigure | undefined {
   if (run.relative) return run.relative.figures[variant.name]?.[name];
-  return computeRelative(run, variant.name, definition, name);
+  return relativeOfFigure(run, definition, name).get(variant.name);
 }

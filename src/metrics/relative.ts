@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { RunResult } from '../types.js';
 import { figuresOf } from '../types.js';
-import { computeRelative, referenceOf, relativeFigureSchema } from './ratio.js';
-import { metricList } from './registry.js';
+import { FIGURE_DEFINITIONS } from './figures.js';
+import { referenceOf, relativeFigureSchema, relativeOfFigure } from './ratio.js';
 
 /** Every variant's repeated figures against the reference variant and against their rounds. */
 export const relativeSchema = z.object({
@@ -23,13 +23,14 @@ export function relativeFigures(run: RunResult): RelativeFigures | undefined {
   const reference = referenceOf(run);
   if (reference === undefined) return undefined;
   const figures: RelativeFigures['figures'] = {};
-  for (const definition of metricList().flatMap((m) => m.figures ?? [])) {
-    for (const v of run.variants) {
-      for (const [name, figure] of definition.read(figuresOf(v))) {
-        if (!figure.samples || v.state !== 'ok') continue;
-        const relative = computeRelative(run, v.name, definition, name);
-        if (!relative) continue;
-        figures[v.name] = { ...figures[v.name], [name]: relative };
+  for (const definition of FIGURE_DEFINITIONS) {
+    // The names this definition takes in the run (a family: one per link).
+    const names = new Set(
+      run.variants.flatMap((v) => definition.read(figuresOf(v)).map(([name]) => name)),
+    );
+    for (const name of names) {
+      for (const [variant, relative] of relativeOfFigure(run, definition, name)) {
+        figures[variant] = { ...figures[variant], [name]: relative };
       }
     }
   }

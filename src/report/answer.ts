@@ -1,5 +1,6 @@
 import { formatFigure } from '../format/format.js';
 import { figuresByName } from '../metrics/figures.js';
+import { capabilitiesOf } from '../metrics/gaps/index.js';
 import { pairedRatio, ratioExcludesOne } from '../metrics/ratio.js';
 import { figuresOf, type OkVariant, type RunResult } from '../types.js';
 
@@ -15,16 +16,13 @@ const QUESTIONS = [
 function givesUp(v: OkVariant): string[] {
   const g = figuresOf(v).gaps;
   if (!g) return [];
+  const has = capabilitiesOf(g);
   const out: string[] = [];
-  const ca = g.runtime ? g.runtime.ca.ok : g.image.caBundle !== null;
-  if (!ca) out.push('no CA bundle (TLS to the outside fails)');
-  const tz = g.runtime ? g.runtime.tz.ok : g.image.zoneinfoFiles > 0;
-  if (!tz) out.push('no time zone data');
-  const uid = g.runtime ? g.runtime.user.uid : g.image.user.uid;
-  if (uid === 0) out.push('runs as root');
-  const tmp = g.runtime ? g.runtime.tmp.ok : g.image.tmp.exists;
-  if (!tmp) out.push('no /tmp');
-  if (g.image.shells.length === 0) out.push('no shell to debug with');
+  if (!has.ca) out.push('no CA bundle (TLS to the outside fails)');
+  if (!has.tz) out.push('no time zone data');
+  if (has.uid === 0) out.push('runs as root');
+  if (!has.tmp) out.push('no /tmp');
+  if (!has.shell) out.push('no shell to debug with');
   return out;
 }
 

@@ -123,15 +123,9 @@ export async function buildAndMeasureImages(
     const variant = ctx.variants[index] as Variant;
     const total = ctx.variants.length;
     events.onVariantStart?.(variant.name, position, total);
+    // Still pending: its identity, which the result keeps.
     const id = run.variants[index] as VariantIdentity;
-    const identityOnly: VariantIdentity = {
-      name: id.name,
-      description: id.description,
-      source: id.source,
-      image: id.image,
-      bases: id.bases,
-    };
-    const result = await buildVariant(ctx, variant, identityOnly, cold);
+    const result = await buildVariant(ctx, variant, id, cold);
     run = { ...run, variants: run.variants.map((v, i) => (i === index ? result : v)) };
     await ctx.save(run);
     events.onVariantDone?.(result, position, total);

@@ -1,37 +1,25 @@
-import type { Metric, SecondEngineStage, StageContext } from '../metrics/metric.js';
+import type { Metric, SecondEngineStage, Stage, StageContext } from '../metrics/metric.js';
 import { metricList } from '../metrics/registry.js';
 import { bailedOut } from '../metrics/repeated.js';
 import { onSecondEngine } from '../metrics/second-engine.js';
 import type { RunResult } from '../types.js';
 
-/** One step of a run after the images are built: it takes the run and returns it with its figures. */
-export interface PipelineStage {
-  /** The metrics it measures. */
-  metrics: string[];
-  run: (ctx: StageContext, run: RunResult) => Promise<RunResult>;
-}
-
 /**
- * The stages of the metrics asked for, in registry order: each once-per-run
- * or build-engine metric is a stage; the second-engine metrics are one
- * stage (one push, one registry, one second dockerd) where the first of
- * them is.
+ * The stages of the metrics asked for, in registry order, each taking the
+ * run and returning it with its figures: each once-per-run or build-engine
+ * metric is a stage; the second-engine metrics are one stage (one push, one
+ * registry, one second dockerd) where the first of them is.
  */
-export function pipelineOf(metrics: readonly string[]): PipelineStage[] {
+export function pipelineOf(metrics: readonly string[]): Stage[] {
   const asked = metricList().filter((m) => metrics.includes(m.name));
-  const stages: PipelineStage[] = [];
+  const stages: Stage[] = [];
   const second: SecondEngineStage[] = [];
-  const onSecond: PipelineStage = {
-    metrics: [],
-    run: (ctx, run) => onSecondEngine(ctx, run, second),
-  };
   for (const m of asked as Metric[]) {
     if (m.runsOn === 'second engine') {
-      if (second.length === 0) stages.push(onSecond);
+      if (second.length === 0) stages.push((ctx, run) => onSecondEngine(ctx, run, second));
       second.push(m.stage);
-      onSecond.metrics.push(m.name);
     } else if ('stage' in m) {
-      stages.push({ metrics: [m.name], run: m.stage });
+      stages.push(m.stage);
     }
   }
   return stages;
@@ -41,12 +29,12 @@ export function pipelineOf(metrics: readonly string[]): PipelineStage[] {
 export async function runPipeline(
   ctx: StageContext,
   start: RunResult,
-  stages: readonly PipelineStage[],
+  stages: readonly Stage[],
 ): Promise<RunResult> {
   let run = start;
   for (const stage of stages) {
     if (bailedOut(ctx, run)) break;
-    run = await stage.run(ctx, run);
+    run = await stage(ctx, run);
   }
   return run;
 }

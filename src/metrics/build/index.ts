@@ -13,6 +13,7 @@ import {
   ratioCell,
   ratioCells,
   ratioNote,
+  rmeCell,
   timeCells,
   timed,
 } from '../cells.js';
@@ -30,9 +31,6 @@ const figureOf = (scenario: (typeof BUILD_SCENARIOS)[number]) =>
   BUILD_FIGURES[BUILD_SCENARIOS.indexOf(scenario)] as FigureDefinition;
 
 const seconds = (s: BuildScenarioResult) => `${(s.durationMs.p50 / 1000).toFixed(1)} s`;
-const rme = (s: BuildScenarioResult) =>
-  Number.isFinite(s.durationMs.rme) ? `${s.durationMs.rme.toFixed(1)} %` : '–';
-
 /** The build scenarios, on the run's copy of the service (the warm one edits it, never the user's tree). */
 async function measureBuilds(ctx: StageContext, run: RunResult): Promise<RunResult> {
   const { options } = ctx;
@@ -154,10 +152,10 @@ export const build: Metric<'build', VariantPart<'builds', typeof buildsSchema, f
     includes: ({ figures }) => figures.builds !== undefined,
     columns: () => [
       { header: 'Cold p50', align: 'right', cell: cell((b) => seconds(b.cold)) },
-      { header: '± rme', align: 'right', cell: cell((b) => rme(b.cold)) },
+      { header: '± rme', align: 'right', cell: cell((b) => rmeCell(b.cold.durationMs)) },
       { header: 'Cold ÷ ref', align: 'right', cell: (row) => ratioCell(row, figureOf('cold')) },
       { header: 'Warm p50', align: 'right', cell: cell((b) => seconds(b.warm)) },
-      { header: '± rme', align: 'right', cell: cell((b) => rme(b.warm)) },
+      { header: '± rme', align: 'right', cell: cell((b) => rmeCell(b.warm.durationMs)) },
       { header: 'Warm ÷ ref', align: 'right', cell: (row) => ratioCell(row, figureOf('warm')) },
       {
         header: 'Module layer cached (warm)',

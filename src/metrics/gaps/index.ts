@@ -3,6 +3,22 @@ import { figuresOf, type RunResult } from '../../types.js';
 import type { Column, Metric, VariantPart, VariantRow } from '../metric.js';
 import { type GapsResult, gapsSchema } from './schema.js';
 
+/**
+ * What the image gives the service: the running service's own answer when
+ * it gave one (CA pool, time zone, /tmp, uid), else what the image's files say.
+ */
+export function capabilitiesOf({ runtime, image }: GapsResult) {
+  return {
+    ca: runtime ? runtime.ca.ok : image.caBundle !== null,
+    tz: runtime ? runtime.tz.ok : image.zoneinfoFiles > 0,
+    tmp: runtime ? runtime.tmp.ok : image.tmp.exists,
+    shell: image.shells.length > 0,
+    packageManager: image.packageManagers.length > 0,
+    /** null when the image's USER is not in its /etc/passwd. */
+    uid: runtime ? runtime.user.uid : image.user.uid,
+  };
+}
+
 /** The service's own answer when it gave one, else what the image's files say. */
 function caCell({ runtime, image }: GapsResult): string {
   if (runtime) {
@@ -19,9 +35,9 @@ function tzCell({ runtime, image }: GapsResult): string {
   return image.zoneinfoFiles > 0 ? `${image.zoneinfoFiles} zone files` : 'none';
 }
 
-function userCell({ runtime, image }: GapsResult): string {
-  const uid = runtime ? runtime.user.uid : image.user.uid;
-  if (uid === null) return `${image.user.configured} (not in /etc/passwd)`;
+function userCell(g: GapsResult): string {
+  const { uid } = capabilitiesOf(g);
+  if (uid === null) return `${g.image.user.configured} (not in /etc/passwd)`;
   return uid === 0 ? 'root (0)' : `non-root (${uid})`;
 }
 

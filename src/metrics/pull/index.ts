@@ -27,6 +27,7 @@ import type {
 } from '../metric.js';
 import { bailedOut, measureRepeated, stats } from '../repeated.js';
 import type { SecondEngine } from '../second-engine.js';
+import { REFERENCE_VARIANT } from '../size/index.js';
 import { type PullLinkResult, type PullResult, pullSchema } from './schema.js';
 
 /**
@@ -149,7 +150,7 @@ function pullColumns(run: RunResult): Array<Column<VariantRow>> {
       header: '× smaller than golang',
       align: 'right',
       cell: cell((p, r) => {
-        const golang = r.variants.find((v) => v.name === 'golang');
+        const golang = r.variants.find((v) => v.name === REFERENCE_VARIANT);
         const reference = golang ? figuresOf(golang).pull : undefined;
         return reference ? formatRatio(reference.compressedBytes, p.compressedBytes) : '–';
       }),
