@@ -10,6 +10,14 @@ const PACKAGE_MANAGERS: Record<string, string> = {
   '/usr/bin/apt-get': 'apt',
   '/usr/bin/dpkg': 'dpkg',
 };
+/** Where a Go toolchain or a C compiler lives in the Go images (upstream in /usr/local/go, Debian's in /usr/lib/go-1.N). */
+const COMPILERS: Record<string, RegExp> = {
+  go: /^\/usr\/(local\/go|lib\/go(-[\d.]+)?)\/bin\/go$|^\/usr\/bin\/go$/,
+  cc: /^\/usr\/bin\/(gcc|cc|clang)$/,
+};
+/** A C library or the ELF loader a dynamic binary asks for: glibc's, musl's. */
+const LIBC =
+  /^(libc\.so\.6|libc\.musl-[\w-]+\.so\.1|ld-musl-[\w-]+\.so\.1|ld-linux[\w.-]*\.so\.\d)$/;
 const PASSWD = '/etc/passwd';
 const APK_DB = '/lib/apk/db/installed';
 const DPKG_STATUS = '/var/lib/dpkg/status';
@@ -42,6 +50,13 @@ export interface ImageCapabilities {
    * runs written before it was recorded.
    */
   localState?: string[];
+  /**
+   * The compilers the image carries, by kind (`go`, `cc`), each with the
+   * first path found. Absent in runs written before it was recorded.
+   */
+  compilers?: Array<{ kind: string; path: string }>;
+  /** Paths of a C library or ELF loader (`libc.so.6`, `ld-musl-x86_64.so.1`); absent in older runs. */
+  libc?: string[];
 }
 
 /** `.git` folders and `.env`, `.env.*`, `*.env` files. */
@@ -180,6 +195,17 @@ export function analyseImage(
     buildPaths: buildPathsIn(files.contents.get(binaryPath)),
     localState: files.entries
       .filter(isLocalState)
+      .map((e) => e.path)
+      .sort(),
+    compilers: Object.entries(COMPILERS).flatMap(([kind, pattern]) => {
+      const path = files.entries
+        .map((e) => e.path)
+        .filter((p) => pattern.test(p) && resolves(byPath, p))
+        .sort()[0];
+      return path ? [{ kind, path }] : [];
+    }),
+    libc: files.entries
+      .filter((e) => e.type !== 'directory' && LIBC.test(posix.basename(e.path)))
       .map((e) => e.path)
       .sort(),
   };

@@ -37,6 +37,12 @@ export const variantIdentitySchema = z.object({
   image: z.string(),
   /** The base images its build used (stand-ins carry `standIn: true`). */
   bases: z.array(baseImageSchema),
+  /**
+   * The role of the base the final stage starts from (what the image ships of
+   * a base); null for `FROM scratch`. Absent when no role stands for it, and in
+   * runs written before it was recorded.
+   */
+  runtimeBase: z.enum(BASE_ROLES).nullable().optional(),
 });
 
 export const buildRecordSchema = z.object({

@@ -23,6 +23,7 @@ export function identity(variant: Variant, tag: string, bases: BaseImage[]): Var
     source: variant.source,
     image: tag,
     bases: bases.filter((b) => variant.baseRoles.includes(b.role)),
+    ...(variant.runtimeRole !== undefined && { runtimeBase: variant.runtimeRole }),
   };
 }
 

@@ -26,6 +26,12 @@ export interface Variant {
   /** The base images its build ARGs select. */
   baseRoles: BaseRole[];
   /**
+   * The role of the base its final stage starts from: what the image ships
+   * of a base. null for `FROM scratch`; undefined when the final FROM names
+   * an image no role stands for.
+   */
+  runtimeRole: BaseRole | null | undefined;
+  /**
    * A cautionary variant from `pitfalls/` (cgo on scratch, source copied
    * before the module download): built only when asked for by name or with
    * `--variants pitfalls`.
@@ -51,6 +57,16 @@ function headerField(dockerfile: string, field: string): string {
   return parts.join(' ');
 }
 
+/** The role of the final stage's base: `FROM ${ALPINE_IMAGE}` → alpine, `FROM scratch` → null. */
+export function runtimeRoleOf(dockerfile: string): BaseRole | null | undefined {
+  const froms = [...dockerfile.matchAll(/^FROM\s+(?:--platform=\S+\s+)?(\S+)/gim)];
+  const image = froms.at(-1)?.[1];
+  if (image === undefined) return undefined;
+  if (image.toLowerCase() === 'scratch') return null;
+  const arg = /^\$\{?([A-Z_]+)\}?$/.exec(image)?.[1];
+  return arg ? roleForBuildArg(arg) : undefined;
+}
+
 export function parseVariant(
   name: string,
   dockerfilePath: string,
@@ -64,6 +80,7 @@ export function parseVariant(
   }
   return {
     name,
+    runtimeRole: runtimeRoleOf(dockerfile),
     description: headerField(dockerfile, 'description'),
     source: headerField(dockerfile, 'source'),
     dockerfilePath,

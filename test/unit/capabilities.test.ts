@@ -40,7 +40,49 @@ describe('analyseImage', () => {
       osPackages: { database: 'none', count: 0, names: [] },
       buildPaths: { count: 0, examples: [] },
       localState: [],
+      compilers: [],
+      libc: [],
     });
+  });
+
+  it('finds the Go toolchain and C compiler of a golang image and its C library, through links', () => {
+    const files: ImageFiles = {
+      entries: [
+        file('/usr/local/go/bin/go', 0o755),
+        link('/usr/bin/cc', 'gcc'),
+        file('/usr/bin/gcc', 0o755),
+        file('/usr/lib/x86_64-linux-gnu/libc.so.6'),
+        link('/lib64/ld-linux-x86-64.so.2', '/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'),
+        // A Go source file named like a binary is not a toolchain.
+        file('/usr/local/go/src/cmd/go'),
+        link('/usr/bin/go', '/usr/lib/go-1.24/bin/go'),
+      ],
+      contents: new Map(),
+    };
+    const image = analyseImage(files, '', '/app/main');
+    expect(image.compilers).toEqual([
+      { kind: 'go', path: '/usr/local/go/bin/go' },
+      { kind: 'cc', path: '/usr/bin/cc' },
+    ]);
+    expect(image.libc).toEqual([
+      '/lib64/ld-linux-x86-64.so.2',
+      '/usr/lib/x86_64-linux-gnu/libc.so.6',
+    ]);
+  });
+
+  it('finds musl’s loader on an Alpine image, and nothing on distroless static', () => {
+    const alpine = analyseImage(
+      { entries: [file('/lib/ld-musl-x86_64.so.1', 0o755)], contents: new Map() },
+      '',
+      '/main',
+    );
+    expect(alpine.libc).toEqual(['/lib/ld-musl-x86_64.so.1']);
+    const distroless = analyseImage(
+      { entries: [file('/etc/passwd'), file('/usr/share/zoneinfo/UTC')], contents: new Map() },
+      '65532',
+      '/server',
+    );
+    expect(distroless).toMatchObject({ compilers: [], libc: [] });
   });
 
   it('reads an Alpine-like image: busybox shell through a link, apk and its packages, setuid, /tmp 1777', () => {

@@ -9,6 +9,7 @@ import {
   dockerfileProblem,
   loadVariants,
   parseVariant,
+  runtimeRoleOf,
   selectVariants,
 } from '../../src/variants/variant-catalog.js';
 
@@ -18,6 +19,7 @@ describe('variant catalogue', () => {
     expect(all.map((v) => [v.name, v.pitfall])).toEqual([
       ...DEFAULT_VARIANTS.map((n) => [n, false]),
       ['cgo-debian-slim', true],
+      ['cgo-distroless', true],
       ['cgo-scratch', true],
       ['copy-before-download', true],
       ['no-dockerignore', true],
@@ -33,6 +35,32 @@ describe('variant catalogue', () => {
       scratch: ['golang-alpine'],
       distroless: ['golang-alpine', 'distroless-static'],
     });
+    // What each image ships of a base: the final stage's.
+    expect(Object.fromEntries(all.map((v) => [v.name, v.runtimeRole]))).toEqual({
+      golang: 'golang',
+      alpine: 'golang-alpine',
+      'multi-stage': 'alpine',
+      stripped: 'alpine',
+      scratch: null,
+      distroless: 'distroless-static',
+      'cgo-debian-slim': 'debian-slim',
+      'cgo-distroless': 'distroless-static',
+      'cgo-scratch': null,
+      'copy-before-download': 'alpine',
+      'no-dockerignore': 'golang-alpine',
+    });
+  });
+
+  /** A Dockerfile's `${NAME}`. */
+  const ref = (arg: string) => `\${${arg}}`;
+  it.each([
+    ['FROM golang:1.24 AS b\nFROM scratch\n', null],
+    [`ARG A=alpine:3.20\nFROM --platform=$BUILDPLATFORM ${ref('ALPINE_IMAGE')}\n`, 'alpine'],
+    ['FROM $DISTROLESS_IMAGE\n', 'distroless-static'],
+    [`FROM ${ref('GOLANG_IMAGE')} AS b\nFROM gcr.io/distroless/base\n`, undefined],
+    ['# no stage\n', undefined],
+  ])('reads the final stage’s base role of %j', (dockerfile, role) => {
+    expect(runtimeRoleOf(dockerfile)).toBe(role);
   });
 
   it('keeps the seeds’ ordering of module download before the source copy in multi-stage variants, and the pitfall does not', async () => {
@@ -84,18 +112,19 @@ describe('selectVariants', () => {
     expect(names(['scratch', 'pitfalls'])).toEqual([
       'scratch',
       'cgo-debian-slim',
+      'cgo-distroless',
       'cgo-scratch',
       'copy-before-download',
       'no-dockerignore',
     ]);
-    expect(names(['all', 'scratch'])).toHaveLength(10);
+    expect(names(['all', 'scratch'])).toHaveLength(11);
   });
 });
 
 describe('dockerfileProblem', () => {
   it('passes every Dockerfile imgbench ships, pitfalls included', async () => {
     const all = await loadVariants(variantsDir());
-    expect(all.length).toBe(10);
+    expect(all.length).toBe(11);
     expect(all.find((v) => v.name === 'no-dockerignore')?.ignoreFile).toMatch(
       /variants\/pitfalls\/no-dockerignore\/\.dockerignore$/,
     );

@@ -16,6 +16,10 @@ export function capabilitiesOf({ runtime, image }: GapsResult) {
     packageManager: image.packageManagers.length > 0,
     /** null when the image's USER is not in its /etc/passwd. */
     uid: runtime ? runtime.user.uid : image.user.uid,
+    /** The compilers' kinds (`go`, `cc`); undefined in runs written before they were recorded. */
+    compilers: image.compilers?.map((c) => c.kind),
+    /** Whether a C library or ELF loader is there; undefined in older runs. */
+    libc: image.libc === undefined ? undefined : image.libc.length > 0,
   };
 }
 

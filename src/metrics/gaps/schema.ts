@@ -18,6 +18,8 @@ const imageCapabilitiesSchema: z.ZodType<ImageCapabilities> = z.object({
   }),
   buildPaths: z.object({ count: z.number().int(), examples: z.array(z.string()) }),
   localState: z.array(z.string()).optional(),
+  compilers: z.array(z.object({ kind: z.string(), path: z.string() })).optional(),
+  libc: z.array(z.string()).optional(),
 });
 
 /**
