@@ -10,9 +10,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { judgeClaims } from '../src/claims/claims.js';
 import { cliReference } from '../src/cli/cli-doc.js';
-import { claimsMarkdownRows, verdictCounts } from '../src/report/claims-table.js';
+import { claimsTable, verdictCounts } from '../src/report/claims-table.js';
 import { toDemoMarkdown } from '../src/report/demo-table.js';
-import { toMarkdown } from '../src/report/markdown.js';
+import { markdownTable, toMarkdown } from '../src/report/markdown.js';
 import { RESULTS_SCHEMA_FILE, resultsJsonSchema } from '../src/results/json-schema.js';
 import { readRun } from '../src/results/read-run.js';
 import type { RunResult } from '../src/types.js';
@@ -57,7 +57,7 @@ function claimsDoc(template: string, run: RunResult, file: string): string {
     '',
     `Run \`${run.runId}\` (\`--variants all\`, every metric, ${engineLine(run)}): ${verdictCounts(verdicts)}.`,
     '',
-    ...claimsMarkdownRows(verdicts),
+    ...markdownTable(claimsTable(verdicts, true)),
   ].join('\n');
   return replaceBetween(template, 'verdicts', generated, 'docs/claims.md');
 }

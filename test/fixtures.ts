@@ -25,5 +25,12 @@ export function historyRun(id: string): Promise<RunResult> {
 export const ALL_VARIANTS_RUN = join(
   import.meta.dirname,
   'fixtures',
+  'run-all-variants-20261201-153022-f0fd.json',
+);
+
+/** An older `--variants all` run, written before runtime bases, compilers and C libraries were recorded. */
+export const OLDER_ALL_VARIANTS_RUN = join(
+  import.meta.dirname,
+  'fixtures',
   'run-all-variants-20261123-043729-3528.json',
 );

@@ -1,10 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { type BaseImage, GO_BUILDER_ROLES } from '../bases/base-roles.js';
 import { UsageError } from '../errors.js';
 import { formatFigure } from '../format/format.js';
 import { FLAG_BUILDS, type FlagBuild } from '../measure/binary-flags.js';
-import { FIGURE_NAMES, figuresByName, isFigureName } from '../metrics/figures.js';
+import {
+  FIGURE_DEFINITIONS,
+  FIGURE_NAMES,
+  figuresByName,
+  isFigureName,
+} from '../metrics/figures.js';
 import { capabilitiesOf } from '../metrics/gaps/index.js';
 import { packageRoot } from '../paths.js';
 import { figuresOf, type GapsResult, type RunResult, type VariantResult } from '../types.js';
@@ -49,7 +55,58 @@ const CHECK_SCHEMAS = {
     min: z.number(must('a number')),
     max: z.number(must('a number')),
   }),
-  /** Each listed variant has (or lacks) the capability: ca, tz, tmp, shell, package-manager, non-root; `+` joins several. */
+  /** `figure` of `variant` lies in [min, max]: a figure the article gives a range for. */
+  range: closed({
+    kind: z.literal('range'),
+    figure: figureName,
+    variant: text,
+    min: nonNegative,
+    max: nonNegative,
+  }),
+  /**
+   * What a variant's image carries beyond its binary (image − binary), or
+   * how much of it a step removes (`minus`'s overhead taken away): the part
+   * of an image that carries over from another service, whose binary is not
+   * ours. `article` holds the article's own figures, shown beside ours; the
+   * binary, where the article gives none, counts as the same in both.
+   */
+  overhead: closed({
+    kind: z.literal('overhead'),
+    of: text,
+    minus: text.optional(),
+    article: closed({
+      image: nonNegative,
+      binary: nonNegative.optional(),
+      minusImage: nonNegative.optional(),
+      minusBinary: nonNegative.optional(),
+    }),
+    min: nonNegative,
+    max: nonNegative,
+  }),
+  /** The variant's binary is statically or dynamically linked. */
+  linkage: closed({
+    kind: z.literal('linkage'),
+    variant: text,
+    expected: z.enum(['static', 'dynamic'], must('`static` or `dynamic`')),
+  }),
+  /** The variant's binary has the same size as the flags build `build` (`expected: true`), or differs. */
+  'same-binary': closed({
+    kind: z.literal('same-binary'),
+    variant: text,
+    build: z.enum(Object.keys(FLAG_BUILDS) as [FlagBuild]),
+    expected: z.boolean(must('true or false')),
+  }),
+  /** Each listed variant's binary carries absolute build paths (`expected: true`) or none. */
+  'build-paths': closed({
+    kind: z.literal('build-paths'),
+    variant: text,
+    expected: z.boolean(must('true or false')),
+  }),
+  /**
+   * Each listed variant has (or lacks) the capability: ca, tz, tmp, shell,
+   * package-manager, non-root, uid=N, go (a Go toolchain), cc (a C compiler),
+   * libc (a C library or ELF loader); `+` joins several.
+   */
   capability: closed({
     kind: z.literal('capability'),
     variant: text,
@@ -71,6 +128,14 @@ const CHECK_SCHEMAS = {
     after: z.enum(Object.keys(FLAG_BUILDS) as [FlagBuild]).optional(),
     claimedPct: z.number(must('a number')),
     points: nonNegative,
+  }),
+  /** The flags build `build` is smaller than `after` (default the unflagged one) by between `min` and `max` bytes. */
+  'flag-saving': closed({
+    kind: z.literal('flag-saving'),
+    build: z.enum(Object.keys(FLAG_BUILDS) as [FlagBuild]),
+    after: z.enum(Object.keys(FLAG_BUILDS) as [FlagBuild]).optional(),
+    min: z.number(must('a number')),
+    max: z.number(must('a number')),
   }),
   /** -trimpath gives the same bytes from two folders, and without it they differ. */
   trimpath: closed({ kind: z.literal('trimpath') }),
@@ -137,16 +202,40 @@ export interface ArticleClaims {
   claims: Claim[];
 }
 
-export type Verdict = 'confirmed' | 'refuted' | 'inconclusive' | 'not measurable here';
+/**
+ * A verdict. `… on stand-ins` when the evidence turns on a stand-in base's
+ * own size or contents: what the run says of the stand-in, not yet of the
+ * upstream image the article used.
+ */
+export type Verdict =
+  | 'confirmed'
+  | 'refuted'
+  | 'confirmed on stand-ins'
+  | 'refuted on stand-ins'
+  | 'inconclusive'
+  | 'not measurable here';
+
+/** One base image a verdict's evidence read, and what of it: its bytes, its files. */
+export interface BaseRead {
+  role: BaseImage['role'];
+  image: string;
+  upstream: string;
+  standIn: boolean;
+  reads: Array<'size' | 'contents'>;
+}
 
 export interface ClaimVerdict {
   article: string;
   id: string;
   words: string;
+  /** Where in the article. */
+  where: string;
   asserts: string;
   verdict: Verdict;
   /** The figures the verdict rests on, or why there is none. */
   evidence: string;
+  /** The base images whose own size or contents the evidence read (none: the binary and the engine only). */
+  bases: BaseRead[];
 }
 
 /** The folder of claim files, one per article. */
@@ -190,19 +279,68 @@ function readClaims(dir: string): ArticleClaims[] {
 
 class Missing extends Error {}
 
-/** A figure of a variant, or the reason it cannot be had from this run. */
-function figure(run: RunResult, variant: string, name: string) {
+/**
+ * The base images a verdict's evidence reads, gathered as the check reads
+ * its figures: the final image's base for its size and files, the builder
+ * for what the compiling image decides (a binary's linkage, a build's time).
+ */
+class BaseReads {
+  private readonly found = new Map<string, BaseRead>();
+
+  /** What `v`'s `which` base gives the evidence. */
+  note(v: VariantResult, which: 'runtime base' | 'builder', what: 'size' | 'contents'): void {
+    for (const base of basesOf(v, which)) {
+      const key = `${base.role} ${base.image}`;
+      const read = this.found.get(key) ?? {
+        role: base.role,
+        image: base.image,
+        upstream: base.upstream,
+        standIn: base.standIn,
+        reads: [],
+      };
+      if (!read.reads.includes(what)) read.reads.push(what);
+      this.found.set(key, read);
+    }
+  }
+
+  list(): BaseRead[] {
+    return [...this.found.values()];
+  }
+}
+
+/**
+ * A variant's runtime base (none for scratch) or builders. A run written
+ * before the runtime base was recorded counts every base the variant used.
+ */
+function basesOf(v: VariantResult, which: 'runtime base' | 'builder'): BaseImage[] {
+  if (which === 'builder') return v.bases.filter((b) => GO_BUILDER_ROLES.includes(b.role));
+  if (v.runtimeBase === null) return [];
+  if (v.runtimeBase === undefined) return v.bases;
+  return v.bases.filter((b) => b.role === v.runtimeBase);
+}
+
+function okVariant(run: RunResult, variant: string): VariantResult {
   const v = run.variants.find((x) => x.name === variant);
   if (!v) throw new Missing(`the run has no ${variant} variant`);
   if (v.state !== 'ok')
     throw new Missing(
       `${variant} ${v.state === 'failed' ? `failed (${v.failure.stage})` : 'was not reached'}`,
     );
+  return v;
+}
+
+/** A figure of a variant, or the reason it cannot be had from this run; notes the base it turns on. */
+function figure(run: RunResult, variant: string, name: string, reads: BaseReads) {
+  const v = okVariant(run, variant);
   const f = figuresByName(v).get(name);
   if (!f)
     throw new Missing(
       `the run did not measure ${name} for ${variant} (metrics: ${run.metrics.join(', ')})`,
     );
+  const basis = FIGURE_DEFINITIONS.find((d) =>
+    d.matches ? d.matches.test(name) : d.name === name,
+  )?.turnsOn;
+  if (basis && basis !== 'none') reads.note(v, basis, 'size');
   return f;
 }
 
@@ -222,11 +360,42 @@ function gapsOf(run: RunResult, name: string): GapsResult {
   return gaps;
 }
 
-/** Whether a variant has one capability, and the words that say so. */
-function capability(run: RunResult, variant: string, what: string): [boolean, string] {
+const recorded = <T>(value: T | undefined, what: string, variant: string): T => {
+  if (value === undefined)
+    throw new Missing(`the run did not record ${what} for ${variant} (written before it was)`);
+  return value;
+};
+
+/** Whether a variant has one capability, and the words that say so; notes its base's files as read. */
+function capability(
+  run: RunResult,
+  variant: string,
+  what: string,
+  reads: BaseReads,
+): [boolean, string] {
   const g = gapsOf(run, variant);
+  reads.note(variantOf(run, variant), 'runtime base', 'contents');
   const has = capabilitiesOf(g);
+  const uid = /^uid=(\d+)$/.exec(what)?.[1];
+  if (uid !== undefined) return [has.uid === Number(uid), `uid ${has.uid ?? 'unknown'}`];
   switch (what) {
+    case 'go':
+    case 'cc': {
+      const found = recorded(g.image.compilers, 'the compilers', variant).find(
+        (c) => c.kind === what,
+      );
+      const name = what === 'go' ? 'Go toolchain' : 'C compiler';
+      return [found !== undefined, found ? `${name} ${found.path}` : `no ${name}`];
+    }
+    case 'libc': {
+      const paths = recorded(g.image.libc, 'C libraries', variant);
+      return [
+        paths.length > 0,
+        paths.length > 0
+          ? `C library or loader ${paths.filter((p) => /libc\.|ld-/.test(p)).join(', ')}`
+          : 'no C library and no ELF loader',
+      ];
+    }
     case 'ca':
       return [
         has.ca,
@@ -275,7 +444,9 @@ function capability(run: RunResult, variant: string, what: string): [boolean, st
   }
 }
 
-type Outcome = [Verdict, string];
+type Outcome = ['confirmed' | 'refuted' | 'inconclusive' | 'not measurable here', string];
+
+const judged = (ok: boolean, evidence: string): Outcome => [ok ? 'confirmed' : 'refuted', evidence];
 
 function flags(run: RunResult) {
   if (run.binaryFlags) return run.binaryFlags;
@@ -286,58 +457,164 @@ function flags(run: RunResult) {
   );
 }
 
+const bytes = (n: number) => formatFigure(n, 'bytes');
+const exactBytes = (n: number) => `${n.toLocaleString('en-US')} B`;
+const accepted = (min: number, max: number) =>
+  Number.isFinite(max) && max < Number.MAX_SAFE_INTEGER
+    ? `accepted ${bytes(min)} to ${bytes(max)}`
+    : `accepted ${bytes(min)} or more`;
+
+/** A variant's image − binary, in bytes, and the two figures. */
+function overheadOf(run: RunResult, variant: string, reads: BaseReads) {
+  const image = figure(run, variant, 'image size', reads).value;
+  const binary = figure(run, variant, 'binary size', reads).value;
+  return { image, binary, overhead: image - binary };
+}
+
+/** The binary of a variant: its size, linkage and loader. */
+function binaryOf(run: RunResult, variant: string) {
+  const size = figuresOf(variantOf(run, variant)).size;
+  if (!size) throw new Missing(`the run did not measure the size of ${variant}`);
+  return size.binary;
+}
+
+/**
+ * Whether the builder that compiled `v` has a C compiler (cgo is on by
+ * default only where one is), read from the single-stage image of the run
+ * that is that builder with the service on top; empty when none was measured.
+ */
+function compilersNote(run: RunResult, v: VariantResult): string {
+  const builder = basesOf(v, 'builder')[0]?.role;
+  const compilers = run.variants
+    .filter((w) => builder !== undefined && w.runtimeBase === builder)
+    .map((w) => figuresOf(w).gaps?.image.compilers)
+    .find(Boolean);
+  if (!compilers) return '';
+  const cc = compilers.find((c) => c.kind === 'cc');
+  return cc
+    ? `; its builder ${builder} has a C compiler (${cc.path})`
+    : `; its builder ${builder} has no C compiler`;
+}
+
 /** How each kind of check is judged: one function per kind, typed to its own kind. */
-const CHECKS: { [K in CheckKind]: (run: RunResult, check: CheckOf<K>) => Outcome } = {
+const CHECKS: {
+  [K in CheckKind]: (run: RunResult, check: CheckOf<K>, reads: BaseReads) => Outcome;
+} = {
   'not-measurable': (_, check) => ['not measurable here', check.reason],
-  order: (run, check) => {
-    const values = check.variants.map((v) => figure(run, v, check.figure));
+  order: (run, check, reads) => {
+    const values = check.variants.map((v) => figure(run, v, check.figure, reads));
     const decreasing = values.every((f, i) => i === 0 || f.value < (values[i - 1]?.value ?? 0));
-    return [
-      decreasing ? 'confirmed' : 'refuted',
+    return judged(
+      decreasing,
       check.variants
         .map((v, i) => `${v} ${show(values[i] as ReturnType<typeof figure>)}`)
         .join(' > '),
-    ];
+    );
   },
-  ratio: (run, check) => {
-    const a = figure(run, check.of, check.figure);
-    const b = figure(run, check.to, check.toFigure ?? check.figure);
+  ratio: (run, check, reads) => {
+    const a = figure(run, check.of, check.figure, reads);
+    const b = figure(run, check.to, check.toFigure ?? check.figure, reads);
     const ratio = a.value / b.value;
     const ok = ratio >= check.claimed / check.factor && ratio <= check.claimed * check.factor;
-    return [
-      ok ? 'confirmed' : 'refuted',
+    return judged(
+      ok,
       `${check.of} ${check.figure} ${show(a)} ÷ ${check.to} ${check.toFigure ?? check.figure} ${show(b)} = ${ratio.toFixed(ratio >= 10 ? 0 : 2)}× (claimed ${check.claimed}×, accepted ${(check.claimed / check.factor).toFixed(1)}–${(check.claimed * check.factor).toFixed(1)}×)`,
-    ];
-  },
-  reduction: (run, check) => {
-    const a = figure(run, check.from, check.figure);
-    const b = figure(run, check.to, check.figure);
-    const pct = (1 - b.value / a.value) * 100;
-    const ok = Math.abs(pct - check.claimedPct) <= check.points;
-    return [
-      ok ? 'confirmed' : 'refuted',
-      `${check.from} ${show(a)} → ${check.to} ${show(b)}: ${pct.toFixed(1)} % less (claimed ${check.claimedPct} % ± ${check.points} points)`,
-    ];
-  },
-  difference: (run, check) => {
-    const a = figure(run, check.of, check.figure);
-    const b = figure(run, check.minus, check.minusFigure ?? check.figure);
-    const diff = a.value - b.value;
-    const ok = diff >= check.min && diff <= check.max;
-    return [
-      ok ? 'confirmed' : 'refuted',
-      `${check.of} ${show(a)} − ${check.minus} ${check.minusFigure ?? check.figure} ${show(b)} = ${formatFigure(diff, a.unit)} (accepted ${formatFigure(check.min, a.unit)} to ${formatFigure(check.max, a.unit)})`,
-    ];
-  },
-  capability: (run, check) => {
-    const found = list(check.variant).flatMap((v) =>
-      check.capability.split('+').map((c) => [v, ...capability(run, v, c)] as const),
     );
-    const ok = found.every(([, has]) => has === check.expected);
-    return [ok ? 'confirmed' : 'refuted', found.map(([v, , words]) => `${v}: ${words}`).join('; ')];
   },
-  'fails-to-start': (run, check) => {
+  reduction: (run, check, reads) => {
+    const a = figure(run, check.from, check.figure, reads);
+    const b = figure(run, check.to, check.figure, reads);
+    const pct = (1 - b.value / a.value) * 100;
+    return judged(
+      Math.abs(pct - check.claimedPct) <= check.points,
+      `${check.from} ${check.figure} ${show(a)} → ${check.to} ${show(b)}: ${pct.toFixed(1)} % less (claimed ${check.claimedPct} % ± ${check.points} points)`,
+    );
+  },
+  difference: (run, check, reads) => {
+    const a = figure(run, check.of, check.figure, reads);
+    const b = figure(run, check.minus, check.minusFigure ?? check.figure, reads);
+    const diff = a.value - b.value;
+    return judged(
+      diff >= check.min && diff <= check.max,
+      `${check.of} ${show(a)} − ${check.minus} ${check.minusFigure ?? check.figure} ${show(b)} = ${formatFigure(diff, a.unit)} (accepted ${formatFigure(check.min, a.unit)} to ${formatFigure(check.max, a.unit)})`,
+    );
+  },
+  range: (run, check, reads) => {
+    const f = figure(run, check.variant, check.figure, reads);
+    return judged(
+      f.value >= check.min && f.value <= check.max,
+      `${check.variant} ${check.figure} ${show(f)} (accepted ${formatFigure(check.min, f.unit)} to ${formatFigure(check.max, f.unit)})`,
+    );
+  },
+  overhead: (run, check, reads) => {
+    const a = check.article;
+    const of = overheadOf(run, check.of, reads);
+    const ok = (n: number) => n >= check.min && n <= check.max;
+    const theirs = (image: number, binary: number | undefined) =>
+      binary === undefined ? bytes(image) : `${bytes(image)} − binary ${bytes(binary)}`;
+    if (check.minus === undefined) {
+      const articleOverhead = a.image - (a.binary ?? 0);
+      return judged(
+        ok(of.overhead),
+        `${check.of} image ${bytes(of.image)} − binary ${bytes(of.binary)} = ${bytes(of.overhead)} beyond the binary (article: ${theirs(a.image, a.binary)} = ${bytes(articleOverhead)}; ${accepted(check.min, check.max)}); raw image ÷ binary ${(of.image / of.binary).toFixed(0)}×${a.binary ? ` (article ${(a.image / a.binary).toFixed(0)}×)` : ''}`,
+      );
+    }
+    const to = overheadOf(run, check.minus, reads);
+    const removed = of.overhead - to.overhead;
+    const articleTo = a.minusImage ?? 0;
+    const articleRemoved =
+      a.image - (a.binary ?? 0) - (articleTo - (a.minusBinary ?? a.binary ?? 0));
+    const pct = (x: number, y: number) => ((1 - y / x) * 100).toFixed(1);
+    return judged(
+      ok(removed),
+      `${check.of} ${bytes(of.image)} (binary ${bytes(of.binary)}) → ${check.minus} ${bytes(to.image)} (binary ${bytes(to.binary)}): ${bytes(removed)} of overhead removed (article ${theirs(a.image, a.binary)} → ${theirs(articleTo, a.minusBinary)}: ${bytes(articleRemoved)}; ${accepted(check.min, check.max)}); raw ${pct(of.image, to.image)} % less${a.minusImage !== undefined ? ` (article ${pct(a.image, a.minusImage)} %)` : ''}`,
+    );
+  },
+  linkage: (run, check, reads) => {
     const v = variantOf(run, check.variant);
+    reads.note(v, 'builder', 'contents');
+    const b = binaryOf(run, check.variant);
+    return judged(
+      b.linkage === check.expected,
+      `${check.variant}: binary ${b.linkage}${b.interpreter ? ` (loader ${b.interpreter})` : ''}${compilersNote(run, v)}`,
+    );
+  },
+  'same-binary': (run, check, reads) => {
+    const v = variantOf(run, check.variant);
+    reads.note(v, 'builder', 'contents');
+    const b = binaryOf(run, check.variant);
+    const built = flags(run).binaries[check.build];
+    const same = b.sizeBytes === built.sizeBytes;
+    return judged(
+      same === check.expected,
+      `${check.variant} binary ${exactBytes(b.sizeBytes)} ${same ? '=' : '≠'} flags build ${check.build} ${exactBytes(built.sizeBytes)}${same ? ': the same size to the byte' : ''}${compilersNote(run, v)}`,
+    );
+  },
+  'build-paths': (run, check) => {
+    const found = list(check.variant).map((v) => [v, gapsOf(run, v).image.buildPaths] as const);
+    return judged(
+      found.every(([, paths]) => paths.count > 0 === check.expected),
+      found
+        .map(
+          ([v, paths]) =>
+            `${v}: ${paths.count} build paths${paths.examples[0] ? ` (${paths.examples[0]})` : ''}`,
+        )
+        .join('; '),
+    );
+  },
+  capability: (run, check, reads) => {
+    const found = list(check.variant).flatMap((v) =>
+      check.capability.split('+').map((c) => [v, ...capability(run, v, c, reads)] as const),
+    );
+    return judged(
+      found.every(([, has]) => has === check.expected),
+      found.map(([v, , words]) => `${v}: ${words}`).join('; '),
+    );
+  },
+  'fails-to-start': (run, check, reads) => {
+    const v = variantOf(run, check.variant);
+    reads.note(v, 'runtime base', 'contents');
+    reads.note(v, 'builder', 'contents');
     const runtimeFailure =
       v.state === 'failed' && (v.failure.stage === 'startup' || v.failure.stage === 'memory')
         ? v.failure.message
@@ -356,11 +633,10 @@ const CHECKS: { [K in CheckKind]: (run: RunResult, check: CheckOf<K>) => Outcome
         `the run did not start ${check.variant} (metrics: ${run.metrics.join(', ')})`,
       );
     }
-    const matches = new RegExp(check.pattern).test(runtimeFailure);
-    return [
-      matches ? 'confirmed' : 'refuted',
+    return judged(
+      new RegExp(check.pattern).test(runtimeFailure),
       `${check.variant} (${figuresOf(v).size?.binary.linkage ?? '?'} binary): ${runtimeFailure}`,
-    ];
+    );
   },
   'module-cache': (run, check) => {
     const found = list(check.variant).map((name) => {
@@ -368,80 +644,113 @@ const CHECKS: { [K in CheckKind]: (run: RunResult, check: CheckOf<K>) => Outcome
       if (!builds) throw new Missing(`the run did not measure builds for ${name}`);
       return [name, builds.warm.moduleLayerCached] as const;
     });
-    const ok = found.every(([, cached]) => cached === check.expected);
-    return [
-      ok ? 'confirmed' : 'refuted',
+    return judged(
+      found.every(([, cached]) => cached === check.expected),
       `warm build after a one-line .go change — ${found.map(([n, c]) => `${n}: go mod download ${c === undefined ? 'absent' : c ? 'cached' : 'ran again'}`).join('; ')}`,
-    ];
+    );
   },
   'flag-reduction': (run, check) => {
     const f = flags(run);
-    const built = f.binaries[check.build as keyof typeof f.binaries];
-    const base = f.binaries[(check.after ?? 'plain') as keyof typeof f.binaries];
-    if (!built || !base) throw new Missing(`no ${check.build} build`);
+    const built = f.binaries[check.build];
+    const base = f.binaries[check.after ?? 'plain'];
     const pct = ((base.sizeBytes - built.sizeBytes) / f.binaries.plain.sizeBytes) * 100;
-    const ok = Math.abs(pct - check.claimedPct) <= check.points;
-    return [
-      ok ? 'confirmed' : 'refuted',
-      `${check.after ?? 'plain'} ${formatFigure(base.sizeBytes, 'bytes')} → ${check.build} ${formatFigure(built.sizeBytes, 'bytes')}: ${pct.toFixed(1)} % of the unflagged ${formatFigure(f.binaries.plain.sizeBytes, 'bytes')} (claimed ${check.claimedPct} % ± ${check.points} points; -s alone: ${f.reductionPct.s.toFixed(1)} %)`,
-    ];
+    return judged(
+      Math.abs(pct - check.claimedPct) <= check.points,
+      `${check.after ?? 'plain'} ${bytes(base.sizeBytes)} → ${check.build} ${bytes(built.sizeBytes)}: ${pct.toFixed(1)} % of the unflagged ${bytes(f.binaries.plain.sizeBytes)} (claimed ${check.claimedPct} % ± ${check.points} points; -s alone: ${f.reductionPct.s.toFixed(1)} %)`,
+    );
+  },
+  'flag-saving': (run, check) => {
+    const f = flags(run);
+    const built = f.binaries[check.build];
+    const base = f.binaries[check.after ?? 'plain'];
+    const saved = base.sizeBytes - built.sizeBytes;
+    return judged(
+      saved >= check.min && saved <= check.max,
+      `${check.after ?? 'plain'} ${exactBytes(base.sizeBytes)} → ${check.build} ${exactBytes(built.sizeBytes)}: ${saved >= 0 ? `${exactBytes(saved)} saved` : `${exactBytes(-saved)} more`} (${((saved / base.sizeBytes) * 100).toFixed(2)} %; accepted ${exactBytes(check.min)} to ${exactBytes(check.max)})`,
+    );
   },
   trimpath: (run) => {
     const { withTrimpath, withoutTrimpath } = flags(run).elsewhere;
-    return [
-      withTrimpath && !withoutTrimpath ? 'confirmed' : 'refuted',
+    return judged(
+      withTrimpath && !withoutTrimpath,
       `built again from another folder: with -trimpath the bytes are ${withTrimpath ? 'identical' : 'different'}, without it ${withoutTrimpath ? 'identical' : 'different'} (${flags(run).binaries.sw.buildPaths} build paths in the -s -w binary, ${flags(run).binaries.trimpath.buildPaths} with -trimpath)`,
-    ];
+    );
   },
   'local-state': (run, check) => {
     const leaked = gapsOf(run, check.variant).image.localState ?? [];
     const control = gapsOf(run, check.control).image.localState ?? [];
     const git = leaked.some((p) => p.endsWith('/.git'));
-    return [
-      leaked.length > 0 && control.length === 0 ? 'confirmed' : 'refuted',
+    return judged(
+      leaked.length > 0 && control.length === 0,
       `${check.variant}: ${leaked.join(', ') || 'no local state'} in the image; ${check.control}: ${control.join(', ') || 'none'}${git ? '' : ' (the service folder is not a git repository of its own, so no .git could get in)'}`,
-    ];
+    );
   },
   'panic-names': (run) => {
     const f = flags(run);
     if (!f.panic) throw new Missing(f.panicMissing ?? 'no panic trace');
     const line = f.panic.trace.split('\n').find((l) => /\bmain\.\w+\(/.test(l));
-    return [
-      f.panic.namesFunction ? 'confirmed' : 'refuted',
+    return judged(
+      f.panic.namesFunction,
       `-s -w binary with -panic exited ${f.panic.exitCode}; ${line ? `its trace names \`${line.trim()}\`` : 'its trace names no function of package main'}`,
-    ];
+    );
   },
 };
 
-function evaluate(run: RunResult, check: ClaimCheck | UnknownCheck): Outcome {
+function evaluate(run: RunResult, check: ClaimCheck | UnknownCheck, reads: BaseReads): Outcome {
   const judge = Object.hasOwn(CHECKS, check.kind)
-    ? (CHECKS[check.kind as CheckKind] as (run: RunResult, check: ClaimCheck) => Outcome)
+    ? (CHECKS[check.kind as CheckKind] as (
+        run: RunResult,
+        check: ClaimCheck,
+        reads: BaseReads,
+      ) => Outcome)
     : undefined;
   if ('unknown' in check || !judge) {
     return ['inconclusive', `this version of imgbench has no check of kind \`${check.kind}\``];
   }
-  return judge(run, check);
+  return judge(run, check, reads);
+}
+
+/** A confirmed or refuted verdict that read a stand-in's own size or files says so. */
+function labelled(outcome: Outcome[0], bases: BaseRead[]): Verdict {
+  if ((outcome === 'confirmed' || outcome === 'refuted') && bases.some((b) => b.standIn))
+    return `${outcome} on stand-ins`;
+  return outcome;
 }
 
 /** Every claim's verdict against a run; a claim the run cannot decide says why. */
 export function judgeClaims(run: RunResult, articles = loadClaims()): ClaimVerdict[] {
   return articles.flatMap((a) =>
     a.claims.map((claim): ClaimVerdict => {
+      const reads = new BaseReads();
       let outcome: Outcome;
       try {
-        outcome = evaluate(run, claim.check);
+        outcome = evaluate(run, claim.check, reads);
       } catch (error) {
         if (!(error instanceof Missing)) throw error;
         outcome = ['inconclusive', error.message];
       }
+      const bases = reads.list();
       return {
         article: a.article,
         id: claim.id,
         words: claim.words,
+        where: claim.where,
         asserts: claim.asserts,
-        verdict: outcome[0],
+        verdict: labelled(outcome[0], bases),
         evidence: outcome[1],
+        bases,
       };
     }),
   );
+}
+
+/** `none (the binary and the engine only)`, or each base read: `alpine:3.20 stand-in (size)`. */
+export function basesRead(bases: readonly BaseRead[]): string {
+  if (bases.length === 0) return 'none (the binary and the engine only)';
+  return bases
+    .map(
+      (b) =>
+        `${b.upstream}${b.standIn ? ' stand-in' : b.image === b.upstream ? '' : ` as ${b.image}`} (${b.reads.join(', ')})`,
+    )
+    .join('; ');
 }

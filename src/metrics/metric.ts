@@ -151,12 +151,22 @@ export interface Figure {
 }
 
 /** A named figure, or a family of them (`pull <link>`: one per link). */
+export type FigureBasis = 'runtime base' | 'builder' | 'none';
+
 export interface FigureDefinition {
   /** `image size`; a family has a placeholder in angle brackets: `pull <link>`. */
   name: string;
   /** The names a family's members take (`pull 100mbit`); a plain figure is its name. */
   matches?: RegExp;
   unit: Unit;
+  /**
+   * Which base's own size or contents the figure carries, so that a verdict
+   * resting on it can say when that base was a stand-in: `runtime base` (the
+   * image's bytes: its size, its pull), `builder` (the image that compiles: a
+   * build's time), `none` (the binary the Go compiler made, the running
+   * process: startup, memory).
+   */
+  turnsOn: FigureBasis;
   /** The figure(s) a variant has, by name; none when its metric did not run. */
   read: (figures: Partial<VariantFigures>) => Array<[string, Figure]>;
 }

@@ -1,12 +1,30 @@
-import { type ClaimVerdict, judgeClaims, type Verdict } from '../claims/claims.js';
+import { basesRead, type ClaimVerdict, judgeClaims, type Verdict } from '../claims/claims.js';
 import { errorMessage } from '../errors.js';
+import type { Column } from '../metrics/metric.js';
 import type { RunResult } from '../types.js';
+import { type RenderedTable, tableOf } from './sections.js';
 
-const ORDER: Verdict[] = ['confirmed', 'refuted', 'inconclusive', 'not measurable here'];
+const ORDER: Verdict[] = [
+  'confirmed',
+  'refuted',
+  'confirmed on stand-ins',
+  'refuted on stand-ins',
+  'inconclusive',
+  'not measurable here',
+];
+/** Counted only when there are some: a run on upstream bases has none. */
+const WHEN_ANY: readonly Verdict[] = ['confirmed on stand-ins', 'refuted on stand-ins'];
 
-/** `12 confirmed, 9 refuted, 3 inconclusive, 2 not measurable here`. */
+/**
+ * `12 confirmed, 9 refuted, 8 confirmed on stand-ins, 4 refuted on stand-ins,
+ * 3 inconclusive, 2 not measurable here`: verdicts that turn on a stand-in
+ * base counted apart.
+ */
 export function verdictCounts(verdicts: ClaimVerdict[]): string {
-  return ORDER.map((v) => `${verdicts.filter((x) => x.verdict === v).length} ${v}`).join(', ');
+  return ORDER.map((v) => [v, verdicts.filter((x) => x.verdict === v).length] as const)
+    .filter(([v, n]) => n > 0 || !WHEN_ANY.includes(v))
+    .map(([v, n]) => `${n} ${v}`)
+    .join(', ');
 }
 
 /** Each claim with its verdict and evidence, article by article, for a terminal. */
@@ -18,23 +36,23 @@ export function toClaimsText(run: RunResult, verdicts = judgeClaims(run)): strin
       article = v.article;
       out.push('', `## ${article}`);
     }
+    const indent = ' '.repeat(23);
     out.push(
       '',
-      `${v.verdict.toUpperCase().padEnd(19)} ${v.id}: ${v.asserts}`,
-      `                    said: “${v.words}”`,
-      `                    measured: ${v.evidence}`,
+      `${v.verdict.toUpperCase().padEnd(22)} ${v.id}: ${v.asserts}`,
+      `${indent}said: “${v.words}”`,
+      `${indent}measured: ${v.evidence}`,
+      `${indent}bases read: ${basesRead(v.bases)}`,
     );
   }
   out.push('', `${verdictCounts(verdicts)}.`);
-  if (run.bases.profile !== 'upstream') {
+  if (verdicts.some((v) => v.verdict.endsWith('on stand-ins'))) {
     out.push(
-      'Base images were local stand-ins, not the upstream ones: sizes and gaps of the runtime bases are the stand-ins’ (see the Bases line of the run).',
+      '“On stand-ins”: the verdict turns on a stand-in base’s own size or files, so it says what the stand-in is, not yet what the upstream image is; run with `--bases upstream` to judge those.',
     );
   }
   return out.join('\n');
 }
-
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /**
  * The verdicts for a report; a claims folder that cannot be read gives none,
@@ -48,11 +66,28 @@ export function verdictsForReport(run: RunResult): { verdicts: ClaimVerdict[]; p
   }
 }
 
-/** The verdicts as a GitHub table, for summary.md and report.html. */
-export function claimsMarkdownRows(verdicts: ClaimVerdict[]): string[] {
-  return [
-    '| Claim | Verdict | Asserts | Measured |',
-    '| --- | --- | --- | --- |',
-    ...verdicts.map((v) => `| ${v.id} | ${v.verdict} | ${cell(v.asserts)} | ${cell(v.evidence)} |`),
-  ];
+const column = (header: string, cell: (v: ClaimVerdict) => string): Column<ClaimVerdict> => ({
+  header,
+  align: 'left',
+  cell,
+});
+
+const CLAIM_COLUMNS: Array<Column<ClaimVerdict>> = [
+  column('Claim', (v) => v.id),
+  column('Verdict', (v) => v.verdict),
+  column('Asserts', (v) => v.asserts),
+  column('Measured', (v) => v.evidence),
+  column('Bases read', (v) => basesRead(v.bases)),
+];
+
+/** The article's words and where they stand, for a list of every claim (docs/claims.md). */
+const QUOTED_COLUMNS: Array<Column<ClaimVerdict>> = [
+  column('Claim', (v) => v.id),
+  column('Said (where)', (v) => `“${v.words}” (${v.where})`),
+  ...CLAIM_COLUMNS.slice(1),
+];
+
+/** The verdicts as a table for summary.md and report.html; `quoted` adds the article's words. */
+export function claimsTable(verdicts: ClaimVerdict[], quoted = false): RenderedTable {
+  return tableOf(quoted ? QUOTED_COLUMNS : CLAIM_COLUMNS, verdicts);
 }

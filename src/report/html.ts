@@ -1,12 +1,10 @@
-import type { ClaimVerdict } from '../claims/claims.js';
 import { formatDuration } from '../format/format.js';
-import type { Column } from '../metrics/metric.js';
 import type { RunResult } from '../types.js';
 import { answerLines } from './answer.js';
 import { basesLine } from './bases-line.js';
 import { chartsOf, renderSvg } from './charts.js';
-import { verdictCounts, verdictsForReport } from './claims-table.js';
-import { type RenderedTable, reportTables, tableOf } from './sections.js';
+import { claimsTable, verdictCounts, verdictsForReport } from './claims-table.js';
+import { type RenderedTable, reportTables } from './sections.js';
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -30,13 +28,6 @@ function table(section: RenderedTable): string {
     '</table>',
   ].join('\n');
 }
-
-const CLAIM_COLUMNS: Array<Column<ClaimVerdict>> = [
-  { header: 'Claim', align: 'left', cell: (v) => v.id },
-  { header: 'Verdict', align: 'left', cell: (v) => v.verdict },
-  { header: 'Asserts', align: 'left', cell: (v) => v.asserts },
-  { header: 'Measured', align: 'left', cell: (v) => v.evidence },
-];
 
 const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1b1f24; }
@@ -111,7 +102,7 @@ ${rest.map((s) => `${table(s)}\n<p>${inlineCode(s.note)}</p>`).join('\n')}
 ${failures.length ? `<h2>Failures</h2>\n${failures.join('\n')}` : ''}
 <h2>Claims of the seed articles</h2>
 <p>${escapeHtml(problem ?? `${verdictCounts(verdicts)}.`)}</p>
-${table(tableOf(CLAIM_COLUMNS, verdicts))}
+${table(claimsTable(verdicts))}
 <h2>Variants</h2>
 <ul>
 ${run.variants.map((v) => `<li><strong>${escapeHtml(v.name)}</strong>: ${escapeHtml(v.description)}</li>`).join('\n')}

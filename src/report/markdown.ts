@@ -2,13 +2,13 @@ import { formatDuration } from '../format/format.js';
 import type { RunResult } from '../types.js';
 import { answerLines } from './answer.js';
 import { basesLine } from './bases-line.js';
-import { claimsMarkdownRows, verdictCounts, verdictsForReport } from './claims-table.js';
+import { claimsTable, verdictCounts, verdictsForReport } from './claims-table.js';
 import { type RenderedTable, reportTables } from './sections.js';
 
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** A GitHub table; numbers right-aligned, text left, as each column says. */
-function markdownTable({ columns, rows }: RenderedTable): string[] {
+export function markdownTable({ columns, rows }: RenderedTable): string[] {
   return [
     `| ${columns.map((c) => c.header).join(' | ')} |`,
     `|${columns.map((c) => (c.align === 'left' ? ' --- ' : ' ---: ')).join('|')}|`,
@@ -47,7 +47,7 @@ export function toMarkdown(run: RunResult): string {
   }
   const { verdicts, problem } = verdictsForReport(run);
   out.push('', '### Claims of the seed articles', '', problem ?? `${verdictCounts(verdicts)}.`);
-  if (verdicts.length > 0) out.push('', ...claimsMarkdownRows(verdicts));
+  if (verdicts.length > 0) out.push('', ...markdownTable(claimsTable(verdicts)));
   out.push('', '### Variants', '');
   for (const v of run.variants) out.push(`- **${v.name}**: ${v.description}`);
   return `${out.join('\n')}\n`;

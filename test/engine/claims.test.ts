@@ -18,7 +18,7 @@ describe('the seed claims against real runs', () => {
       '--metrics',
       'size,gaps,flags',
       '--variants',
-      'scratch,distroless,cgo-scratch',
+      'scratch,distroless,cgo-scratch,cgo-distroless',
       '--bases',
       'offline',
       '--out',
@@ -26,7 +26,7 @@ describe('the seed claims against real runs', () => {
     ]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(
-      /^Claims of the seed articles: \d+ confirmed, \d+ refuted, \d+ inconclusive, \d+ not measurable here/m,
+      /^Claims of the seed articles: \d+ confirmed, \d+ refuted, \d+ confirmed on stand-ins, \d+ refuted on stand-ins, \d+ inconclusive, \d+ not measurable here/m,
     );
     // Gaps, the flags builds and a failed variant, as the published schema says.
     expect(fileSchemaProblems(join(dir, 'latest', 'results.json'))).toEqual([]);
@@ -42,19 +42,31 @@ describe('the seed claims against real runs', () => {
     expect(verdicts(second)).toEqual(verdicts(first));
 
     const of = (id: string) => first.find((v) => v.id === id);
-    expect(of('000-cgo-crash')).toMatchObject({ verdict: 'confirmed' });
+    // The cgo binary comes from the stand-in golang builder (its gcc turns cgo on).
+    expect(of('000-cgo-crash')).toMatchObject({ verdict: 'confirmed on stand-ins' });
     expect(of('000-cgo-crash')?.evidence).toMatch(
       /^cgo-scratch \(dynamic binary\): the service did not get ready: the container exited with code 1: exec \/main: no such file or directory$/,
     );
-    for (const id of [
-      '000-scratch-no-ca',
-      '000-distroless-ca-tz',
-      '000-nonroot',
-      '003-scratch-no-tmp',
-    ]) {
+    // On distroless static the loader itself is missing: no loader is there to name libc.so.6.
+    expect(of('000-cgo-crash-distroless')).toMatchObject({ verdict: 'confirmed on stand-ins' });
+    expect(of('002-libc-wording')).toMatchObject({ verdict: 'refuted on stand-ins' });
+    expect(of('002-libc-wording')?.evidence).toMatch(/exec \/server: no such file or directory$/);
+    expect(of('002-libc-wording')?.bases.map((b) => [b.role, b.standIn, b.reads])).toEqual([
+      ['distroless-static', true, ['contents']],
+      ['golang', true, ['contents']],
+    ]);
+    // scratch has no base: what it lacks is no stand-in's doing.
+    for (const id of ['000-scratch-no-ca', '003-scratch-no-tmp', '000-scratch-5-15']) {
       expect(of(id)?.verdict, `${id}: ${of(id)?.evidence}`).toBe('confirmed');
+      expect(of(id)?.bases).toEqual([]);
+    }
+    for (const id of ['000-distroless-ca-tz', '000-nonroot', '002-distroless-no-libc']) {
+      expect(of(id)?.verdict, `${id}: ${of(id)?.evidence}`).toBe('confirmed on stand-ins');
     }
     expect(of('000-nonroot')?.evidence).toBe('distroless: uid 65532');
+    expect(of('002-distroless-no-libc')?.evidence).toBe(
+      'distroless: no C library and no ELF loader',
+    );
     for (const id of [
       '001-w-30',
       '002-ldflags-25-30',

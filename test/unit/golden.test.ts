@@ -2,7 +2,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPORT_FORMATS, reportCommand } from '../../src/cli/commands/report.js';
 import { createOutput } from '../../src/cli/output.js';
-import { ALL_VARIANTS_RUN, HISTORY_FIXTURE_IDS, HISTORY_FIXTURES_DIR } from '../fixtures.js';
+import {
+  ALL_VARIANTS_RUN,
+  HISTORY_FIXTURE_IDS,
+  HISTORY_FIXTURES_DIR,
+  OLDER_ALL_VARIANTS_RUN,
+} from '../fixtures.js';
 
 const EXTENSIONS: Record<(typeof REPORT_FORMATS)[number], string> = {
   table: 'txt',
@@ -31,7 +36,8 @@ async function reportOutput(run: string, format: string): Promise<string> {
 
 const RUNS = [
   ...HISTORY_FIXTURE_IDS.map((id) => ({ id, file: join(HISTORY_FIXTURES_DIR, `${id}.json`) })),
-  { id: 'all-variants-20261123-043729-3528', file: ALL_VARIANTS_RUN },
+  { id: 'all-variants-20261123-043729-3528', file: OLDER_ALL_VARIANTS_RUN },
+  { id: 'all-variants-20261201-153022-f0fd', file: ALL_VARIANTS_RUN },
 ];
 
 // The net under every change to what a user reads: each kept run, each format,

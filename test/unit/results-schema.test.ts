@@ -5,7 +5,12 @@ import { UsageError } from '../../src/errors.js';
 import { RESULTS_SCHEMA_FILE, resultsJsonSchema } from '../../src/results/json-schema.js';
 import { readRun } from '../../src/results/read-run.js';
 import { figuresOf, type VariantResult } from '../../src/types.js';
-import { ALL_VARIANTS_RUN, HISTORY_FIXTURE_IDS, HISTORY_FIXTURES_DIR } from '../fixtures.js';
+import {
+  ALL_VARIANTS_RUN,
+  HISTORY_FIXTURE_IDS,
+  HISTORY_FIXTURES_DIR,
+  OLDER_ALL_VARIANTS_RUN,
+} from '../fixtures.js';
 import { fileSchemaProblems, schemaProblems } from '../results-schema.js';
 import { tempDir } from '../temp-dir.js';
 
@@ -13,6 +18,10 @@ const root = join(import.meta.dirname, '..', '..');
 const kept = [
   ...HISTORY_FIXTURE_IDS.map((id) => join(HISTORY_FIXTURES_DIR, `${id}.json`)),
   ALL_VARIANTS_RUN,
+  OLDER_ALL_VARIANTS_RUN,
+  ...readdirSync(join(root, 'results', 'all-variants')).map((f) =>
+    join(root, 'results', 'all-variants', f),
+  ),
   ...readdirSync(join(root, 'results', 'history')).map((f) => join(root, 'results', 'history', f)),
 ];
 

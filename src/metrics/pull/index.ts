@@ -123,6 +123,7 @@ const PULL_LINKS: FigureDefinition = {
   name: 'pull <link>',
   matches: /^pull (unlimited|\d+(\.\d+)?[kmg]bit)$/,
   unit: 'ms',
+  turnsOn: 'runtime base',
   read: (f) => present((f.pull?.links ?? []).map((l) => [`pull ${l.link}`, timed(l.durationMs)])),
 };
 
@@ -250,6 +251,7 @@ export const pull: Metric<'pull', VariantPart<'pull', typeof pullSchema, false>>
     {
       name: 'compressed size',
       unit: 'bytes',
+      turnsOn: 'runtime base',
       read: (f) =>
         present([['compressed size', exact(f.pull?.compressedBytes, COMPRESSED_SIZE_NOISE_PCT)]]),
     },

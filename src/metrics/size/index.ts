@@ -59,11 +59,13 @@ export const size: Metric<'size', VariantPart<'size', typeof sizeSchema, true>> 
     {
       name: 'image size',
       unit: 'bytes',
+      turnsOn: 'runtime base',
       read: (f) => present([['image size', exact(f.size?.sizeBytes)]]),
     },
     {
       name: 'binary size',
       unit: 'bytes',
+      turnsOn: 'none',
       read: (f) => present([['binary size', exact(f.size?.binary.sizeBytes)]]),
     },
   ],

@@ -29,6 +29,7 @@ import { type StartupResult, startupSchema } from './schema.js';
 const START_TO_READY: FigureDefinition = {
   name: 'startup start→ready',
   unit: 'ms',
+  turnsOn: 'none',
   read: (f) => present([['startup start→ready', timed(f.startup?.startToReadyMs)]]),
 };
 
