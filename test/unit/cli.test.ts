@@ -10,6 +10,12 @@ import { packageRoot } from '../../src/paths.js';
 const root = packageRoot();
 
 /** `imgbench ARGS` from the sources, as a user runs it (no engine is reached by these). */
+/**
+ * Each call starts node and transpiles the CLI: seconds on a busy two-core
+ * machine, so the tests that make them get more than vitest's default 5 s.
+ */
+const SPAWNS = { timeout: 60_000 };
+
 async function imgbench(args: string[], options: { uid?: number; gid?: number } = {}) {
   const result = await execa(
     process.execPath,
@@ -24,7 +30,7 @@ async function imgbench(args: string[], options: { uid?: number; gid?: number } 
   return { status: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
-describe('the declared command line', () => {
+describe('the declared command line', SPAWNS, () => {
   it('docs/cli.md is what the declarations render (run `npm run docs` when this fails)', () => {
     expect(readFileSync(join(root, 'docs', 'cli.md'), 'utf8')).toBe(cliReference());
   });
@@ -109,7 +115,7 @@ describe('the declared command line', () => {
   });
 });
 
-describe('`--out` checked before anything else', () => {
+describe('`--out` checked before anything else', SPAWNS, () => {
   const dirs: string[] = [];
   afterAll(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
