@@ -527,7 +527,7 @@ const CHECKS: {
     const pct = (1 - b.value / a.value) * 100;
     return judged(
       Math.abs(pct - check.claimedPct) <= check.points,
-      `${check.from} ${check.figure} ${show(a)} → ${check.to} ${show(b)}: ${pct.toFixed(1)} % less (claimed ${check.claimedPct} % ± ${check.points} points)`,
+      `${check.from} ${check.figure} ${show(a)} → ${check.to} ${show(b)}: ${pct >= 0 ? `${pct.toFixed(1)} % less` : `${(-pct).toFixed(1)} % more`} (claimed ${check.claimedPct} % less ± ${check.points} points)`,
     );
   },
   difference: (run, check, reads) => {
