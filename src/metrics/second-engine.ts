@@ -211,6 +211,15 @@ export async function onSecondEngine(
       () => isolated.stop(),
     );
     if (ctx.wrapEngine) isolated.engine = ctx.wrapEngine(isolated.engine);
+    run = {
+      ...run,
+      secondEngine: {
+        info: await isolated.engine.info(),
+        ...(isolated.configFile && { configFile: isolated.configFile }),
+        ...(isolated.containerdSocket && { containerdSocket: isolated.containerdSocket }),
+        maxConcurrentDownloads: ctx.options.pullConcurrency,
+      },
+    };
     const push = await pushVariants(ctx, registry, run);
     run = push.run;
     const shared = site(ctx, registry, isolated, push.pushed);

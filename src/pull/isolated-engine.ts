@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { freemem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DockerEngine } from '../engine/docker-engine.js';
@@ -115,6 +115,13 @@ export function isolatedDockerdArgs(
   maxConcurrentDownloads = DOCKER_CONCURRENT_DOWNLOADS,
 ): string[] {
   return [
+    // A config file of its own, so that nothing of the host's /etc/docker/daemon.json
+    // (hosts, data-root, mirrors, limits) reaches it or clashes with these flags.
+    '--config-file',
+    join(root, 'daemon.json'),
+    // A containerd of its own, not the host's (/run/containerd) where one runs.
+    '--containerd',
+    containerdSocket(root),
     '--data-root',
     dataRoot,
     '--exec-root',
@@ -137,6 +144,67 @@ export function isolatedDockerdArgs(
     '--log-level',
     'warn',
   ];
+}
+
+/** The isolated engine's own containerd: its socket under the engine's root. */
+export const containerdSocket = (root: string): string =>
+  join(root, 'containerd', 'containerd.sock');
+
+/**
+ * The config of the isolated engine's containerd: state under the engine's
+ * root, content and snapshots under its data root (as dockerd lays out the
+ * containerd it starts itself), no CRI plugin, nothing from /etc/containerd.
+ */
+export function containerdConfig(root: string, dataRoot: string): string {
+  const socket = containerdSocket(root);
+  return [
+    'version = 2',
+    `root = ${JSON.stringify(join(dataRoot, 'containerd', 'daemon'))}`,
+    `state = ${JSON.stringify(join(root, 'containerd', 'daemon'))}`,
+    'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
+    '[grpc]',
+    `  address = ${JSON.stringify(socket)}`,
+    '[ttrpc]',
+    `  address = ${JSON.stringify(`${socket}.ttrpc`)}`,
+    '[debug]',
+    `  address = ${JSON.stringify(join(root, 'containerd', 'debug.sock'))}`,
+    '[plugins."io.containerd.internal.v1.opt"]',
+    `  path = ${JSON.stringify(join(dataRoot, 'containerd', 'opt'))}`,
+    '',
+  ].join('\n');
+}
+
+/** Starts the isolated engine's containerd and waits for its socket. */
+async function startContainerd(
+  dockerd: string,
+  root: string,
+  dataRoot: string,
+): Promise<BackgroundProcess> {
+  const binary = (await which('containerd')) ?? join(dirname(dockerd), 'containerd');
+  const dir = join(root, 'containerd');
+  await mkdir(dir, { recursive: true });
+  const config = join(dir, 'containerd.toml');
+  await writeFile(config, containerdConfig(root, dataRoot));
+  const daemon = BackgroundProcess.start(
+    binary,
+    ['--config', config, '--log-level', 'warn'],
+    join(root, 'containerd.log'),
+  );
+  await daemon.waitUntilReady(() => access(containerdSocket(root)).then(() => true), {
+    timeoutMs: ISOLATED_ENGINE_START_TIMEOUT_MS,
+    intervalMs: 100,
+    exited: () =>
+      new ImgbenchError(
+        'E_HOST',
+        `The isolated engine's containerd exited with code ${daemon.exitCode}: ${daemon.logTail(5)}`,
+      ),
+    timedOut: () =>
+      new ImgbenchError(
+        'E_HOST',
+        `The isolated engine's containerd made no socket at ${containerdSocket(root)} within ${ISOLATED_ENGINE_START_TIMEOUT_MS / 1000} s; log: ${daemon.logFile}`,
+      ),
+  });
+  return daemon;
 }
 
 async function ip(args: string[]): Promise<void> {
@@ -178,22 +246,31 @@ export class IsolatedEngine {
   readonly dataRoot: string;
   readonly storage: PullStorage;
   readonly bridge: BridgeSpec;
+  /** Its own dockerd config file: `{}`, every setting imgbench makes is a flag. */
+  readonly configFile: string;
+  readonly containerdSocket: string;
+  readonly maxConcurrentDownloads: number;
   readonly #process: BackgroundProcess;
+  readonly #containerd: BackgroundProcess;
 
   private constructor(
     engine: Engine,
-    root: string,
-    dataRoot: string,
+    paths: { root: string; dataRoot: string },
     storage: PullStorage,
     bridge: BridgeSpec,
-    process: BackgroundProcess,
+    maxConcurrentDownloads: number,
+    processes: { dockerd: BackgroundProcess; containerd: BackgroundProcess },
   ) {
     this.engine = engine;
-    this.root = root;
-    this.dataRoot = dataRoot;
+    this.root = paths.root;
+    this.dataRoot = paths.dataRoot;
     this.storage = storage;
     this.bridge = bridge;
-    this.#process = process;
+    this.configFile = join(paths.root, 'daemon.json');
+    this.containerdSocket = containerdSocket(paths.root);
+    this.maxConcurrentDownloads = maxConcurrentDownloads;
+    this.#process = processes.dockerd;
+    this.#containerd = processes.containerd;
   }
 
   get pid(): number {
@@ -241,18 +318,29 @@ export class IsolatedEngine {
     const bridge = chooseBridge(runId, routes);
     await ip(['link', 'add', bridge.name, 'type', 'bridge']);
     let daemon: BackgroundProcess | undefined;
+    let containerd: BackgroundProcess | undefined;
     try {
       await ip(['addr', 'add', bridge.address, 'dev', bridge.name]);
       await ip(['link', 'set', bridge.name, 'up']);
+      await writeFile(join(root, 'daemon.json'), '{}\n');
+      containerd = await startContainerd(dockerd, root, dataRoot);
       daemon = BackgroundProcess.start(
         dockerd,
         isolatedDockerdArgs(root, dataRoot, bridge.name, runId, maxConcurrentDownloads),
         join(root, 'dockerd.log'),
       );
       const engine = await connectWhenReady(join(root, 'docker.sock'), daemon);
-      return new IsolatedEngine(engine, root, dataRoot, storage, bridge, daemon);
+      return new IsolatedEngine(
+        engine,
+        { root, dataRoot },
+        storage,
+        bridge,
+        maxConcurrentDownloads,
+        { dockerd: daemon, containerd },
+      );
     } catch (error) {
       await daemon?.stop();
+      await containerd?.stop();
       await deleteBridge(bridge.name).catch(() => {});
       await unmountAndRemove(dataRoot);
       await unmountAndRemove(root);
@@ -283,9 +371,10 @@ export class IsolatedEngine {
     if (this.storage === 'disk') await runCommand('sync', [], { timeoutMs: 120_000 });
   }
 
-  /** Stops dockerd (and the containerd it started), deletes its bridge and its files. */
+  /** Stops dockerd, then its containerd, deletes its bridge and its files. */
   async stop(): Promise<void> {
     await this.#process.stop();
+    await this.#containerd.stop();
     await deleteBridge(this.bridge.name).catch(() => {});
     await unmountAndRemove(this.dataRoot);
     await unmountAndRemove(this.root);

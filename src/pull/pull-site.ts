@@ -32,6 +32,9 @@ export interface PullEngine {
   readonly dataRoot: string;
   readonly storage: PullStorage;
   readonly exitDescription: string | undefined;
+  /** Its own dockerd config file and containerd socket, when it has them. */
+  readonly configFile?: string;
+  readonly containerdSocket?: string;
   /** Removes every image and container, so that the next pull is cold. */
   empty(): Promise<void>;
   stop(): Promise<void>;

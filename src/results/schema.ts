@@ -192,10 +192,27 @@ export const runBaseSchema = z.object({
    */
   stoppedBy: z.enum(['SIGINT', 'SIGTERM', 'bail']).optional(),
   metrics: z.array(z.enum(METRICS as [(typeof METRICS)[number]])),
+  /** Metrics of the default set left out, and why (without root: those of the second engine). */
+  skipped: z
+    .array(z.object({ metric: z.enum(METRICS as [(typeof METRICS)[number]]), reason: z.string() }))
+    .optional(),
   /** Absent in runs written before it was recorded. */
   settings: runSettingsSchema.optional(),
   host: hostSchema,
   engine: engineInfoSchema,
+  /**
+   * The second engine pull, startup and memory ran on, as it answered `docker
+   * info`, with its own config file and containerd. Absent when none ran, and
+   * in runs written before it was recorded.
+   */
+  secondEngine: z
+    .object({
+      info: engineInfoSchema,
+      configFile: z.string().optional(),
+      containerdSocket: z.string().optional(),
+      maxConcurrentDownloads: z.number().int(),
+    })
+    .optional(),
   bases: z.object({
     profile: z.enum(['upstream', 'offline']),
     reason: z.string(),

@@ -5,7 +5,11 @@ import { UsageError } from '../../src/errors.js';
 import { summarize } from '../../src/measure/statistics.js';
 import { linkResult } from '../../src/metrics/pull/index.js';
 import { normalizeRunOptions } from '../../src/options.js';
-import { chooseBridge, isolatedDockerdArgs } from '../../src/pull/isolated-engine.js';
+import {
+  chooseBridge,
+  containerdConfig,
+  isolatedDockerdArgs,
+} from '../../src/pull/isolated-engine.js';
 import {
   parseLink,
   QDISC_HANDLE,
@@ -154,6 +158,18 @@ describe('isolated engine', () => {
     expect(isolatedDockerdArgs('/r', '/d', 'b', 'r', 1).join(' ')).toContain(
       '--max-concurrent-downloads 1',
     );
+    // Nothing of the host's engine settings: a config file and a containerd of its own.
+    expect(args.join(' ')).toContain('--config-file /run/imgbench/r/daemon.json');
+    expect(args.join(' ')).toContain('--containerd /run/imgbench/r/containerd/containerd.sock');
+  });
+
+  it('gives its containerd a config of its own: state under the run, no CRI, no host path', () => {
+    const config = containerdConfig('/run/imgbench/r', '/var/lib/imgbench/r');
+    expect(config).toContain('root = "/var/lib/imgbench/r/containerd/daemon"');
+    expect(config).toContain('state = "/run/imgbench/r/containerd/daemon"');
+    expect(config).toContain('  address = "/run/imgbench/r/containerd/containerd.sock"');
+    expect(config).toContain('disabled_plugins = ["io.containerd.grpc.v1.cri"]');
+    expect(config).not.toMatch(/\/etc\/|\/run\/containerd|\/var\/lib\/containerd/);
   });
 
   it('picks a bridge subnet no route covers, and a name short enough for Linux', () => {
