@@ -13,3 +13,11 @@ export function basesLine(run: RunResult): string {
   const list = rest.map((b) => `${b.image} for ${b.upstream}`).join('; ');
   return `Bases: offline stand-ins built from Debian packages, not the upstream images (${list})${given}`;
 }
+
+/** `Skipped: pull, startup, memory: …`, for a run that left metrics of the default set out; else none. */
+export function skippedLine(run: RunResult): string | undefined {
+  const skipped = run.skipped ?? [];
+  if (skipped.length === 0) return undefined;
+  const reasons = [...new Set(skipped.map((s) => s.reason))];
+  return `Skipped: ${skipped.map((s) => s.metric).join(', ')} (${reasons.join('; ')})`;
+}

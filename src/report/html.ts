@@ -1,7 +1,7 @@
 import { formatDuration } from '../format/format.js';
 import type { RunResult } from '../types.js';
 import { answerLines } from './answer.js';
-import { basesLine } from './bases-line.js';
+import { basesLine, skippedLine } from './bases-line.js';
 import { chartsOf, renderSvg } from './charts.js';
 import { claimsTable, verdictCounts, verdictsForReport } from './claims-table.js';
 import { type RenderedTable, reportTables } from './sections.js';
@@ -94,7 +94,7 @@ ${answerLines(run)
   .join('\n')}
 </ul>
 <p>Started ${escapeHtml(run.startedAt)}, ${status}${took}. Engine ${escapeHtml(run.engine.serverVersion)} (API ${escapeHtml(run.engine.apiVersion)}, ${escapeHtml(run.engine.storageDriver)}), ${run.host.cpus} CPUs. Metrics: ${escapeHtml(run.metrics.join(', '))}.</p>
-<p>${escapeHtml(basesLine(run))}.</p>
+<p>${escapeHtml(basesLine(run))}.</p>${skippedLine(run) ? `\n<p>${escapeHtml(skippedLine(run) ?? '')}.</p>` : ''}
 ${charts.join('\n')}
 <h2>Tables</h2>
 ${lead ? table(lead) : ''}

@@ -1,7 +1,7 @@
 import { formatDuration } from '../format/format.js';
 import type { RunResult } from '../types.js';
 import { answerLines } from './answer.js';
-import { basesLine } from './bases-line.js';
+import { basesLine, skippedLine } from './bases-line.js';
 import { claimsTable, verdictCounts, verdictsForReport } from './claims-table.js';
 import { type RenderedTable, reportTables } from './sections.js';
 
@@ -31,6 +31,8 @@ export function toMarkdown(run: RunResult): string {
     '',
   );
   out.push(`${basesLine(run)}.`, '');
+  const skipped = skippedLine(run);
+  if (skipped) out.push(`${skipped}.`, '');
   const [lead, ...rest] = reportTables(run);
   if (lead) out.push(...markdownTable(lead), '', lead.note);
   for (const section of rest) out.push('', ...markdownTable(section), '', section.note);

@@ -1,5 +1,5 @@
 import type { RunResult } from '../types.js';
-import { basesLine } from './bases-line.js';
+import { basesLine, skippedLine } from './bases-line.js';
 import { type RenderedTable, reportTables } from './sections.js';
 
 /** Aligned plain-text columns: text left, numbers right, as each column says. */
@@ -31,5 +31,7 @@ export function toTable(run: RunResult): string {
     }
   }
   parts.push('', basesLine(run));
+  const skipped = skippedLine(run);
+  if (skipped) parts.push(skipped);
   return parts.join('\n');
 }

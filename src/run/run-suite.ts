@@ -11,7 +11,12 @@ import { UsageError } from '../errors.js';
 import { HostChanges, recordHostChangesIn, withSignalUndo } from '../exec/host-changes.js';
 import { type ColdBuilds, copyService, removeServiceCopy } from '../measure/build-scenarios.js';
 import type { SampleEvent, StageContext } from '../metrics/metric.js';
-import { metricList, REPEATED_METRICS } from '../metrics/registry.js';
+import {
+  METRICS,
+  metricList,
+  REPEATED_METRICS,
+  SECOND_ENGINE_METRICS,
+} from '../metrics/registry.js';
 import { relativeFigures } from '../metrics/relative.js';
 import { bailedOut } from '../metrics/repeated.js';
 import type { RunOptions, RunOptionsInput } from '../options.js';
@@ -71,10 +76,15 @@ export async function runSuite(
   input: RunOptionsInput = {},
   hooks: RunHooks = {},
 ): Promise<SuiteOutcome> {
-  const options = normalizeRunOptions(input);
   const pullSite = hooks.pullSite ?? HOST_PULL_SITE;
   const root = hooks.root ?? process.getuid?.() === 0;
-  await preflight(options, root || !pullSite.needsRoot);
+  const canStartEngine = root || !pullSite.needsRoot;
+  // Without root the default metrics are those that need none; asked for by name, the others still stop the run.
+  const skipped = canStartEngine || input.metrics !== undefined ? [] : SECOND_ENGINE_METRICS;
+  const options = normalizeRunOptions(
+    skipped.length > 0 ? { ...input, metrics: METRICS.filter((m) => !skipped.includes(m)) } : input,
+  );
+  await preflight(options, canStartEngine);
   const engineInfo = await engine.info();
   await checkDiskSpace(engineInfo.dockerRootDir);
   const variants = selectVariants(await loadVariants(options.variantsDir), options.variants);
@@ -89,7 +99,12 @@ export async function runSuite(
   try {
     const emit = hooks.onEvent ?? (() => {});
     if (root) await reapLeftovers(engine, runId, emit);
-    const run = await startRun(engine, { options, variants, engineInfo, startedAt, runId }, emit);
+    const run = {
+      ...(await startRun(engine, { options, variants, engineInfo, startedAt, runId }, emit)),
+      ...(skipped.length > 0 && {
+        skipped: skipped.map((metric) => ({ metric, reason: NEEDS_ROOT })),
+      }),
+    };
     return await measureRun(engine, hooks, { options, pullSite, variants, run });
   } finally {
     await release();
@@ -97,6 +112,10 @@ export async function runSuite(
 }
 
 type Emit = (event: RunEvent) => void;
+
+/** Why pull, startup and memory are left out of a run without root, and how to have them. */
+export const NEEDS_ROOT =
+  'runs on a second dockerd with a bridge of its own, which needs root; run imgbench as root (sudo) to measure it';
 
 /**
  * What killed runs left (a dockerd, the registry, a bridge, the qdisc,
@@ -145,7 +164,10 @@ async function startRun(
       engine,
       options.bases,
       roles.filter((role) => !options.baseImages[role]),
-      { onProgress: (message) => emit({ type: 'bases', message }) },
+      {
+        onProgress: (message) => emit({ type: 'bases', message }),
+        pullTimeoutMs: options.timeouts.pull,
+      },
     ),
     roles,
     options.baseImages,
