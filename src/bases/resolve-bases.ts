@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/engine.js';
-import { UsageError } from '../errors.js';
+import { errorMessage, ImgbenchError, UsageError } from '../errors.js';
 import type { BaseImage, BaseProfileName, BaseRole } from './base-roles.js';
 import { BASE_PROFILES, BASE_ROLES, UPSTREAM_IMAGES } from './base-roles.js';
 import type { EnsureStandInsOptions } from './stand-in-builder.js';
@@ -39,6 +39,36 @@ async function upstreamImages(engine: Engine, roles: readonly BaseRole[]): Promi
       };
     }),
   );
+}
+
+/** How long pulling one upstream base may take before the run gives up. @default 10 min */
+export const BASE_PULL_TIMEOUT_MS = 600_000;
+
+/**
+ * The upstream images, each pulled first when the engine lacks it: before
+ * any build, so no timed build pulls a base, and recorded with the digest
+ * its registry gave it.
+ */
+async function pullMissing(
+  engine: Engine,
+  roles: readonly BaseRole[],
+  options: EnsureStandInsOptions & { pullTimeoutMs?: number },
+): Promise<BaseImage[]> {
+  const images = await upstreamImages(engine, roles);
+  const missing = [...new Set(images.filter((b) => !b.imageId).map((b) => b.image))];
+  for (const image of missing) {
+    options.onProgress?.(`pulling ${image} (before the builds, not timed)`);
+    try {
+      await engine.pullImage(image, options.pullTimeoutMs ?? BASE_PULL_TIMEOUT_MS);
+    } catch (error) {
+      throw new ImgbenchError(
+        'E_TRANSFER',
+        `\`--bases upstream\` needs ${image}, and the engine could not pull it (${errorMessage(error)}); pull it yourself, or pass \`--bases offline\``,
+        { cause: error },
+      );
+    }
+  }
+  return missing.length === 0 ? images : upstreamImages(engine, roles);
 }
 
 /** `golang=golang:1.25` → role and image; the role must be one of BASE_ROLES. */
@@ -106,7 +136,7 @@ export async function resolveBases(
   engine: Engine,
   request: BaseProfileRequest,
   roles: readonly BaseRole[],
-  options: EnsureStandInsOptions = {},
+  options: EnsureStandInsOptions & { pullTimeoutMs?: number } = {},
 ): Promise<ResolvedBases> {
   let profile: BaseProfileName;
   let reason: string;
@@ -124,7 +154,7 @@ export async function resolveBases(
     reason = `--bases ${request}`;
   }
   if (profile === 'upstream') {
-    return { profile, reason, images: await upstreamImages(engine, roles) };
+    return { profile, reason, images: await pullMissing(engine, roles, options) };
   }
   const outcomes = await ensureStandIns(engine, roles, options);
   return { profile, reason, images: outcomes.map((o) => o.base) };

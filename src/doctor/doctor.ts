@@ -1,5 +1,6 @@
 import { statfs } from 'node:fs/promises';
 import { BASE_ROLES } from '../bases/base-roles.js';
+import type { BaseProfileRequest } from '../bases/resolve-bases.js';
 import { recipeHash, STAND_IN_RECIPES } from '../bases/stand-in-recipes.js';
 import type { Engine, EngineInfo } from '../engine/engine.js';
 import { LABEL_RECIPE_HASH } from '../engine/labels.js';
@@ -9,8 +10,11 @@ import { occupiedRootQdisc, QDISC_HANDLE, SHAPED_DEVICE } from '../pull/link-sha
 
 export interface DoctorCheck {
   name: string;
-  /** 'missing' means imgbench cannot do its main job; 'warning' means part of it is affected. */
-  state: 'ok' | 'warning' | 'missing';
+  /**
+   * 'missing' means imgbench cannot do its main job; 'warning' means part of
+   * it is affected; 'not needed' is a tool only another base profile uses.
+   */
+  state: 'ok' | 'warning' | 'missing' | 'not needed';
   detail: string;
   /** The exact step that fixes it. */
   fix?: string;
@@ -147,8 +151,32 @@ async function loopbackQdiscCheck(): Promise<DoctorCheck> {
   };
 }
 
-/** What imgbench found on this machine, and for each missing piece the exact fix. */
-export async function runDoctor(connect: () => Promise<Engine>): Promise<DoctorCheck[]> {
+/**
+ * A check of what only the offline stand-ins need: required for `offline`,
+ * not needed for `upstream`, and for `auto` (which falls back to them) a
+ * warning when absent.
+ */
+function forOffline(check: DoctorCheck, bases: BaseProfileRequest): DoctorCheck {
+  if (check.state === 'ok') return check;
+  if (bases === 'upstream') {
+    return {
+      name: check.name,
+      state: 'not needed',
+      detail: `${check.detail.replace(/; needed for .*$/, '')}; only the offline bases need it`,
+    };
+  }
+  return bases === 'auto' ? { ...check, state: 'warning' } : check;
+}
+
+/**
+ * What imgbench found on this machine, and for each missing piece the exact
+ * fix; `bases` is the profile the run will use, so that a tool only another
+ * profile needs is listed as not needed.
+ */
+export async function runDoctor(
+  connect: () => Promise<Engine>,
+  bases: BaseProfileRequest = 'offline',
+): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
   let engine: Engine | undefined;
   let info: EngineInfo | undefined;
@@ -165,8 +193,14 @@ export async function runDoctor(connect: () => Promise<Engine>): Promise<DoctorC
     });
   }
   checks.push(await diskCheck(info?.dockerRootDir || '/'));
-  checks.push(await toolCheck('mmdebstrap', 'mmdebstrap', 'building the offline stand-in bases'));
-  checks.push(await toolCheck('dpkg-deb', 'dpkg', 'building the offline stand-in bases'));
+  for (const [tool, pkg] of [
+    ['mmdebstrap', 'mmdebstrap'],
+    ['dpkg-deb', 'dpkg'],
+  ] as const) {
+    checks.push(
+      forOffline(await toolCheck(tool, pkg, 'building the offline stand-in bases'), bases),
+    );
+  }
   checks.push(
     await toolCheck(
       'docker-registry',
@@ -178,6 +212,6 @@ export async function runDoctor(connect: () => Promise<Engine>): Promise<DoctorC
   checks.push(await toolCheck('tc', 'iproute2', 'links shaped with `--link`'));
   checks.push(rootCheck());
   checks.push(await loopbackQdiscCheck());
-  if (engine) checks.push(await standInCheck(engine));
+  if (engine && bases !== 'upstream') checks.push(await standInCheck(engine));
   return checks;
 }

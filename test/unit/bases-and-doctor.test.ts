@@ -33,6 +33,26 @@ describe('runDoctor', () => {
     expect(checks[0]?.fix).toMatch(/scripts\/setup\.sh|DOCKER_HOST/);
     expect(checks.find((c) => c.name === 'offline bases')).toBeUndefined();
   });
+
+  it.each([
+    ['offline', 'missing'],
+    ['auto', 'warning'],
+    ['upstream', 'not needed'],
+  ] as const)('with --bases %s, a machine without mmdebstrap: %s', async (bases, state) => {
+    const engine = withStandIns();
+    engine.info = async () => ({ ...sampleRun().engine });
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const checks = await runDoctor(async () => engine, bases);
+      expect(checks.find((c) => c.name === 'mmdebstrap')?.state).toBe(state);
+      // What every profile needs stays missing.
+      expect(checks.find((c) => c.name === 'docker-registry')?.state).toBe('missing');
+      expect(checks.some((c) => c.name === 'offline bases')).toBe(bases !== 'upstream');
+    } finally {
+      process.env.PATH = path;
+    }
+  });
 });
 
 describe('resolveBases', () => {
@@ -55,6 +75,38 @@ describe('resolveBases', () => {
     const bases = await resolveBases(engine, 'auto', BASE_ROLES);
     expect(bases.profile).toBe('upstream');
     expect(bases.images.every((b) => !b.standIn && b.image === b.upstream)).toBe(true);
+  });
+
+  it('upstream pulls the images the engine lacks before any build, and records their digests', async () => {
+    const engine = new FakeEngine();
+    engine.addImage(UPSTREAM_IMAGES.golang, { repoDigests: ['golang@sha256:aa'] });
+    const pulled: string[] = [];
+    engine.pullImage = async (ref) => {
+      pulled.push(ref);
+      engine.addImage(ref, { repoDigests: [`${ref.split(':')[0]}@sha256:bb`] });
+      return { durationMs: 1, transferMs: 1, layersPulled: 1, layersPresent: 0 };
+    };
+    const progress: string[] = [];
+    const bases = await resolveBases(engine, 'upstream', ['golang', 'alpine'], {
+      onProgress: (m) => progress.push(m),
+    });
+    expect(pulled).toEqual(['alpine:3.20']);
+    expect(progress).toEqual(['pulling alpine:3.20 (before the builds, not timed)']);
+    expect(bases.images.map((b) => [b.image, b.repoDigests])).toEqual([
+      ['golang:1.24', ['golang@sha256:aa']],
+      ['alpine:3.20', ['alpine@sha256:bb']],
+    ]);
+    expect(engine.builds).toHaveLength(0);
+  });
+
+  it('upstream that cannot pull a base says which, why, and what to do', async () => {
+    const engine = new FakeEngine();
+    engine.pullImage = async () => {
+      throw new Error('dial tcp: lookup registry-1.docker.io: no such host');
+    };
+    await expect(resolveBases(engine, 'upstream', ['alpine'])).rejects.toThrow(
+      '`--bases upstream` needs alpine:3.20, and the engine could not pull it (dial tcp: lookup registry-1.docker.io: no such host); pull it yourself, or pass `--bases offline`',
+    );
   });
 
   it('gives every stand-in a tag that says stand-in and differs from the upstream name', () => {

@@ -19,6 +19,9 @@ describe('the nightly workflow', () => {
 
   it('runs the suite on upstream bases, keeps the run, summarises it, and compares with the previous night', () => {
     expect(workflow).toMatch(/^\s+- cron: /m);
+    // Node 24 (Node 20 left support in April 2026); the doctor checks what upstream needs, not mmdebstrap.
+    expect(workflow).toMatch(/node-version: 24$/m);
+    expect(workflow).toMatch(/node dist\/cli\/main\.js doctor --bases upstream$/m);
     expect(workflow).toMatch(
       /node dist\/cli\/main\.js run --bases upstream .*--config "\$BUDGETS"/,
     );
