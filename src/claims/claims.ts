@@ -448,6 +448,38 @@ type Outcome = ['confirmed' | 'refuted' | 'inconclusive' | 'not measurable here'
 
 const judged = (ok: boolean, evidence: string): Outcome => [ok ? 'confirmed' : 'refuted', evidence];
 
+type Measured = ReturnType<typeof figure>;
+
+/**
+ * A timed claim compares two variants of one run, whose i-th samples come
+ * from the same round: the claim's figure (a reduction, a ratio) is taken
+ * round by round, and the verdict stands only when every round gives it.
+ * When rounds disagree the machine's noise decides, and the claim is
+ * inconclusive with the rounds' range. Exact figures (sizes) have one value.
+ */
+function byRound(
+  a: Measured,
+  b: Measured,
+  of: (x: number, y: number) => number,
+  ok: (value: number) => boolean,
+  format: (value: number) => string,
+): { verdict?: 'inconclusive'; note: string } {
+  const rounds =
+    a.samples && b.samples && a.samples.length === b.samples.length && a.samples.length >= 2
+      ? a.samples.map((x, i) => of(x, b.samples?.[i] ?? Number.NaN))
+      : undefined;
+  if (!rounds) return { note: '' };
+  const low = format(Math.min(...rounds));
+  const high = format(Math.max(...rounds));
+  const decided = rounds.every((r) => ok(r)) || rounds.every((r) => !ok(r));
+  return decided
+    ? { note: `; each of ${rounds.length} rounds ${low} to ${high}` }
+    : {
+        verdict: 'inconclusive',
+        note: `; the ${rounds.length} rounds disagree (${low} to ${high}): the machine's noise, not the images, would decide`,
+      };
+}
+
 function flags(run: RunResult) {
   if (run.binaryFlags) return run.binaryFlags;
   throw new Missing(
@@ -515,20 +547,22 @@ const CHECKS: {
     const a = figure(run, check.of, check.figure, reads);
     const b = figure(run, check.to, check.toFigure ?? check.figure, reads);
     const ratio = a.value / b.value;
-    const ok = ratio >= check.claimed / check.factor && ratio <= check.claimed * check.factor;
-    return judged(
-      ok,
-      `${check.of} ${check.figure} ${show(a)} ÷ ${check.to} ${check.toFigure ?? check.figure} ${show(b)} = ${ratio.toFixed(ratio >= 10 ? 0 : 2)}× (claimed ${check.claimed}×, accepted ${(check.claimed / check.factor).toFixed(1)}–${(check.claimed * check.factor).toFixed(1)}×)`,
-    );
+    const within = (r: number) =>
+      r >= check.claimed / check.factor && r <= check.claimed * check.factor;
+    const times = (r: number) => `${r.toFixed(r >= 10 ? 0 : 2)}×`;
+    const rounds = byRound(a, b, (x, y) => x / y, within, times);
+    const evidence = `${check.of} ${check.figure} ${show(a)} ÷ ${check.to} ${check.toFigure ?? check.figure} ${show(b)} = ${times(ratio)} (claimed ${check.claimed}×, accepted ${(check.claimed / check.factor).toFixed(1)}–${(check.claimed * check.factor).toFixed(1)}×)${rounds.note}`;
+    return rounds.verdict ? [rounds.verdict, evidence] : judged(within(ratio), evidence);
   },
   reduction: (run, check, reads) => {
     const a = figure(run, check.from, check.figure, reads);
     const b = figure(run, check.to, check.figure, reads);
-    const pct = (1 - b.value / a.value) * 100;
-    return judged(
-      Math.abs(pct - check.claimedPct) <= check.points,
-      `${check.from} ${check.figure} ${show(a)} → ${check.to} ${show(b)}: ${pct >= 0 ? `${pct.toFixed(1)} % less` : `${(-pct).toFixed(1)} % more`} (claimed ${check.claimedPct} % less ± ${check.points} points)`,
-    );
+    const less = (x: number, y: number) => (1 - y / x) * 100;
+    const pct = less(a.value, b.value);
+    const within = (p: number) => Math.abs(p - check.claimedPct) <= check.points;
+    const rounds = byRound(a, b, less, within, (p) => `${p.toFixed(1)} %`);
+    const evidence = `${check.from} ${check.figure} ${show(a)} → ${check.to} ${show(b)}: ${pct >= 0 ? `${pct.toFixed(1)} % less` : `${(-pct).toFixed(1)} % more`} (claimed ${check.claimedPct} % less ± ${check.points} points)${rounds.note}`;
+    return rounds.verdict ? [rounds.verdict, evidence] : judged(within(pct), evidence);
   },
   difference: (run, check, reads) => {
     const a = figure(run, check.of, check.figure, reads);

@@ -248,6 +248,40 @@ describe('claims against a real run of every variant and metric', () => {
     );
   });
 
+  it('decides a timed claim only when every round gives the same verdict', async () => {
+    const run = await readRun(ALL_VARIANTS_RUN);
+    /** The run with multi-stage's cold builds at these shares of golang's, round by round. */
+    const withRounds = (shares: number[]): RunResult => ({
+      ...run,
+      variants: run.variants.map((v) => {
+        if (v.name !== 'multi-stage' || v.state !== 'ok' || !v.builds) return v;
+        const golang = run.variants.find((g) => g.name === 'golang');
+        const base = golang?.state === 'ok' ? golang.builds?.cold.durationMs.samples : undefined;
+        const samples = (base ?? []).map((ms, i) => ms * (shares[i] ?? 1));
+        const sorted = [...samples].sort((x, y) => x - y);
+        const p50 = ((sorted[0] ?? 0) + (sorted[1] ?? 0)) / 2;
+        return {
+          ...v,
+          builds: {
+            ...v.builds,
+            cold: { ...v.builds.cold, durationMs: { ...v.builds.cold.durationMs, samples, p50 } },
+          },
+        };
+      }),
+    });
+    const verdictOf = (r: RunResult) => judgeClaims(r).find((v) => v.id === '001-build-multistage');
+    // 32.5 % less ± 15 points: 10 % and 12 % less both refute it; 12 % and 30 % disagree.
+    expect(verdictOf(withRounds([0.9, 0.88]))).toMatchObject({ verdict: 'refuted on stand-ins' });
+    expect(verdictOf(withRounds([0.9, 0.88]))?.evidence).toMatch(
+      /; each of 2 rounds 1\d\.0 % to 1\d\.0 %$/,
+    );
+    const noisy = verdictOf(withRounds([0.88, 0.7]));
+    expect(noisy?.verdict).toBe('inconclusive');
+    expect(noisy?.evidence).toMatch(
+      /; the 2 rounds disagree \(12\.0 % to 30\.0 %\): the machine's noise, not the images, would decide$/,
+    );
+  });
+
   it('compares no ratio of our images with a ratio of another service’s', () => {
     // An image ÷ image or image ÷ binary ratio carried from an article moves with the binary;
     // the only image ratio left is structural: scratch is its binary (1×).
