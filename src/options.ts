@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BaseRole } from './bases/base-roles.js';
 import type { BaseProfileRequest } from './bases/resolve-bases.js';
-import { parseBaseProfile } from './bases/resolve-bases.js';
+import { DEFAULT_BASES_TIMEOUT_MS, parseBaseProfile } from './bases/resolve-bases.js';
 import { UsageError } from './errors.js';
 import { METRICS, type MetricName, REPEATED_METRICS } from './metrics/registry.js';
 import { sampleServiceDir, variantsDir } from './paths.js';
@@ -50,6 +50,8 @@ export interface RunOptionsInput {
   mainPackage?: string;
   /** @default 'auto' */
   bases?: string;
+  /** How long `auto` waits for a registry to answer. @default DEFAULT_BASES_TIMEOUT_MS */
+  basesTimeoutMs?: number;
   /** Limits per engine operation, ms; those not given keep DEFAULT_TIMEOUTS. */
   timeouts?: Partial<Timeouts>;
   /** Samples per variant for every repeated metric; overrides the per-metric defaults. */
@@ -83,6 +85,7 @@ export interface RunOptions {
   serviceDir: string;
   mainPackage: string;
   bases: BaseProfileRequest;
+  basesTimeoutMs: number;
   timeouts: Timeouts;
   variantsDir: string;
   /**
@@ -182,6 +185,7 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     serviceDir,
     mainPackage,
     bases: parseBaseProfile(input.bases ?? DEFAULT_BASES),
+    basesTimeoutMs: input.basesTimeoutMs ?? DEFAULT_BASES_TIMEOUT_MS,
     timeouts,
     variantsDir: resolvedVariantsDir,
     // A variants folder of the user's own without one gets imgbench's Go default.

@@ -127,28 +127,60 @@ export async function chooseBaseImages(
   return { ...resolved, reason: `${resolved.reason}; --base-image ${list}`, images };
 }
 
+/** How long `auto` waits for a registry to answer before it uses the stand-ins. @default 5 s */
+export const DEFAULT_BASES_TIMEOUT_MS = 5_000;
+
+export type ResolveBasesOptions = EnsureStandInsOptions & {
+  /** @default BASE_PULL_TIMEOUT_MS */
+  pullTimeoutMs?: number;
+  /** @default DEFAULT_BASES_TIMEOUT_MS */
+  basesTimeoutMs?: number;
+};
+
 /**
- * Picks the base images for a run. `auto` chooses upstream only when every
- * upstream image the run needs is already in the engine (a machine that
- * pulled them); imgbench never probes a public registry to decide.
+ * Picks the base images for a run. `auto` chooses upstream when every
+ * upstream image the run needs is in the engine, or its registry answers
+ * the engine within `basesTimeoutMs` (through the engine's own mirrors):
+ * the missing ones are then pulled before the builds. Otherwise the
+ * stand-ins, and the reason says which image and why.
  */
 export async function resolveBases(
   engine: Engine,
   request: BaseProfileRequest,
   roles: readonly BaseRole[],
-  options: EnsureStandInsOptions & { pullTimeoutMs?: number } = {},
+  options: ResolveBasesOptions = {},
 ): Promise<ResolvedBases> {
   let profile: BaseProfileName;
   let reason: string;
   if (request === 'auto') {
     const upstream = await upstreamImages(engine, roles);
-    const missing = upstream.filter((b) => !b.imageId).map((b) => b.image);
-    profile = missing.length === 0 ? 'upstream' : 'offline';
-    reason =
-      missing.length === 0
-        ? 'auto: every upstream base image is in the engine'
-        : `auto: ${missing.join(', ')} not in the engine; using local stand-ins (pull them, or pass \`--bases upstream\` on a machine that reaches their registries)`;
-    if (profile === 'upstream') return { profile, reason, images: upstream };
+    const missing = [...new Set(upstream.filter((b) => !b.imageId).map((b) => b.image))];
+    if (missing.length === 0) {
+      return {
+        profile: 'upstream',
+        reason: 'auto: every upstream base image is in the engine',
+        images: upstream,
+      };
+    }
+    const waitMs = options.basesTimeoutMs ?? DEFAULT_BASES_TIMEOUT_MS;
+    const unanswered: string[] = [];
+    for (const image of missing) {
+      options.onProgress?.(`asking the registry of ${image} (at most ${waitMs / 1000} s)`);
+      const why = await engine.registryAnswers(image, waitMs);
+      if (why !== undefined) {
+        unanswered.push(`${image}: ${why}`);
+        break;
+      }
+    }
+    if (unanswered.length === 0) {
+      return {
+        profile: 'upstream',
+        reason: `auto: ${missing.join(', ')} not in the engine, and their registry answered; pulled before the builds`,
+        images: await pullMissing(engine, roles, options),
+      };
+    }
+    profile = 'offline';
+    reason = `auto: ${missing.join(', ')} not in the engine, and the registry did not answer within ${waitMs / 1000} s (${unanswered.join('; ')}); using local stand-ins (pull them, or pass \`--bases upstream\`)`;
   } else {
     profile = request;
     reason = `--bases ${request}`;

@@ -354,6 +354,30 @@ export class DockerEngine implements Engine {
     };
   }
 
+  async registryAnswers(ref: string, timeoutMs: number): Promise<string | undefined> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    try {
+      await new Promise((resolve, reject) => {
+        this.#docker.modem.dial(
+          {
+            path: `/distribution/${ref}/json`,
+            method: 'GET',
+            statusCodes: { 200: true, 401: 'no such image, or not allowed', 500: 'server error' },
+            abortSignal: abort.signal,
+          } as never,
+          (error: unknown, data: unknown) => (error ? reject(error) : resolve(data)),
+        );
+      });
+      return undefined;
+    } catch (error) {
+      if (abort.signal.aborted) return `no answer within ${timeoutMs / 1000} s`;
+      return errorMessage(error).split('\n')[0];
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Runs a push or pull and reads its JSON progress stream to the end; an `error` in it rejects. */
   async #progress(
     operation: 'push' | 'pull',

@@ -163,6 +163,12 @@ export interface Engine {
   /** Pushes `ref` to the registry its name points at; returns the manifest digest the engine reports. */
   pushImage(ref: string, timeoutMs: number): Promise<{ durationMs: number; digest: string }>;
   pullImage(ref: string, timeoutMs: number): Promise<PullOutcome>;
+  /**
+   * Asks the engine for `ref`'s manifest from its registry, through the
+   * engine's own registry settings (mirrors included), without pulling:
+   * undefined when the registry answered within `timeoutMs`, else why not.
+   */
+  registryAnswers(ref: string, timeoutMs: number): Promise<string | undefined>;
   /** Creates (does not start) a container; returns its id. */
   createContainer(spec: ContainerSpec): Promise<string>;
   /** Starts a created container; rejects with the runtime's error when it cannot run. */

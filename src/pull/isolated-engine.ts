@@ -44,6 +44,8 @@ export interface IsolatedEngineOptions {
   maxConcurrentDownloads?: number;
   /** @default DEFAULT_PULL_STORAGE */
   storage?: PullStorage;
+  /** Settings for its own config file (e.g. `registry-mirrors`); none that a flag above sets. @default {} */
+  config?: Record<string, unknown>;
 }
 
 /** The size of the `memory` data root for `free` bytes of free memory; refuses too little. */
@@ -246,7 +248,7 @@ export class IsolatedEngine {
   readonly dataRoot: string;
   readonly storage: PullStorage;
   readonly bridge: BridgeSpec;
-  /** Its own dockerd config file: `{}`, every setting imgbench makes is a flag. */
+  /** Its own dockerd config file: `{}` (every setting imgbench makes is a flag) and what `config` adds. */
   readonly configFile: string;
   readonly containerdSocket: string;
   readonly maxConcurrentDownloads: number;
@@ -292,6 +294,7 @@ export class IsolatedEngine {
     {
       maxConcurrentDownloads = DOCKER_CONCURRENT_DOWNLOADS,
       storage = DEFAULT_PULL_STORAGE,
+      config = {},
     }: IsolatedEngineOptions = {},
   ): Promise<IsolatedEngine> {
     if (process.getuid?.() !== 0) {
@@ -322,7 +325,7 @@ export class IsolatedEngine {
     try {
       await ip(['addr', 'add', bridge.address, 'dev', bridge.name]);
       await ip(['link', 'set', bridge.name, 'up']);
-      await writeFile(join(root, 'daemon.json'), '{}\n');
+      await writeFile(join(root, 'daemon.json'), `${JSON.stringify(config)}\n`);
       containerd = await startContainerd(dockerd, root, dataRoot);
       daemon = BackgroundProcess.start(
         dockerd,

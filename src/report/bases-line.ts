@@ -1,17 +1,18 @@
 import type { RunResult } from '../types.js';
 
-/** One line saying which base images the numbers come from; stand-ins are named as such. */
+/** One line saying which base images the numbers come from, and why those; stand-ins are named as such. */
 export function basesLine(run: RunResult): string {
   const chosen = run.bases.images.filter((b) => b.chosen);
   const rest = run.bases.images.filter((b) => !b.chosen);
   const given = chosen.length
     ? `; given with --base-image: ${chosen.map((b) => `${b.role} ${b.image}`).join(', ')}`
     : '';
+  const why = run.bases.reason ? `; why: ${run.bases.reason}` : '';
   if (run.bases.profile === 'upstream') {
-    return `Bases: upstream (${rest.map((b) => b.image).join(', ')})${given}`;
+    return `Bases: upstream (${rest.map((b) => b.image).join(', ')})${given}${why}`;
   }
   const list = rest.map((b) => `${b.image} for ${b.upstream}`).join('; ');
-  return `Bases: offline stand-ins built from Debian packages, not the upstream images (${list})${given}`;
+  return `Bases: offline stand-ins built from Debian packages, not the upstream images (${list})${given}${why}`;
 }
 
 /** `Skipped: pull, startup, memory: …`, for a run that left metrics of the default set out; else none. */

@@ -167,6 +167,7 @@ async function startRun(
       {
         onProgress: (message) => emit({ type: 'bases', message }),
         pullTimeoutMs: options.timeouts.pull,
+        basesTimeoutMs: options.basesTimeoutMs,
       },
     ),
     roles,

@@ -99,6 +99,39 @@ describe('resolveBases', () => {
     expect(engine.builds).toHaveLength(0);
   });
 
+  it('auto pulls the missing upstream images when their registry answers the engine', async () => {
+    const engine = new FakeEngine();
+    engine.addImage(UPSTREAM_IMAGES.golang);
+    const asked: Array<[string, number]> = [];
+    engine.registryAnswers = async (ref, timeoutMs) => {
+      asked.push([ref, timeoutMs]);
+      return undefined;
+    };
+    engine.pullImage = async (ref) => {
+      engine.addImage(ref, { repoDigests: [`${ref.split(':')[0]}@sha256:cc`] });
+      return { durationMs: 1, transferMs: 1, layersPulled: 1, layersPresent: 0 };
+    };
+    const bases = await resolveBases(engine, 'auto', ['golang', 'alpine']);
+    expect(asked).toEqual([['alpine:3.20', 5_000]]);
+    expect(bases.profile).toBe('upstream');
+    expect(bases.reason).toBe(
+      'auto: alpine:3.20 not in the engine, and their registry answered; pulled before the builds',
+    );
+    expect(bases.images.find((b) => b.role === 'alpine')?.repoDigests).toEqual([
+      'alpine@sha256:cc',
+    ]);
+  });
+
+  it('auto falls back to the stand-ins when the registry does not answer in time, and says why', async () => {
+    const engine = withStandIns();
+    engine.registryAnswers = async (_, timeoutMs) => `no answer within ${timeoutMs / 1000} s`;
+    const bases = await resolveBases(engine, 'auto', ['alpine'], { basesTimeoutMs: 2_000 });
+    expect(bases.profile).toBe('offline');
+    expect(bases.reason).toBe(
+      'auto: alpine:3.20 not in the engine, and the registry did not answer within 2 s (alpine:3.20: no answer within 2 s); using local stand-ins (pull them, or pass `--bases upstream`)',
+    );
+  });
+
   it('upstream that cannot pull a base says which, why, and what to do', async () => {
     const engine = new FakeEngine();
     engine.pullImage = async () => {

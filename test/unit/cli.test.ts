@@ -62,6 +62,7 @@ describe('the declared command line', SPAWNS, () => {
       '--load-requests',
       '--load-concurrency',
       '--bases',
+      '--bases-timeout',
       '--base-image',
       '--out',
       '--config',

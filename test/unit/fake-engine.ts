@@ -325,6 +325,11 @@ export class FakeEngine implements Engine {
     });
     return { durationMs: performance.now() - started, digest };
   }
+  /** What `registryAnswers` says: by default no registry answers, as on a machine offline. */
+  registryAnswer: (ref: string) => string | undefined = () => 'the fake engine reaches no registry';
+  async registryAnswers(ref: string, _timeoutMs: number): Promise<string | undefined> {
+    return this.registryAnswer(ref);
+  }
   async pullImage(ref: string): Promise<PullOutcome> {
     const started = performance.now();
     const manifest = this.#world.manifests.get(ref.slice(ref.indexOf('/') + 1));

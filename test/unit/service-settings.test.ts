@@ -207,7 +207,9 @@ describe('Go toolchain and base images', () => {
       }),
     ]);
     expect(engine.builds[0]?.buildArgs).toMatchObject({ GOLANG_IMAGE: 'golang:1.26' });
-    expect(toTable(run)).toMatch(/given with --base-image: golang golang:1\.26$/m);
+    expect(toTable(run)).toMatch(
+      /given with --base-image: golang golang:1\.26; why: --bases offline; --base-image golang=golang:1\.26$/m,
+    );
   });
 
   it('--base-image of an image not in the engine is refused in one line', async () => {

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { Command, Option } from '@commander-js/extra-typings';
 import { BASE_PROFILES, BASE_ROLES } from '../../bases/base-roles.js';
-import { parseBaseImage } from '../../bases/resolve-bases.js';
+import { DEFAULT_BASES_TIMEOUT_MS, parseBaseImage } from '../../bases/resolve-bases.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/config.js';
 import type { Engine } from '../../engine/engine.js';
 import { UsageError } from '../../errors.js';
@@ -177,8 +177,16 @@ export function declareRun() {
     .addOption(
       new Option(
         '--bases <profile>',
-        `base images: ${BASE_PROFILES.join(' names, ')} stand-ins, or auto (upstream when every one is in the engine)`,
+        `base images: ${BASE_PROFILES.join(' names, ')} stand-ins, or auto (upstream when every one is in the engine or its registry answers, then pulled before the builds)`,
       ).default(DEFAULT_BASES),
+    )
+    .addOption(
+      new Option(
+        '--bases-timeout <seconds>',
+        'how long --bases auto waits for a registry to answer before it uses the stand-ins',
+      )
+        .argParser((value) => parseWhole('--bases-timeout', value, 'a whole number of seconds'))
+        .default(undefined, String(DEFAULT_BASES_TIMEOUT_MS / 1000)),
     )
     .addOption(
       new Option(
@@ -254,6 +262,7 @@ export async function runCommand(
       ...(values.service ? { serviceDir: values.service } : {}),
       mainPackage: values.main,
       bases: values.bases,
+      ...(values.basesTimeout !== undefined ? { basesTimeoutMs: values.basesTimeout * 1000 } : {}),
       ...(values.repeat !== undefined ? { repeat: values.repeat } : {}),
       ...(values.quick ? { quick: true } : {}),
       ...(values.link ? { links: parseList('--link', values.link) } : {}),
