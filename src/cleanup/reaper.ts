@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { errorMessage } from '../errors.js';
@@ -110,7 +110,13 @@ export async function reapDeadRuns(options: ReapOptions = {}): Promise<ReapRepor
   for (const dir of [ISOLATED_ROOT_DIR, ISOLATED_DATA_DIR]) {
     for (const id of await dirEntries(dir)) runIds.add(id);
   }
-  const tempDirs = (await dirEntries(tmpdir())).filter(isRunTempDir);
+  // Only this user's: another user's run (one without root claims no run id)
+  // is theirs to clean, and may be going on right now.
+  const tempDirs: string[] = [];
+  for (const d of (await dirEntries(tmpdir())).filter(isRunTempDir)) {
+    const owner = await stat(join(tmpdir(), d)).then((s) => s.uid, () => undefined);
+    if (owner === process.getuid?.()) tempDirs.push(d);
+  }
   for (const d of tempDirs) {
     const id = runIdIn(join(tmpdir(), d, ''));
     if (id) runIds.add(id);

@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reapDeadRuns } from '../../src/cleanup/reaper.js';
 import { packageRoot } from '../../src/paths.js';
 import { fileSchemaProblems } from '../results-schema.js';
 import { hostLeftovers, labelledContainers } from './helpers.js';
@@ -74,6 +75,19 @@ describe('a user without root, in the docker group', () => {
     }
     // The suite's setup compiled and skipped nothing it needed: every package is already here.
     expect(existsSync(join(checkout, 'dist', 'cli', 'main.js'))).toBe(true);
+  });
+
+  it('a root run’s clean-up leaves that user’s run folders alone, and still removes a dead root run’s', async () => {
+    // What a run without root has in /tmp while it builds, and what a killed root run left.
+    const theirs = join(tmpdir(), 'imgbench-build-src-20261201-000000-aaaa-Their5');
+    const ours = join(tmpdir(), 'imgbench-build-src-20261201-000000-bbbb-Ours55');
+    await execa('runuser', ['-u', USER, '--', 'mkdir', theirs]);
+    mkdirSync(ours);
+    const report = await reapDeadRuns();
+    expect(existsSync(theirs)).toBe(true);
+    expect(existsSync(ours)).toBe(false);
+    expect(report.removed).toContain(`the temp dir ${ours}`);
+    rmSync(theirs, { recursive: true, force: true });
   });
 
   it('asking for a metric that needs root by name stops before any build, in one line, exit 2', async () => {
