@@ -114,7 +114,10 @@ export async function reapDeadRuns(options: ReapOptions = {}): Promise<ReapRepor
   // is theirs to clean, and may be going on right now.
   const tempDirs: string[] = [];
   for (const d of (await dirEntries(tmpdir())).filter(isRunTempDir)) {
-    const owner = await stat(join(tmpdir(), d)).then((s) => s.uid, () => undefined);
+    const owner = await stat(join(tmpdir(), d)).then(
+      (s) => s.uid,
+      () => undefined,
+    );
     if (owner === process.getuid?.()) tempDirs.push(d);
   }
   for (const d of tempDirs) {
