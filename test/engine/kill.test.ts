@@ -104,7 +104,7 @@ describe('a process of the run killed while it pulls', () => {
     ],
     [
       'the isolated dockerd',
-      'dockerd --data-root /var/lib/imgbench/',
+      'dockerd --config-file /run/imgbench/',
       /the isolated dockerd was killed by SIGKILL/,
     ],
   ])(
