@@ -5,12 +5,7 @@ import { type BaseImage, GO_BUILDER_ROLES } from '../bases/base-roles.js';
 import { UsageError } from '../errors.js';
 import { formatFigure } from '../format/format.js';
 import { FLAG_BUILDS, type FlagBuild } from '../measure/binary-flags.js';
-import {
-  FIGURE_DEFINITIONS,
-  FIGURE_NAMES,
-  figuresByName,
-  isFigureName,
-} from '../metrics/figures.js';
+import { FIGURE_NAMES, figureDefinition, figuresByName, isFigureName } from '../metrics/figures.js';
 import { capabilitiesOf } from '../metrics/gaps/index.js';
 import { packageRoot } from '../paths.js';
 import { figuresOf, type GapsResult, type RunResult, type VariantResult } from '../types.js';
@@ -337,9 +332,7 @@ function figure(run: RunResult, variant: string, name: string, reads: BaseReads)
     throw new Missing(
       `the run did not measure ${name} for ${variant} (metrics: ${run.metrics.join(', ')})`,
     );
-  const basis = FIGURE_DEFINITIONS.find((d) =>
-    d.matches ? d.matches.test(name) : d.name === name,
-  )?.turnsOn;
+  const basis = figureDefinition(name)?.turnsOn;
   if (basis && basis !== 'none') reads.note(v, basis, 'size');
   return f;
 }

@@ -18,7 +18,12 @@ export const FIGURE_NAMES: readonly string[] = FIGURE_DEFINITIONS.map((d) => d.n
 
 /** Whether `name` is a figure: one of FIGURE_NAMES, or a member of a family (`pull 100mbit`). */
 export function isFigureName(name: string): boolean {
-  return FIGURE_DEFINITIONS.some((d) => (d.matches ? d.matches.test(name) : d.name === name));
+  return figureDefinition(name) !== undefined;
+}
+
+/** The definition of a figure or of the family it belongs to (`pull 100mbit` → `pull <link>`). */
+export function figureDefinition(name: string): FigureDefinition | undefined {
+  return FIGURE_DEFINITIONS.find((d) => (d.matches ? d.matches.test(name) : d.name === name));
 }
 
 /** Every figure a variant has, by name (see FIGURE_NAMES); the same names in every run. */

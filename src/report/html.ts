@@ -62,6 +62,7 @@ export async function toHtml(run: RunResult): Promise<string> {
     }),
   );
   const { verdicts, problem } = verdictsForReport(run);
+  const skipped = skippedLine(run);
   const [lead, ...rest] = reportTables(run);
   const status = run.complete
     ? 'complete'
@@ -94,7 +95,7 @@ ${answerLines(run)
   .join('\n')}
 </ul>
 <p>Started ${escapeHtml(run.startedAt)}, ${status}${took}. Engine ${escapeHtml(run.engine.serverVersion)} (API ${escapeHtml(run.engine.apiVersion)}, ${escapeHtml(run.engine.storageDriver)}), ${run.host.cpus} CPUs. Metrics: ${escapeHtml(run.metrics.join(', '))}.</p>
-<p>${escapeHtml(basesLine(run))}.</p>${skippedLine(run) ? `\n<p>${escapeHtml(skippedLine(run) ?? '')}.</p>` : ''}
+<p>${escapeHtml(basesLine(run))}.</p>${skipped ? `\n<p>${escapeHtml(skipped)}.</p>` : ''}
 ${charts.join('\n')}
 <h2>Tables</h2>
 ${lead ? table(lead) : ''}
