@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAND_IN_RECIPES } from '../../src/bases/stand-in-recipes.js';
 import { DockerEngine } from '../../src/engine/docker-engine.js';
-import { IsolatedEngine } from '../../src/pull/isolated-engine.js';
-import { LocalRegistry } from '../../src/pull/registry.js';
-import { makeRunId } from '../../src/run/run-store.js';
-import { dockerCli, hostLeftovers, imgbench } from './helpers.js';
+import { hostLeftovers, imgbench } from './helpers.js';
+import { RegistryMirror } from './registry-mirror.js';
 
 /**
  * The upstream profile for real, offline: a build engine of the test's own
@@ -20,63 +18,28 @@ import { dockerCli, hostLeftovers, imgbench } from './helpers.js';
  */
 describe('--bases upstream and auto through a registry mirror', () => {
   const out = mkdtempSync(join(tmpdir(), 'imgbench-mirror-'));
-  let registry: LocalRegistry;
-  let engine: IsolatedEngine;
-  const hubNames = {
-    golang: 'library/golang:1.24',
-    'golang-alpine': 'library/golang:1.24-alpine',
-    alpine: 'library/alpine:3.20',
-  } as const;
-  const pushed: string[] = [];
-  const distroless = () => `${registry.address}/distroless/static-debian12:nonroot`;
-  const onEngine = (args: string[]) =>
-    execFileSync('docker', ['-H', `unix://${engine.socket}`, ...args], { encoding: 'utf8' }).trim();
+  let mirror: RegistryMirror;
+  const distroless = () => mirror.distroless;
+  const onEngine = (args: string[]) => mirror.docker(args);
   const run = (args: string[]) =>
     imgbench(['run', '--metrics', 'size', '--out', out, ...args], {
-      DOCKER_HOST: `unix://${engine.socket}`,
+      DOCKER_HOST: `unix://${mirror.engine.socket}`,
     });
   const results = () => JSON.parse(readFileSync(join(out, 'latest', 'results.json'), 'utf8'));
   const dropUpstream = () => {
     for (const image of ['golang:1.24', 'golang:1.24-alpine', 'alpine:3.20']) {
-      execFileSync('docker', ['-H', `unix://${engine.socket}`, 'rmi', '-f', image], {
+      execFileSync('docker', ['-H', `unix://${mirror.engine.socket}`, 'rmi', '-f', image], {
         stdio: 'ignore',
       });
     }
   };
 
   beforeAll(async () => {
-    const id = makeRunId();
-    registry = await LocalRegistry.start({ runId: id });
-    const images: Array<[string, string]> = [
-      ...Object.entries(hubNames).map(
-        ([role, name]) =>
-          [STAND_IN_RECIPES[role as keyof typeof hubNames].tag, `${registry.address}/${name}`] as [
-            string,
-            string,
-          ],
-      ),
-      [STAND_IN_RECIPES['distroless-static'].tag, distroless()],
-    ];
-    for (const [standIn, target] of images) {
-      // A test image: the stand-in with a label saying so, under the upstream name.
-      execFileSync(
-        'docker',
-        ['build', '-q', '-t', target, '--label', 'org.imgbench.test-image=true', '-'],
-        { input: `FROM ${standIn}\n`, stdio: ['pipe', 'ignore', 'inherit'] },
-      );
-      pushed.push(target);
-      dockerCli(['push', '-q', target]);
-    }
-    engine = await IsolatedEngine.start(makeRunId(), {
-      config: { 'registry-mirrors': [`http://${registry.address}`] },
-    });
-    onEngine(['pull', '-q', distroless()]);
+    mirror = await RegistryMirror.start();
   }, 15 * 60_000);
 
   afterAll(async () => {
-    await engine?.stop();
-    await registry?.stop().catch(() => {});
-    if (pushed.length > 0) dockerCli(['rmi', ...pushed]);
+    await mirror?.stop();
     rmSync(out, { recursive: true, force: true });
   });
 
@@ -133,17 +96,17 @@ describe('--bases upstream and auto through a registry mirror', () => {
 
   it('with the mirror stopped, auto falls back to the stand-ins within its limit and says why', async () => {
     dropUpstream();
-    await registry.stop();
+    await mirror.registry.stop();
     // The stand-in the scratch variant builds on, moved into this engine.
     execFileSync(
       'bash',
       [
         '-c',
-        `docker save ${STAND_IN_RECIPES['golang-alpine'].tag} | docker -H unix://${engine.socket} load -q`,
+        `docker save ${STAND_IN_RECIPES['golang-alpine'].tag} | docker -H unix://${mirror.engine.socket} load -q`,
       ],
       { stdio: 'ignore' },
     );
-    const direct = await DockerEngine.connect({ socketPath: engine.socket });
+    const direct = await DockerEngine.connect({ socketPath: mirror.engine.socket });
     const started = performance.now();
     const why = await direct.registryAnswers('golang:1.24-alpine', 5_000);
     expect(why).toBeDefined();
@@ -163,7 +126,7 @@ describe('--bases upstream and auto through a registry mirror', () => {
   });
 
   it('leaves nothing of its own behind', async () => {
-    await engine.stop();
+    await mirror.stop();
     expect(hostLeftovers()).toEqual([]);
   });
 });
