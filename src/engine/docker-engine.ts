@@ -17,9 +17,11 @@ import type {
   ImageEntry,
   ImageFile,
   ImageFiles,
+  ImageStore,
   PullOutcome,
 } from './engine.js';
 import { managedLabels } from './labels.js';
+import { type LayerSize, layerSizesFromSave } from './layer-sizes.js';
 import { PullProgressTally } from './pull-progress.js';
 import { splitReference } from './reference.js';
 
@@ -44,6 +46,20 @@ function compareApiVersions(a: string, b: string): number {
   const [aMajor = 0, aMinor = 0] = a.split('.').map(Number);
   const [bMajor = 0, bMinor = 0] = b.split('.').map(Number);
   return aMajor - bMajor || aMinor - bMinor;
+}
+
+/**
+ * The containerd image store reports its snapshotter as the driver
+ * (`overlayfs`) with `driver-type io.containerd.snapshotter.v1` in DriverStatus.
+ */
+export function imageStoreOf(info: Record<string, unknown>): ImageStore {
+  const status = Array.isArray(info.DriverStatus) ? (info.DriverStatus as unknown[][]) : [];
+  return status.some(
+    ([key, value]) =>
+      key === 'driver-type' && String(value).startsWith('io.containerd.snapshotter'),
+  )
+    ? 'containerd'
+    : 'classic';
 }
 
 function isNotFound(error: unknown): boolean {
@@ -118,7 +134,13 @@ export class DockerEngine implements Engine {
       cpus: Number(info.NCPU ?? 0),
       memTotalBytes: Number(info.MemTotal ?? 0),
       buildkit: compareApiVersions(version.ApiVersion, BUILDKIT_API_VERSION) >= 0,
+      imageStore: imageStoreOf(info),
     };
+  }
+
+  async layerSizes(ref: string): Promise<LayerSize[]> {
+    const stream = (await this.#docker.getImage(ref).get()) as unknown as Readable;
+    return layerSizesFromSave(stream);
   }
 
   async build(request: BuildRequest): Promise<BuildOutcome> {

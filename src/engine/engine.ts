@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { BuildTranscript } from './build-transcript.js';
+import type { LayerSize } from './layer-sizes.js';
 
 /** Facts about the engine, recorded in every run. */
 export interface EngineInfo {
@@ -18,6 +19,28 @@ export interface EngineInfo {
   memTotalBytes: number;
   /** Whether the API accepts BuildKit builds; imgbench asks for BuildKit on every build. */
   buildkit: boolean;
+  /**
+   * Where the engine keeps images: `classic` (graph drivers such as overlay2) or
+   * `containerd` (the containerd image store, Docker 24+'s snapshotters).
+   * Absent in runs written before it was recorded.
+   */
+  imageStore?: ImageStore;
+}
+
+export type ImageStore = 'classic' | 'containerd';
+export const IMAGE_STORES: readonly ImageStore[] = ['classic', 'containerd'];
+
+/**
+ * The engine's image store; for a run written before it was recorded, read
+ * from the driver (the containerd store reports its snapshotter, `overlayfs`).
+ */
+export function imageStoreOfInfo(engine: EngineInfo): ImageStore {
+  return engine.imageStore ?? (engine.storageDriver === 'overlayfs' ? 'containerd' : 'classic');
+}
+
+/** The engine as footers and compare name it: `dockerd 26.1.5, containerd image store`. */
+export function engineName(engine: EngineInfo): string {
+  return `dockerd ${engine.serverVersion}, ${imageStoreOfInfo(engine)} image store`;
 }
 
 export interface ImageDetails {
@@ -156,6 +179,11 @@ export interface Engine {
     want: (path: string) => boolean,
     labels?: Record<string, string>,
   ): Promise<ImageFiles>;
+  /**
+   * The image's layers with their uncompressed tar sizes, read from the
+   * `docker save` stream: the same bytes on every engine and image store.
+   */
+  layerSizes(ref: string): Promise<LayerSize[]>;
   /** Removes a tag or image; `force` also removes an image that several tags name. */
   removeImage(ref: string, options?: { force?: boolean }): Promise<void>;
   /** Gives the image `source` the extra name `target` (`host:port/repo:tag`). */

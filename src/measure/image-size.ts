@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { Engine } from '../engine/engine.js';
+import type { LayerSize } from '../engine/layer-sizes.js';
 import { ImgbenchError } from '../errors.js';
 import { ELF_HEAD_BYTES, readLinkage } from './elf.js';
 
@@ -12,12 +13,30 @@ export interface BinaryFacts {
   interpreter?: string;
 }
 
+/**
+ * What an uncompressed size is the sum of: `layer-tars`, the image's layers'
+ * uncompressed tar sizes (the same bytes on every engine and image store);
+ * `engine`, the engine's own `docker image inspect` `.Size`, which differs by
+ * engine and store (runs written before layer tars were summed).
+ */
+export type SizeBasis = 'layer-tars' | 'engine';
+export const SIZE_BASES: readonly SizeBasis[] = ['layer-tars', 'engine'];
+
 export interface SizeFacts {
-  /** Uncompressed image size, equal to `docker image inspect --format '{{.Size}}'`. */
+  /** Uncompressed image size on `basis`: the sum of the layers' tar sizes. */
   sizeBytes: number;
+  /** Absent in runs written before it was recorded: those are `engine`. */
+  basis?: SizeBasis;
+  /** The engine's own figure, `docker image inspect --format '{{.Size}}'` (see the run's engine and store). */
+  engineSizeBytes?: number;
   layerCount: number;
+  /** Each layer by its digest (`diff_id`), with its uncompressed tar size. */
+  layers?: LayerSize[];
   binary: BinaryFacts;
 }
+
+/** The basis a recorded size is on. */
+export const sizeBasisOf = (size: SizeFacts): SizeBasis => size.basis ?? 'engine';
 
 /** The binary the image runs: the first word of ENTRYPOINT, else of CMD, resolved against WORKDIR. */
 export function entryBinaryPath(image: {
@@ -30,7 +49,7 @@ export function entryBinaryPath(image: {
   return posix.resolve(image.workingDir || '/', first);
 }
 
-/** Size, layers and the service binary of an image, all read from the engine. */
+/** Size (the layer tars' sum, and the engine's own figure), layers and the service binary of an image. */
 export async function measureImageSize(
   engine: Engine,
   ref: string,
@@ -51,9 +70,13 @@ export async function measureImageSize(
     );
   }
   const linkage = readLinkage(file.head);
+  const layers = await engine.layerSizes(ref);
   return {
-    sizeBytes: image.sizeBytes,
+    sizeBytes: layers.reduce((sum, layer) => sum + layer.tarBytes, 0),
+    basis: 'layer-tars',
+    engineSizeBytes: image.sizeBytes,
     layerCount: image.layerCount,
+    layers,
     binary: {
       path: file.resolvedPath,
       sizeBytes: file.sizeBytes,

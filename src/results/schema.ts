@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BASE_ROLES, type BaseImage } from '../bases/base-roles.js';
-import type { EngineInfo } from '../engine/engine.js';
+import { type EngineInfo, IMAGE_STORES } from '../engine/engine.js';
 import { ERROR_CODES } from '../errors.js';
 import type { Metric, ResultPart } from '../metrics/metric.js';
 import { METRICS, metricList, REPEATED_METRICS } from '../metrics/registry.js';
@@ -106,6 +106,8 @@ export const engineInfoSchema: z.ZodType<EngineInfo> = z.object({
   cpus: z.number().int(),
   memTotalBytes: z.number(),
   buildkit: z.boolean(),
+  /** `classic` or `containerd` (the containerd image store); absent in runs written before it was recorded. */
+  imageStore: z.enum(IMAGE_STORES).optional(),
 });
 
 const ms = z.number().int();
@@ -118,6 +120,8 @@ export const runSettingsSchema = z.object({
   links: z.array(z.string()),
   pullConcurrency: z.number().int(),
   pullStorage: z.enum(['disk', 'memory']),
+  /** The pulling engine's image store (`--pull-image-store`); absent in runs written before it was chosen: classic. */
+  pullImageStore: z.enum(IMAGE_STORES).optional(),
   /** Limits per engine operation, ms. */
   timeoutsMs: z.object({ build: ms, push: ms, pull: ms, start: ms, ready: ms }),
   bail: z.boolean(),
@@ -210,6 +214,8 @@ export const runBaseSchema = z.object({
       info: engineInfoSchema,
       configFile: z.string().optional(),
       containerdSocket: z.string().optional(),
+      /** The dockerd binary it ran (`--pull-dockerd`); its image store is in `info`. */
+      dockerd: z.string().optional(),
       maxConcurrentDownloads: z.number().int(),
     })
     .optional(),

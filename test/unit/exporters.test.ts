@@ -29,7 +29,9 @@ describe('exporters', () => {
   it('Markdown has a table row per variant, ratios against golang, and the compiler message of a failure', () => {
     const md = toMarkdown(sampleRun());
     expect(md).toMatch(/^\| Variant \| State \| Image size/m);
-    expect(md).toContain('| scratch | ok | 5.10 MB | 5100000 | 120× | 3 | 5.00 MB | static |');
+    expect(md).toContain(
+      '| scratch | ok | 5.10 MB | 5100000 | 120× | 3 | 5.10 MB | 5.00 MB | static |',
+    );
     expect(md).toContain('syntax error: non-declaration statement');
     expect(md).toContain('offline stand-ins built from Debian packages, not the upstream images');
     expect(md).toContain('imgbench/standin-golang:1.24 for golang:1.24');

@@ -15,6 +15,7 @@ import type {
   PullOutcome,
 } from '../../src/engine/engine.js';
 import { LABEL_RECIPE_HASH } from '../../src/engine/labels.js';
+import type { LayerSize } from '../../src/engine/layer-sizes.js';
 import { BuildError, ImgbenchError } from '../../src/errors.js';
 import type { PullEngine, PullSite, RunRegistry } from '../../src/pull/pull-site.js';
 import type { ManifestFacts } from '../../src/pull/registry.js';
@@ -179,6 +180,7 @@ export class FakeEngine implements Engine {
       cpus: 2,
       memTotalBytes: 2 ** 34,
       buildkit: true,
+      imageStore: 'classic',
     };
   }
 
@@ -223,6 +225,15 @@ export class FakeEngine implements Engine {
   }
   async inspectImage(ref: string): Promise<ImageDetails | undefined> {
     return this.images.get(ref);
+  }
+  /** Layer tars a little larger than the engine's figure, as on a classic store: tar headers. */
+  async layerSizes(ref: string): Promise<LayerSize[]> {
+    const image = this.images.get(ref);
+    if (!image) throw new ImgbenchError('E_MEASURE', `No such image: ${ref}`);
+    return Array.from({ length: image.layerCount }, (_, i) => ({
+      digest: `sha256:${String(i + 1).padStart(64, 'd')}`,
+      tarBytes: Math.floor(image.sizeBytes / image.layerCount) + 10_240,
+    }));
   }
   async readImageFile(ref: string, path: string): Promise<ImageFile | undefined> {
     if (!this.images.has(ref)) return undefined;

@@ -117,7 +117,9 @@ describe('a run on the fake engine', () => {
         expect(scratch).not.toHaveProperty('size');
       } else {
         // Figures measured before the failure stay in results.json.
-        expect(scratch).toMatchObject({ size: { sizeBytes: 8_000_000 } });
+        expect(scratch).toMatchObject({
+          size: { engineSizeBytes: 8_000_000, basis: 'layer-tars' },
+        });
       }
       if (stage === 'pull' || stage === 'startup') expect(scratch).toHaveProperty('builds');
       if (stage === 'startup') {
@@ -247,7 +249,9 @@ describe('a run on the fake engine, stopped by a signal', () => {
     expect(written).toMatchObject({ stoppedBy: 'SIGINT', complete: false });
     // Written as it stood when the signal came: both sizes measured, nothing failed.
     expect(state(written)).toEqual({ 'multi-stage': 'ok', scratch: 'ok' });
-    expect(byName(written, 'scratch')).toMatchObject({ size: { sizeBytes: 8_000_000 } });
+    expect(byName(written, 'scratch')).toMatchObject({
+      size: { engineSizeBytes: 8_000_000, basis: 'layer-tars' },
+    });
     // A child node with tsx takes its seconds to start on a busy machine: a deadline, not a timing.
   }, 30_000);
 });

@@ -1,5 +1,6 @@
+import { engineName } from '../../engine/engine.js';
 import { formatMB, formatRatio } from '../../format/format.js';
-import { measureImageSize } from '../../measure/image-size.js';
+import { measureImageSize, sizeBasisOf } from '../../measure/image-size.js';
 import { figuresOf, type RunResult, type VariantResult } from '../../types.js';
 import { exact, present } from '../cells.js';
 import { groupedBars, MB } from '../charts.js';
@@ -17,6 +18,20 @@ function referenceSize(run: RunResult): number | undefined {
 function failureSummary(variant: VariantResult): string {
   if (variant.state !== 'failed') return '';
   return `${variant.failure.stage} failed: ${variant.failure.message.split('\n')[0]}`;
+}
+
+/** Which basis the sizes are on, and whose the engine's own figure is. */
+function sizeNote(run: RunResult): string {
+  const bases = new Set(
+    run.variants.flatMap((v) => {
+      const s = figuresOf(v).size;
+      return s ? [sizeBasisOf(s)] : [];
+    }),
+  );
+  if (bases.has('engine') && !bases.has('layer-tars')) {
+    return `Sizes are uncompressed, as \`docker image inspect\` reported them on ${engineName(run.engine)} (a run written before sizes were summed from layer tars); MB = 10^6 bytes.`;
+  }
+  return `Sizes are uncompressed: the sum of the layers' tar sizes, the same on every engine and image store. Engine says: \`docker image inspect\` .Size on ${engineName(run.engine)}, which differs by engine and store. MB = 10^6 bytes.`;
 }
 
 /** A size cell; empty for a variant that has no size (it failed before it was sized). */
@@ -40,7 +55,7 @@ function sizeChart(run: RunResult): Chart {
     id: 'size',
     title: 'Image size',
     caption:
-      'Uncompressed image size as `docker image inspect` reports it, the bytes a pull transfers (config and compressed layers, from the registry’s manifest; when pull ran), and the service binary. MB = 10^6 bytes; log scale.',
+      'Uncompressed image size (the sum of its layers’ tar sizes), the bytes a pull transfers (config and compressed layers, from the registry’s manifest; when pull ran), and the service binary. MB = 10^6 bytes; log scale.',
     rows,
     ...(rows.length ? {} : { missing: 'no variant was built' }),
     spec: groupedBars(rows, { series: 'kind', value: 'MB', unit: 'MB (log)', log: true, order }),
@@ -50,7 +65,7 @@ function sizeChart(run: RunResult): Chart {
 export const size: Metric<'size', VariantPart<'size', typeof sizeSchema, true>> = {
   name: 'size',
   description:
-    'image size as the engine reports it, layers, and the service binary’s size and linkage',
+    'image size (the layer tars’ sum, and the engine’s own figure), layers, and the service binary’s size and linkage',
   runsOn: 'build engine',
   when: 'after each build',
   measureImage: (ctx, image) => measureImageSize(ctx.engine, image.imageId, image.labels),
@@ -58,12 +73,15 @@ export const size: Metric<'size', VariantPart<'size', typeof sizeSchema, true>> 
   figures: [
     {
       name: 'image size',
+      // On the layer-tars basis; compare sets runs on another basis apart.
+      engine: 'none',
       unit: 'bytes',
       turnsOn: 'runtime base',
       read: (f) => present([['image size', exact(f.size?.sizeBytes)]]),
     },
     {
       name: 'binary size',
+      engine: 'none',
       unit: 'bytes',
       turnsOn: 'none',
       read: (f) => present([['binary size', exact(f.size?.binary.sizeBytes)]]),
@@ -90,6 +108,15 @@ export const size: Metric<'size', VariantPart<'size', typeof sizeSchema, true>> 
         }),
       },
       { header: 'Layers', align: 'right', cell: sized((s) => String(s.layerCount)) },
+      {
+        header: 'Engine says',
+        align: 'right',
+        cell: sized((s) => {
+          const bytes =
+            s.engineSizeBytes ?? (sizeBasisOf(s) === 'engine' ? s.sizeBytes : undefined);
+          return bytes === undefined ? '–' : formatMB(bytes);
+        }),
+      },
       { header: 'Binary', align: 'right', cell: sized((s) => formatMB(s.binary.sizeBytes)) },
       {
         header: 'Linkage',
@@ -99,11 +126,13 @@ export const size: Metric<'size', VariantPart<'size', typeof sizeSchema, true>> 
           figures.size ? figures.size.binary.linkage : failureSummary(variant),
       },
     ],
-    note: () => 'Sizes are uncompressed, as `docker image inspect` reports them; MB = 10^6 bytes.',
+    note: (run) => sizeNote(run),
   },
   csv: {
     columns: [
       'image_size_bytes',
+      'size_basis',
+      'engine_image_size_bytes',
       'layer_count',
       'binary_size_bytes',
       'binary_linkage',
@@ -116,6 +145,10 @@ export const size: Metric<'size', VariantPart<'size', typeof sizeSchema, true>> 
           ...(f.size
             ? {
                 image_size_bytes: f.size.sizeBytes,
+                size_basis: sizeBasisOf(f.size),
+                ...(f.size.engineSizeBytes === undefined
+                  ? {}
+                  : { engine_image_size_bytes: f.size.engineSizeBytes }),
                 layer_count: f.size.layerCount,
                 binary_size_bytes: f.size.binary.sizeBytes,
                 binary_linkage: f.size.binary.linkage,
