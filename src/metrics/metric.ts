@@ -167,6 +167,13 @@ export interface FigureDefinition {
    * process: startup, memory).
    */
   turnsOn: FigureBasis;
+  /**
+   * Which engine's version and image store the figure also measures, so that
+   * compare can tell an engine change from a change of the variant: `build`
+   * (a build's time, the bytes its push compressed), `second` (the pull,
+   * startup and memory engine), `none` (the layer tars' sum, the binary).
+   */
+  engine: 'build' | 'second' | 'none';
   /** The figure(s) a variant has, by name; none when its metric did not run. */
   read: (figures: Partial<VariantFigures>) => Array<[string, Figure]>;
 }

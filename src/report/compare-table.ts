@@ -8,6 +8,7 @@ const pct = (p: number) => `${p >= 0 ? '+' : ''}${p.toFixed(1)} %`;
 
 /** What a change means, in a word or three. */
 export function verdict(c: FigureChange): string {
+  if (c.cause === 'engine') return c.beyondNoise ? 'engine changed' : 'within noise';
   if (c.significant) return c.changePct > 0 ? 'CHANGED: larger' : 'CHANGED: smaller';
   if (c.beyondNoise) return 'shared shift';
   return 'within noise';
@@ -44,6 +45,11 @@ export function toCompareTable(comparison: Comparison): string {
     '',
     'Noise: half the 95 % interval of each run’s median (the mean’s below 6 samples), in % of it. Change ÷ round: the change of the variant’s figure over the median of all variants in the same round, where both runs have 6 rounds or more; it decides, with its own intervals, since a machine that is slower in one run moves every variant of a round alike. Elsewhere a change counts when the two intervals do not overlap once the shift that every variant shared (the median of their changes) is taken out.',
   ];
+  for (const line of comparison.engineChanges) {
+    out.push(
+      `Engine changed: ${line}. Its figures moved with the engine as much as with the variants: none counts as a variant's change (verdict "engine changed"), and regression budgets are not checked on them.`,
+    );
+  }
   for (const s of comparison.shifts) {
     out.push(
       `Shared shift: ${s.figure} moved ${pct(s.changePct)} (median) for all ${s.variants} variants — the machine, the engine or the tool changed, not one variant.`,

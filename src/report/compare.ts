@@ -1,8 +1,10 @@
+import { type EngineInfo, engineName } from '../engine/engine.js';
+import { sizeBasisOf } from '../measure/image-size.js';
 import { median } from '../measure/statistics.js';
-import { type Figure, figuresByName } from '../metrics/figures.js';
+import { type Figure, figureDefinition, figuresByName } from '../metrics/figures.js';
 import type { Unit } from '../metrics/metric.js';
 import { relativeOf } from '../metrics/relative.js';
-import type { RunResult } from '../types.js';
+import { figuresOf, type RunResult } from '../types.js';
 
 /** One figure of a variant, as both runs have it. */
 export interface FigureChange {
@@ -44,6 +46,12 @@ export interface FigureChange {
    * moves one variant's.
    */
   significant: boolean;
+  /**
+   * `engine`: the engine this figure also measures changed between the runs
+   * (see `Comparison.engineChanges`), so its change is not counted as the
+   * variant's, whatever its size.
+   */
+  cause?: 'engine';
 }
 
 /**
@@ -67,6 +75,33 @@ export interface Comparison {
   shifts: Shift[];
   /** Variants only one run has, or that failed in one: `name: reason`. */
   notCompared: string[];
+  /** The engines that changed between the runs: `build engine: dockerd 20.10.24, classic image store → …`. */
+  engineChanges: string[];
+}
+
+type EngineRole = 'build' | 'second';
+
+/**
+ * Which engines differ between the runs, by version or image store: the
+ * build engine, and the second engine (pull, startup, memory) — taken to be
+ * the build engine's kind in a run that did not record its own.
+ */
+function changedEngines(base: RunResult, head: RunResult): Map<EngineRole, string> {
+  const changed = new Map<EngineRole, string>();
+  const pairs: Array<[EngineRole, string, EngineInfo, EngineInfo]> = [
+    ['build', 'build engine', base.engine, head.engine],
+    [
+      'second',
+      'second engine (pull, startup, memory)',
+      base.secondEngine?.info ?? base.engine,
+      head.secondEngine?.info ?? head.engine,
+    ],
+  ];
+  for (const [role, label, b, h] of pairs) {
+    if (engineName(b) !== engineName(h))
+      changed.set(role, `${label}: ${engineName(b)} → ${engineName(h)}`);
+  }
+  return changed;
 }
 
 /** Below this many variants with a figure, no shared shift is estimated. */
@@ -97,6 +132,8 @@ type Pair = { variant: string; figure: string; b: Figure; h: Figure };
 export function compareRuns(base: RunResult, head: RunResult): Comparison {
   const pairs: Pair[] = [];
   const notCompared: string[] = [];
+  const engines = changedEngines(base, head);
+  const otherBasis: string[] = [];
   for (const h of head.variants) {
     const b = base.variants.find((v) => v.name === h.name);
     if (!b) {
@@ -109,7 +146,11 @@ export function compareRuns(base: RunResult, head: RunResult): Comparison {
       continue;
     }
     const baseFigures = figuresByName(b);
+    const [bSize, hSize] = [figuresOf(b).size, figuresOf(h).size];
+    const sameBasis = !bSize || !hSize || sizeBasisOf(bSize) === sizeBasisOf(hSize);
+    if (!sameBasis) otherBasis.push(h.name);
     for (const [figure, hf] of figuresByName(h)) {
+      if (figure === 'image size' && !sameBasis) continue;
       const bf = baseFigures.get(figure);
       if (bf && bf.value !== 0) pairs.push({ variant: h.name, figure, b: bf, h: hf });
     }
@@ -118,6 +159,15 @@ export function compareRuns(base: RunResult, head: RunResult): Comparison {
     if (!head.variants.some((h) => h.name === b.name))
       notCompared.push(`${b.name}: not in the head run`);
   }
+  if (otherBasis.length > 0) {
+    notCompared.push(
+      `image size of ${otherBasis.join(', ')}: one run has the engine's own figure (written before sizes were summed from layer tars), the other the layer tars' sum; a change of basis is not a change of the image`,
+    );
+  }
+  const engineCaused = (p: Pair) => {
+    const role = figureDefinition(p.figure)?.engine;
+    return role !== undefined && role !== 'none' && engines.has(role);
+  };
   const change = (p: Pair) => ((p.h.value - p.b.value) / p.b.value) * 100;
   const shifts: Shift[] = [];
   const shiftOf = new Map<string, number>();
@@ -170,7 +220,16 @@ export function compareRuns(base: RunResult, head: RunResult): Comparison {
             basis: 'absolute' as const,
             significant: apart(p.b.value, p.b.noisePct, own, p.h.noisePct),
           }),
+      // The engine changed under this figure: its change is not the variant's.
+      ...(engineCaused(p) ? { significant: false, cause: 'engine' as const } : {}),
     };
   });
-  return { base: base.runId, head: head.runId, changes, shifts, notCompared };
+  return {
+    base: base.runId,
+    head: head.runId,
+    changes,
+    shifts,
+    notCompared,
+    engineChanges: [...engines.values()],
+  };
 }

@@ -1,11 +1,13 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { engineName } from '../engine/engine.js';
 import { UsageError } from '../errors.js';
 import { formatFigure } from '../format/format.js';
+import { type SizeBasis, sizeBasisOf } from '../measure/image-size.js';
 import { figuresByName, isFigureName } from '../metrics/figures.js';
 import type { Column } from '../metrics/metric.js';
 import { readRun } from '../results/read-run.js';
-import type { RunResult } from '../types.js';
+import { figuresOf, type RunResult } from '../types.js';
 import { tableOf } from './sections.js';
 import { renderColumns } from './table.js';
 
@@ -40,6 +42,15 @@ export async function loadHistory(dir: string): Promise<RunResult[]> {
     );
   }
   return runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+}
+
+/** The basis a run's sizes are on, when it sized any variant. */
+function sizeBasesOf(run: RunResult): SizeBasis | undefined {
+  for (const v of run.variants) {
+    const size = figuresOf(v).size;
+    if (size) return sizeBasisOf(size);
+  }
+  return undefined;
 }
 
 /**
@@ -79,5 +90,22 @@ export function toTrendTable(
   parts.push(
     `${runs.length} runs, oldest first; – = not measured in that run. Each column: start (UTC) and the run id's last four characters.`,
   );
+  // Figures that moved with the engine, or with how sizes were taken, are not the variants'.
+  for (const [i, run] of runs.entries()) {
+    const before = runs[i - 1];
+    if (!before) continue;
+    const column = `${run.startedAt.slice(0, 16).replace('T', ' ')} ${run.runId.slice(-4)}`;
+    if (engineName(before.engine) !== engineName(run.engine)) {
+      parts.push(
+        `Engine changed from ${column} on: ${engineName(before.engine)} → ${engineName(run.engine)}; build, pull, startup and memory figures moved with it.`,
+      );
+    }
+    const [was, is] = [sizeBasesOf(before), sizeBasesOf(run)];
+    if (was && is && was !== is) {
+      parts.push(
+        `Size basis changed from ${column} on: ${was} → ${is} (image size is ${is === 'layer-tars' ? "the layer tars' sum" : "the engine's figure"} from there).`,
+      );
+    }
+  }
   return parts.join('\n');
 }

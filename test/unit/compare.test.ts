@@ -55,6 +55,58 @@ describe('compareRuns', () => {
     ]);
     expect(changes.some((c) => c.variant === 'scratch' || c.variant === 'golang')).toBe(false);
   });
+
+  /** A copy of `run` as a 26.1 engine with the containerd store measured it: every startup 30 % slower. */
+  function onNewEngine(run: RunResult): RunResult {
+    const copy = structuredClone(run);
+    copy.engine = { ...copy.engine, serverVersion: '26.1.5+dfsg1', imageStore: 'containerd' };
+    for (const v of copy.variants) {
+      if (v.state === 'ok' && v.startup) {
+        v.startup.startToReadyMs = { ...v.startup.startToReadyMs };
+        v.startup.startToReadyMs.p50 *= 1.3;
+        v.startup.startToReadyMs.mean *= 1.3;
+      }
+    }
+    delete copy.relative;
+    return copy;
+  }
+
+  it('names an engine change and counts none of the figures it moved as a variant’s change', async () => {
+    const base = await history('20261123-012239-447f');
+    const comparison = compareRuns(base, onNewEngine(await history('20261123-014740-6261')));
+    expect(comparison.engineChanges).toEqual([
+      'build engine: dockerd 20.10.24+dfsg1, classic image store → dockerd 26.1.5+dfsg1, containerd image store',
+      'second engine (pull, startup, memory): dockerd 20.10.24+dfsg1, classic image store → dockerd 26.1.5+dfsg1, containerd image store',
+    ]);
+    const startup = comparison.changes.filter((c) => c.figure === 'startup start→ready');
+    expect(startup.length).toBeGreaterThan(3);
+    for (const c of startup) expect(c).toMatchObject({ cause: 'engine', significant: false });
+    expect(startup.every((c) => c.changePct > 20)).toBe(true);
+    const table = toCompareTable(comparison);
+    expect(table).toContain(
+      'Engine changed: build engine: dockerd 20.10.24+dfsg1, classic image store → dockerd 26.1.5+dfsg1, containerd image store.',
+    );
+    expect(table).toMatch(/startup start→ready .* engine changed/);
+    expect(table).toMatch(/\nNo significant change\.$/);
+    // The binary's size measures no engine: it is still compared as the variant's.
+    expect(
+      comparison.changes.find((c) => c.figure === 'binary size' && c.variant === 'scratch'),
+    ).not.toHaveProperty('cause');
+  });
+
+  it('does not compare image sizes taken on different bases, and says so', async () => {
+    const base = await history('20261123-012239-447f');
+    const head = structuredClone(base);
+    for (const v of head.variants) {
+      if (v.state === 'ok')
+        Object.assign(v.size, { basis: 'layer-tars', sizeBytes: v.size.sizeBytes + 9_000 });
+    }
+    const { changes, notCompared } = compareRuns(base, head);
+    expect(changes.some((c) => c.figure === 'image size')).toBe(false);
+    expect(notCompared.at(-1)).toMatch(
+      /^image size of golang, .*: one run has the engine's own figure .*; a change of basis is not a change of the image$/,
+    );
+  });
 });
 
 describe('budgets', () => {

@@ -30,6 +30,24 @@ describe('history', () => {
     );
   });
 
+  it('says where the engine and the size basis changed between runs', async () => {
+    const runs = await loadHistory(dir);
+    const last = structuredClone(runs.at(-1) as (typeof runs)[number]);
+    last.runId = '20261201-030000-beef';
+    last.startedAt = '2026-12-01T03:00:00.000Z';
+    last.engine = { ...last.engine, serverVersion: '26.1.5+dfsg1', imageStore: 'containerd' };
+    for (const v of last.variants) if (v.state === 'ok') v.size.basis = 'layer-tars';
+    const table = toTrendTable([...runs, last], ['image size']);
+    expect(table).toContain(
+      'Engine changed from 2026-12-01 03:00 beef on: dockerd 20.10.24+dfsg1, classic image store → dockerd 26.1.5+dfsg1, containerd image store;',
+    );
+    expect(table).toContain(
+      "Size basis changed from 2026-12-01 03:00 beef on: engine → layer-tars (image size is the layer tars' sum from there).",
+    );
+    // Between the kept nights, all on one engine, neither is said.
+    expect(toTrendTable(runs, ['image size'])).not.toMatch(/changed from/);
+  });
+
   it('refuses an unknown figure and a folder without runs, in one line each', async () => {
     const runs = await loadHistory(dir);
     expect(() => toTrendTable(runs, ['speed'])).toThrow(UsageError);

@@ -26,6 +26,7 @@ const BUILD_FIGURES: FigureDefinition[] = BUILD_SCENARIOS.map((scenario) => ({
   name: `build ${scenario}`,
   unit: 'ms' as const,
   turnsOn: 'builder' as const,
+  engine: 'build' as const,
   read: (f) => present([[`build ${scenario}`, timed(f.builds?.[scenario].durationMs)]]),
 }));
 const figureOf = (scenario: (typeof BUILD_SCENARIOS)[number]) =>

@@ -17,6 +17,7 @@ const MEMORY_FIGURES: FigureDefinition[] = [
   name,
   unit: 'bytes' as const,
   turnsOn: 'none' as const,
+  engine: 'second' as const,
   read: (f) => present([[name, timed(f.memory ? pick(f.memory) : undefined, 'bytes')]]),
 }));
 const [IDLE_RSS, LOAD_RSS] = MEMORY_FIGURES as [FigureDefinition, FigureDefinition];

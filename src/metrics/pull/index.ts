@@ -1,3 +1,4 @@
+import { engineName } from '../../engine/engine.js';
 import { ImgbenchError } from '../../errors.js';
 import { formatDuration, formatMB, formatRatio } from '../../format/format.js';
 import type { Sample } from '../../measure/sampler.js';
@@ -121,6 +122,7 @@ const measurePulls: SecondEngineStage = async (ctx, site, start) => {
 /** `pull unlimited`, `pull 100mbit`: the cold pull over each link. */
 const PULL_LINKS: FigureDefinition = {
   name: 'pull <link>',
+  engine: 'second',
   matches: /^pull (unlimited|\d+(\.\d+)?[kmg]bit)$/,
   unit: 'ms',
   turnsOn: 'runtime base',
@@ -209,7 +211,8 @@ function pullNote(run: RunResult): string {
   if (!first) return '';
   const n = first.links[0]?.durationMs.n ?? 0;
   const storage = first.storage === 'memory' ? 'on a tmpfs' : 'on the disk';
-  return `Pulls: compressed = config + layer blobs from the registry's manifest, the bytes a pull transfers. Each of ${n} samples per variant and link is a cold pull (request → image ready, as \`time docker pull\`) from the run's registry on 127.0.0.1 into a second dockerd (${first.maxConcurrentDownloads} parallel download${first.maxConcurrentDownloads === 1 ? '' : 's'}, data root ${storage}) emptied before every sample; shaped links limit the registry's traffic with tc (htb); transfer = request → last layer downloaded, the rest is extraction; bound = compressed bytes ÷ link rate.`;
+  const second = run.secondEngine ? `${engineName(run.secondEngine.info)}, ` : '';
+  return `Pulls: compressed = config + layer blobs from the registry's manifest, the bytes a pull transfers, as the build engine (${engineName(run.engine)}) pushed them. Each of ${n} samples per variant and link is a cold pull (request → image ready, as \`time docker pull\`) from the run's registry on 127.0.0.1 into a second dockerd (${second}${first.maxConcurrentDownloads} parallel download${first.maxConcurrentDownloads === 1 ? '' : 's'}, data root ${storage}) emptied before every sample; shaped links limit the registry's traffic with tc (htb); transfer = request → last layer downloaded, the rest is extraction; bound = compressed bytes ÷ link rate.`;
 }
 
 function pullChart(run: RunResult): Chart {
@@ -250,6 +253,8 @@ export const pull: Metric<'pull', VariantPart<'pull', typeof pullSchema, false>>
   figures: [
     {
       name: 'compressed size',
+      // The build engine compressed the layers it pushed.
+      engine: 'build',
       unit: 'bytes',
       turnsOn: 'runtime base',
       read: (f) =>

@@ -30,6 +30,7 @@ const START_TO_READY: FigureDefinition = {
   name: 'startup start→ready',
   unit: 'ms',
   turnsOn: 'none',
+  engine: 'second',
   read: (f) => present([['startup start→ready', timed(f.startup?.startToReadyMs)]]),
 };
 
