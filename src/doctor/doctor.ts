@@ -2,11 +2,12 @@ import { statfs } from 'node:fs/promises';
 import { BASE_ROLES } from '../bases/base-roles.js';
 import type { BaseProfileRequest } from '../bases/resolve-bases.js';
 import { recipeHash, STAND_IN_RECIPES } from '../bases/stand-in-recipes.js';
-import type { Engine, EngineInfo } from '../engine/engine.js';
+import { type Engine, type EngineInfo, imageStoreOfInfo } from '../engine/engine.js';
 import { LABEL_RECIPE_HASH } from '../engine/labels.js';
 import { errorMessage } from '../errors.js';
 import { which } from '../exec/run-command.js';
 import { occupiedRootQdisc, QDISC_HANDLE, SHAPED_DEVICE } from '../pull/link-shaper.js';
+import { checkEngineBuilds } from '../run/preflight.js';
 
 export interface DoctorCheck {
   name: string;
@@ -37,6 +38,38 @@ async function toolCheck(name: string, pkg: string, neededFor: string): Promise<
       };
 }
 
+/**
+ * The classic store on overlay2, or the containerd image store (its
+ * snapshotter shows as `overlayfs`); sizes are the layer tars' sum on both.
+ */
+function storageCheck(info: EngineInfo): DoctorCheck {
+  if (imageStoreOfInfo(info) === 'containerd') {
+    try {
+      checkEngineBuilds(info);
+    } catch (error) {
+      return {
+        name: 'storage driver',
+        state: 'missing',
+        detail: `${info.storageDriver} (containerd image store): ${errorMessage(error).split(';')[0]}`,
+        fix: errorMessage(error).split('; ').slice(1).join('; '),
+      };
+    }
+    return {
+      name: 'storage driver',
+      state: 'ok',
+      detail: `${info.storageDriver} (containerd image store)`,
+    };
+  }
+  return info.storageDriver === 'overlay2'
+    ? { name: 'storage driver', state: 'ok', detail: 'overlay2 (classic image store)' }
+    : {
+        name: 'storage driver',
+        state: 'warning',
+        detail: `${info.storageDriver || 'unknown'} (classic image store)`,
+        fix: 'start dockerd with `--storage-driver overlay2`; build times and pulls on other drivers are not comparable',
+      };
+}
+
 function engineChecks(info: EngineInfo): DoctorCheck[] {
   return [
     {
@@ -56,16 +89,7 @@ function engineChecks(info: EngineInfo): DoctorCheck[] {
           detail: `API ${info.apiVersion} predates BuildKit builds (1.39)`,
           fix: 'install Docker 19.03 or newer (`apt-get install docker.io`)',
         },
-    {
-      name: 'storage driver',
-      state: info.storageDriver === 'overlay2' ? 'ok' : 'warning',
-      detail: info.storageDriver || 'unknown',
-      ...(info.storageDriver === 'overlay2'
-        ? {}
-        : {
-            fix: 'start dockerd with `--storage-driver overlay2`; sizes on other drivers are not comparable',
-          }),
-    },
+    storageCheck(info),
     {
       name: 'cgroup',
       state: 'ok',

@@ -1,6 +1,7 @@
 import { statfs } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { type EngineInfo, engineName, imageStoreOfInfo } from '../engine/engine.js';
 import { UsageError } from '../errors.js';
 import { SECOND_ENGINE_METRICS } from '../metrics/registry.js';
 import type { RunOptions } from '../options.js';
@@ -54,6 +55,25 @@ export function loopbackPortTaken(port: number): Promise<boolean> {
     });
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(false)));
   });
+}
+
+/** The first Docker whose containerd image store builds from a tar context (moby/moby#49178). */
+export const CONTAINERD_STORE_TAR_BUILDS_FROM = 28;
+
+/**
+ * dockerd before 28 with the containerd image store fails every `POST /build`
+ * whose context is a tar (moby/moby#47717: it looks up a `build-context-…`
+ * host and reports a DNS error). Said before any build, in one line, rather
+ * than shown as each variant's build error.
+ */
+export function checkEngineBuilds(engine: EngineInfo): void {
+  const major = Number.parseInt(engine.serverVersion, 10);
+  if (imageStoreOfInfo(engine) !== 'containerd' || !(major < CONTAINERD_STORE_TAR_BUILDS_FROM)) {
+    return;
+  }
+  throw new UsageError(
+    `${engineName(engine)} cannot build from a tar context (moby/moby#47717, fixed in Docker ${CONTAINERD_STORE_TAR_BUILDS_FROM}); build on its classic store (\`"features": {"containerd-snapshotter": false}\` in daemon.json), or on Docker ${CONTAINERD_STORE_TAR_BUILDS_FROM}+`,
+  );
 }
 
 /**

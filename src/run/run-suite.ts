@@ -33,7 +33,7 @@ import { loadVariants, selectVariants } from '../variants/variant-catalog.js';
 import { variantTag } from '../variants/variant-tag.js';
 import { buildAndMeasureImages, identity } from './image-stage.js';
 import { pipelineOf, runPipeline } from './pipeline.js';
-import { checkDiskSpace, preflight } from './preflight.js';
+import { checkDiskSpace, checkEngineBuilds, preflight } from './preflight.js';
 import { makeRunId, RunStore } from './run-store.js';
 
 export type RunEvent =
@@ -86,6 +86,7 @@ export async function runSuite(
   );
   await preflight(options, canStartEngine);
   const engineInfo = await engine.info();
+  checkEngineBuilds(engineInfo);
   await checkDiskSpace(engineInfo.dockerRootDir);
   const variants = selectVariants(await loadVariants(options.variantsDir), options.variants);
   if (options.reference !== undefined && !variants.some((v) => v.name === options.reference)) {
@@ -191,6 +192,7 @@ async function startRun(
       links: options.links.map((l) => l.name),
       pullConcurrency: options.pullConcurrency,
       pullStorage: options.pullStorage,
+      pullImageStore: options.pullImageStore,
       timeoutsMs: options.timeouts,
       bail: options.bail,
       variantsDir: options.variantsDir,

@@ -1,8 +1,14 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { imageStoreOf } from '../../src/engine/docker-engine.js';
 import { normalizeRunOptions } from '../../src/options.js';
 import { memoryDataRootBytes } from '../../src/pull/isolated-engine.js';
-import { checkDiskSpace, loopbackPortTaken, preflight } from '../../src/run/preflight.js';
+import {
+  checkDiskSpace,
+  checkEngineBuilds,
+  loopbackPortTaken,
+  preflight,
+} from '../../src/run/preflight.js';
 
 let server: Server | undefined;
 afterEach(() => {
@@ -80,5 +86,48 @@ describe('checks before the first build', () => {
       'Only 3.0 GiB of memory is free, too little to pull into memory; pass `--pull-storage disk`',
     );
     expect(memoryDataRootBytes(8 * 1024 ** 3)).toBe(4 * 1024 ** 3);
+  });
+});
+
+describe('an engine that cannot build from a tar context', () => {
+  const engine = (serverVersion: string, imageStore: 'classic' | 'containerd') => ({
+    endpoint: 'unix:///x.sock',
+    serverVersion,
+    apiVersion: '1.45',
+    os: 'Debian',
+    arch: 'amd64',
+    kernelVersion: '6.1',
+    storageDriver: imageStore === 'containerd' ? 'overlayfs' : 'overlay2',
+    cgroupVersion: '1',
+    cgroupDriver: 'cgroupfs',
+    dockerRootDir: '/var/lib/docker',
+    cpus: 2,
+    memTotalBytes: 2 ** 34,
+    buildkit: true,
+    imageStore,
+  });
+
+  it('is refused before any build, in one line naming the engine and what works', () => {
+    expect(() => checkEngineBuilds(engine('26.1.5+dfsg1', 'containerd'))).toThrow(
+      /^dockerd 26\.1\.5\+dfsg1, containerd image store cannot build from a tar context \(moby\/moby#47717, fixed in Docker 28\); build on its classic store .*, or on Docker 28\+$/,
+    );
+  });
+
+  it('lets the classic store and Docker 28+ with the containerd store build', () => {
+    expect(() => checkEngineBuilds(engine('26.1.5+dfsg1', 'classic'))).not.toThrow();
+    expect(() => checkEngineBuilds(engine('28.0.1', 'containerd'))).not.toThrow();
+    expect(() => checkEngineBuilds(engine('29.1.0', 'containerd'))).not.toThrow();
+  });
+
+  it('reads the store from docker info: the containerd store reports its snapshotter', () => {
+    expect(
+      imageStoreOf({
+        Driver: 'overlayfs',
+        DriverStatus: [['driver-type', 'io.containerd.snapshotter.v1']],
+      }),
+    ).toBe('containerd');
+    expect(
+      imageStoreOf({ Driver: 'overlay2', DriverStatus: [['Backing Filesystem', 'extfs']] }),
+    ).toBe('classic');
   });
 });
