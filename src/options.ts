@@ -1,8 +1,9 @@
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BaseRole } from './bases/base-roles.js';
 import type { BaseProfileRequest } from './bases/resolve-bases.js';
 import { DEFAULT_BASES_TIMEOUT_MS, parseBaseProfile } from './bases/resolve-bases.js';
+import { IMAGE_STORES, type ImageStore } from './engine/engine.js';
 import { UsageError } from './errors.js';
 import { METRICS, type MetricName, REPEATED_METRICS } from './metrics/registry.js';
 import { sampleServiceDir, variantsDir } from './paths.js';
@@ -68,6 +69,10 @@ export interface RunOptionsInput {
   pullConcurrency?: number;
   /** Where the isolated engine writes pulled layers: `memory` (a tmpfs) or `disk`. @default 'memory' */
   pullStorage?: string;
+  /** The dockerd the second engine runs (its own containerd beside it, if there). @default the dockerd on PATH */
+  pullDockerd?: string;
+  /** The second engine's image store: `classic` or `containerd`. @default 'classic' */
+  pullImageStore?: string;
   /** Stop at the first failed variant. @default false */
   bail?: boolean;
   /** The variant the relative figures (÷ ref) are taken against. @default the first variant run */
@@ -98,12 +103,24 @@ export interface RunOptions {
   registryPort: number;
   pullConcurrency: number;
   pullStorage: PullStorage;
+  /** Absent: the dockerd on PATH. */
+  pullDockerd: string | undefined;
+  pullImageStore: ImageStore;
   bail: boolean;
   reference: string | undefined;
   service: ServiceSettings;
   baseImages: Partial<Record<BaseRole, string>>;
   /** The .dockerignore of the variants folder (or imgbench's Go default), for services without their own. */
   fallbackIgnoreFile: string;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Splits `a,b , c` into names, rejecting empty lists. */
@@ -178,6 +195,18 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
       `Expected \`--pull-storage\` to be one of ${PULL_STORAGES.join(', ')}, got \`${pullStorage}\``,
     );
   }
+  const pullImageStore = input.pullImageStore ?? 'classic';
+  if (!(IMAGE_STORES as readonly string[]).includes(pullImageStore)) {
+    throw new UsageError(
+      `Expected \`--pull-image-store\` to be one of ${IMAGE_STORES.join(', ')}, got \`${pullImageStore}\``,
+    );
+  }
+  const pullDockerd = input.pullDockerd === undefined ? undefined : resolve(input.pullDockerd);
+  if (pullDockerd !== undefined && !isExecutable(pullDockerd)) {
+    throw new UsageError(
+      `\`--pull-dockerd\` ${pullDockerd} is not an executable file; pass the path of a dockerd binary`,
+    );
+  }
   return {
     metrics: [...new Set(metrics)],
     variants: input.variants ? [...input.variants] : undefined,
@@ -202,6 +231,8 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     registryPort,
     pullConcurrency,
     pullStorage: pullStorage as PullStorage,
+    pullDockerd,
+    pullImageStore: pullImageStore as ImageStore,
     bail: input.bail ?? false,
     reference: input.reference,
     baseImages: { ...input.baseImages },

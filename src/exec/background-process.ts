@@ -32,8 +32,15 @@ export class BackgroundProcess {
     });
   }
 
-  static start(file: string, args: readonly string[], logFile: string): BackgroundProcess {
+  static start(
+    file: string,
+    args: readonly string[],
+    logFile: string,
+    /** Added to the process's environment (e.g. a PATH with its own folder first). */
+    env: Record<string, string> = {},
+  ): BackgroundProcess {
     const child = execa(file, args, {
+      env,
       reject: false,
       stdin: 'ignore',
       stdout: { file: logFile, append: true },

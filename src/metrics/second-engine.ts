@@ -205,6 +205,8 @@ export async function onSecondEngine(
     const isolated = await ctx.pullSite.startEngine(start.runId, {
       maxConcurrentDownloads: ctx.options.pullConcurrency,
       storage: ctx.options.pullStorage,
+      imageStore: ctx.options.pullImageStore,
+      ...(ctx.options.pullDockerd ? { dockerd: ctx.options.pullDockerd } : {}),
     });
     changes.add(
       `the isolated dockerd (pid ${isolated.pid}, bridge ${isolated.bridge.name}, ${isolated.root}, data root ${isolated.dataRoot}${isolated.storage === 'memory' ? ' on a tmpfs' : ''})`,
@@ -217,6 +219,7 @@ export async function onSecondEngine(
         info: await isolated.engine.info(),
         ...(isolated.configFile && { configFile: isolated.configFile }),
         ...(isolated.containerdSocket && { containerdSocket: isolated.containerdSocket }),
+        ...(isolated.dockerd && { dockerd: isolated.dockerd }),
         maxConcurrentDownloads: ctx.options.pullConcurrency,
       },
     };

@@ -2,7 +2,7 @@ import { access, mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises'
 import { freemem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DockerEngine } from '../engine/docker-engine.js';
-import type { Engine } from '../engine/engine.js';
+import type { Engine, ImageStore } from '../engine/engine.js';
 import { errorMessage, ImgbenchError, UsageError } from '../errors.js';
 import { BackgroundProcess } from '../exec/background-process.js';
 import { runCommand, which } from '../exec/run-command.js';
@@ -46,6 +46,13 @@ export interface IsolatedEngineOptions {
   storage?: PullStorage;
   /** Settings for its own config file (e.g. `registry-mirrors`); none that a flag above sets. @default {} */
   config?: Record<string, unknown>;
+  /**
+   * The dockerd to run; the containerd, shim and runc beside it are used
+   * first when there. @default the dockerd on PATH
+   */
+  dockerd?: string;
+  /** `containerd`: the containerd image store (`features.containerd-snapshotter`). @default 'classic' */
+  imageStore?: ImageStore;
 }
 
 /** The size of the `memory` data root for `free` bytes of free memory; refuses too little. */
@@ -176,13 +183,30 @@ export function containerdConfig(root: string, dataRoot: string): string {
   ].join('\n');
 }
 
+/**
+ * Where a dockerd's own containerd and shim are: beside it (Docker's static
+ * bundle), or in the `bin` beside its `sbin` (a Debian package unpacked).
+ */
+export function ownFolders(dockerd: string): string[] {
+  const dir = dirname(dockerd);
+  return dir.endsWith('/sbin') ? [dir, join(dirname(dir), 'bin')] : [dir];
+}
+
 /** Starts the isolated engine's containerd and waits for its socket. */
 async function startContainerd(
   dockerd: string,
   root: string,
   dataRoot: string,
+  env: Record<string, string>,
 ): Promise<BackgroundProcess> {
-  const binary = (await which('containerd')) ?? join(dirname(dockerd), 'containerd');
+  const beside = join(dirname(dockerd), 'containerd');
+  const binary =
+    (await access(beside).then(
+      () => beside,
+      () => undefined,
+    )) ??
+    (await which('containerd')) ??
+    beside;
   const dir = join(root, 'containerd');
   await mkdir(dir, { recursive: true });
   const config = join(dir, 'containerd.toml');
@@ -191,6 +215,7 @@ async function startContainerd(
     binary,
     ['--config', config, '--log-level', 'warn'],
     join(root, 'containerd.log'),
+    env,
   );
   await daemon.waitUntilReady(() => access(containerdSocket(root)).then(() => true), {
     timeoutMs: ISOLATED_ENGINE_START_TIMEOUT_MS,
@@ -252,6 +277,7 @@ export class IsolatedEngine {
   readonly configFile: string;
   readonly containerdSocket: string;
   readonly maxConcurrentDownloads: number;
+  readonly dockerd: string;
   readonly #process: BackgroundProcess;
   readonly #containerd: BackgroundProcess;
 
@@ -262,7 +288,9 @@ export class IsolatedEngine {
     bridge: BridgeSpec,
     maxConcurrentDownloads: number,
     processes: { dockerd: BackgroundProcess; containerd: BackgroundProcess },
+    dockerd: string,
   ) {
+    this.dockerd = dockerd;
     this.engine = engine;
     this.root = paths.root;
     this.dataRoot = paths.dataRoot;
@@ -295,6 +323,8 @@ export class IsolatedEngine {
       maxConcurrentDownloads = DOCKER_CONCURRENT_DOWNLOADS,
       storage = DEFAULT_PULL_STORAGE,
       config = {},
+      dockerd: chosenDockerd,
+      imageStore = 'classic',
     }: IsolatedEngineOptions = {},
   ): Promise<IsolatedEngine> {
     if (process.getuid?.() !== 0) {
@@ -302,7 +332,11 @@ export class IsolatedEngine {
         'pull, startup and memory run on a second dockerd, which needs root; run imgbench as root or leave those metrics out (`--metrics size,build`)',
       );
     }
-    const dockerd = (await which('dockerd')) ?? '/usr/sbin/dockerd';
+    const dockerd = chosenDockerd ?? (await which('dockerd')) ?? '/usr/sbin/dockerd';
+    // Its own folder first: a dockerd unpacked beside its containerd and shim uses those.
+    const env = {
+      PATH: `${dirname(dockerd)}:${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`,
+    };
     const root = join(ISOLATED_ROOT_DIR, runId);
     // Not under /run, which is often a tmpfs of limited size: with `disk` storage
     // pulls write to the disk, as a node's do; with `memory` a tmpfs of its own
@@ -325,12 +359,20 @@ export class IsolatedEngine {
     try {
       await ip(['addr', 'add', bridge.address, 'dev', bridge.name]);
       await ip(['link', 'set', bridge.name, 'up']);
-      await writeFile(join(root, 'daemon.json'), `${JSON.stringify(config)}\n`);
-      containerd = await startContainerd(dockerd, root, dataRoot);
+      const settings =
+        imageStore === 'containerd'
+          ? {
+              ...config,
+              features: { ...(config.features as object), 'containerd-snapshotter': true },
+            }
+          : config;
+      await writeFile(join(root, 'daemon.json'), `${JSON.stringify(settings)}\n`);
+      containerd = await startContainerd(dockerd, root, dataRoot, env);
       daemon = BackgroundProcess.start(
         dockerd,
         isolatedDockerdArgs(root, dataRoot, bridge.name, runId, maxConcurrentDownloads),
         join(root, 'dockerd.log'),
+        env,
       );
       const engine = await connectWhenReady(join(root, 'docker.sock'), daemon);
       return new IsolatedEngine(
@@ -340,6 +382,7 @@ export class IsolatedEngine {
         bridge,
         maxConcurrentDownloads,
         { dockerd: daemon, containerd },
+        dockerd,
       );
     } catch (error) {
       await daemon?.stop();

@@ -35,6 +35,8 @@ export interface PullEngine {
   /** Its own dockerd config file and containerd socket, when it has them. */
   readonly configFile?: string;
   readonly containerdSocket?: string;
+  /** The dockerd binary it runs. */
+  readonly dockerd?: string;
   /** Removes every image and container, so that the next pull is cold. */
   empty(): Promise<void>;
   stop(): Promise<void>;

@@ -47,6 +47,8 @@ describe('the declared command line', SPAWNS, () => {
       '--registry-port',
       '--pull-concurrency',
       '--pull-storage',
+      '--pull-dockerd',
+      '--pull-image-store',
       '--variants',
       '--variants-dir',
       '--bail',

@@ -15,6 +15,8 @@ describe('normalizeRunOptions', () => {
     expect(o.mainPackage).toBe('.');
     expect(o.bases).toBe('auto');
     expect(o.outDir.endsWith('/results')).toBe(true);
+    expect(o.pullDockerd).toBeUndefined();
+    expect(o.pullImageStore).toBe('classic');
   });
 
   it.each([
@@ -23,6 +25,9 @@ describe('normalizeRunOptions', () => {
     [{ serviceDir: '/nonexistent/dir' }, /`--service` `\/nonexistent\/dir` is not a directory/],
     [{ mainPackage: '../elsewhere' }, /`--main`.*got `..\/elsewhere`/],
     [{ mainPackage: './cmd/../../x' }, /`--main`/],
+    [{ pullImageStore: 'zfs' }, /`--pull-image-store` to be one of classic, containerd, got `zfs`/],
+    [{ pullDockerd: '/etc/passwd' }, /`--pull-dockerd` \/etc\/passwd is not an executable file/],
+    [{ pullDockerd: '/nonexistent/dockerd' }, /`--pull-dockerd` .* is not an executable file/],
   ])('rejects %j with one clear message', (input, message) => {
     expect(() => normalizeRunOptions(input)).toThrow(UsageError);
     expect(() => normalizeRunOptions(input)).toThrow(message);

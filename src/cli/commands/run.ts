@@ -3,7 +3,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { BASE_PROFILES, BASE_ROLES } from '../../bases/base-roles.js';
 import { DEFAULT_BASES_TIMEOUT_MS, parseBaseImage } from '../../bases/resolve-bases.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/config.js';
-import type { Engine } from '../../engine/engine.js';
+import { type Engine, IMAGE_STORES } from '../../engine/engine.js';
 import { UsageError } from '../../errors.js';
 import { formatDuration, formatMB } from '../../format/format.js';
 import { METRIC_MODULES, METRICS, REPEATED_METRICS } from '../../metrics/registry.js';
@@ -94,6 +94,18 @@ export function declareRun() {
         '--pull-storage <where>',
         `where the pulling engine writes layers: ${PULL_STORAGES.join(' (a tmpfs, which leaves the host disk out) or ')}`,
       ).default(DEFAULT_PULL_STORAGE),
+    )
+    .addOption(
+      new Option(
+        '--pull-dockerd <path>',
+        'the dockerd the pulling engine runs (a containerd and shim beside it are used first)',
+      ).default(undefined, 'the dockerd on PATH'),
+    )
+    .addOption(
+      new Option(
+        '--pull-image-store <store>',
+        `the pulling engine's image store: ${IMAGE_STORES.join(' or ')}`,
+      ).default('classic'),
     )
     .addOption(
       new Option('--variants <list>', 'variants to run, in order, comma-separated').default(
@@ -269,6 +281,8 @@ export async function runCommand(
       registryPort: values.registryPort,
       pullConcurrency: values.pullConcurrency,
       pullStorage: values.pullStorage,
+      pullImageStore: values.pullImageStore,
+      ...(values.pullDockerd ? { pullDockerd: values.pullDockerd } : {}),
       ...(values.bail ? { bail: true } : {}),
       ...(values.reference ? { reference: values.reference } : {}),
       ...(values.timeout !== undefined ? { timeouts: parseTimeouts(values.timeout) } : {}),
