@@ -4,11 +4,16 @@
  * times `docker pull` (the CLI) on a brand-new dockerd and imgbench's pull on
  * a dockerd that pulled the image and was emptied the way a run empties it.
  *
+ * Both engines are of one kind: `--dockerd` (default: the one on PATH) with
+ * `--image-store` (classic, or containerd: the containerd image store).
+ *
  * Usage: npm run bench:pull -- [--image imgbench/sample:golang] [--trials 4] [--storage memory|disk]
+ *          [--dockerd /path/to/dockerd] [--image-store classic|containerd]
  */
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { DockerEngine } from '../src/engine/docker-engine.js';
+import { engineName, IMAGE_STORES, type ImageStore } from '../src/engine/engine.js';
 import { summarize } from '../src/measure/statistics.js';
 import { IsolatedEngine, PULL_STORAGES, type PullStorage } from '../src/pull/isolated-engine.js';
 import { LocalRegistry } from '../src/pull/registry.js';
@@ -18,8 +23,20 @@ const { values } = parseArgs({
     image: { type: 'string', default: 'imgbench/sample:golang' },
     trials: { type: 'string', default: '4' },
     storage: { type: 'string', default: 'memory' },
+    dockerd: { type: 'string' },
+    'image-store': { type: 'string', default: 'classic' },
   },
 });
+if (!IMAGE_STORES.includes(values['image-store'] as ImageStore)) {
+  console.error(
+    `--image-store must be one of ${IMAGE_STORES.join(', ')}, got \`${values['image-store']}\``,
+  );
+  process.exit(2);
+}
+const kind = {
+  imageStore: values['image-store'] as ImageStore,
+  ...(values.dockerd ? { dockerd: values.dockerd } : {}),
+};
 
 if (!PULL_STORAGES.includes(values.storage as PullStorage)) {
   console.error(`--storage must be one of ${PULL_STORAGES.join(', ')}, got \`${values.storage}\``);
@@ -29,6 +46,7 @@ const storage = values.storage as PullStorage;
 const engine = await DockerEngine.connect();
 const registry = await LocalRegistry.start({ runId: 'bench-pull' });
 const cli: number[] = [];
+let engineLabel = '';
 const ours: number[] = [];
 try {
   const reference = registry.reference(values.image);
@@ -40,9 +58,10 @@ try {
     // pulled the image and been emptied, as a run's engine is before a sample.
     // Who goes first alternates, so that a disk slowing down over the trials
     // does not always land on the same side.
-    const fresh = await IsolatedEngine.start(`bp-fresh-${trial}`, { storage });
-    const emptied = await IsolatedEngine.start(`bp-empty-${trial}`, { storage });
+    const fresh = await IsolatedEngine.start(`bp-fresh-${trial}`, { storage, ...kind });
+    const emptied = await IsolatedEngine.start(`bp-empty-${trial}`, { storage, ...kind });
     try {
+      engineLabel ||= engineName(await fresh.engine.info());
       await emptied.engine.pullImage(reference, 600_000);
       await emptied.empty();
       const timeCli = async () => {
@@ -75,5 +94,5 @@ try {
 }
 const [a, b] = [summarize(ours).p50, summarize(cli).p50];
 console.log(
-  `${values.image} (${storage} storage): imgbench p50 ${a.toFixed(0)} ms, docker pull p50 ${b.toFixed(0)} ms, difference ${(((a - b) / b) * 100).toFixed(1)} %`,
+  `${values.image} (${storage} storage, ${engineLabel}): imgbench p50 ${a.toFixed(0)} ms, docker pull p50 ${b.toFixed(0)} ms, difference ${(((a - b) / b) * 100).toFixed(1)} %`,
 );

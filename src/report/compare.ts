@@ -3,6 +3,7 @@ import { sizeBasisOf } from '../measure/image-size.js';
 import { median } from '../measure/statistics.js';
 import { type Figure, figureDefinition, figuresByName } from '../metrics/figures.js';
 import type { Unit } from '../metrics/metric.js';
+import { SECOND_ENGINE_METRICS } from '../metrics/registry.js';
 import { relativeOf } from '../metrics/relative.js';
 import { figuresOf, type RunResult } from '../types.js';
 
@@ -97,9 +98,13 @@ function changedEngines(base: RunResult, head: RunResult): Map<EngineRole, strin
       head.secondEngine?.info ?? head.engine,
     ],
   ];
+  const usedSecond = (run: RunResult) => run.metrics.some((m) => SECOND_ENGINE_METRICS.includes(m));
   for (const [role, label, b, h] of pairs) {
-    if (engineName(b) !== engineName(h))
+    // Runs that did not both measure on a second engine have none to compare.
+    if (role === 'second' && !(usedSecond(base) && usedSecond(head))) continue;
+    if (engineName(b) !== engineName(h)) {
       changed.set(role, `${label}: ${engineName(b)} → ${engineName(h)}`);
+    }
   }
   return changed;
 }
