@@ -56,10 +56,12 @@ stop() {
   # Whatever it left mounted (shm, overlay, netns) goes, then its state.
   for dir in "$run" "$home/data"; do
     [ -d "$dir" ] || continue
-    grep -o " $dir[^ ]*" /proc/mounts | sort -r | while read -r point; do umount -l "$point" || true; done
+    { grep -o " $dir[^ ]*" /proc/mounts || true; } | sort -r | while read -r point; do
+      umount -l "$point" || true
+    done
   done
   rm -rf "$run" "$home/data"
-  ip link show "$bridge" >/dev/null 2>&1 && ip link delete "$bridge"
+  if ip link show "$bridge" >/dev/null 2>&1; then ip link delete "$bridge"; fi
   say "stopped; $bridge and $run removed"
 }
 

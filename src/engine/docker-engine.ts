@@ -93,10 +93,16 @@ export class DockerEngine implements Engine {
       ? new Docker({ socketPath: options.socketPath })
       : new Docker();
     let version: Docker.DockerVersion;
+    const ask = () =>
+      (docker.version as unknown as VersionWithOptions).call(docker, {
+        abortSignal: AbortSignal.timeout(options.timeoutMs ?? CONNECT_TIMEOUT_MS),
+      });
     try {
-      const abortSignal = AbortSignal.timeout(options.timeoutMs ?? CONNECT_TIMEOUT_MS);
-      version = await (docker.version as unknown as VersionWithOptions).call(docker, {
-        abortSignal,
+      // A kept-alive connection to an engine that restarted on the same socket
+      // fails once with EPIPE or ECONNRESET; a new one is asked once more.
+      version = await ask().catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'EPIPE' || error.code === 'ECONNRESET') return ask();
+        throw error;
       });
     } catch (error) {
       throw new EngineError(
