@@ -184,6 +184,23 @@ export function containerdConfig(root: string, dataRoot: string): string {
 }
 
 /**
+ * The second dockerd's config file: what the caller sets (mirrors, say) and,
+ * for the containerd image store, `features.containerd-snapshotter`; every
+ * other setting is a flag (see isolatedDockerdArgs).
+ */
+export function daemonSettings(
+  config: Record<string, unknown>,
+  imageStore: ImageStore,
+): Record<string, unknown> {
+  if (imageStore !== 'containerd') return config;
+  const features = {
+    ...(config.features as Record<string, unknown>),
+    'containerd-snapshotter': true,
+  };
+  return { ...config, features };
+}
+
+/**
  * Where a dockerd's own containerd and shim are: beside it (Docker's static
  * bundle), or in the `bin` beside its `sbin` (a Debian package unpacked).
  */
@@ -359,13 +376,7 @@ export class IsolatedEngine {
     try {
       await ip(['addr', 'add', bridge.address, 'dev', bridge.name]);
       await ip(['link', 'set', bridge.name, 'up']);
-      const settings =
-        imageStore === 'containerd'
-          ? {
-              ...config,
-              features: { ...(config.features as object), 'containerd-snapshotter': true },
-            }
-          : config;
+      const settings = daemonSettings(config, imageStore);
       await writeFile(join(root, 'daemon.json'), `${JSON.stringify(settings)}\n`);
       containerd = await startContainerd(dockerd, root, dataRoot, env);
       daemon = BackgroundProcess.start(

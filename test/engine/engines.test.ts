@@ -140,24 +140,8 @@ describe('one size basis on 20.10 classic, 26.1 classic and 26.1 containerd stor
   it(
     'a compare of a 20.10 run and a 26.1 run names the engine change',
     async () => {
-      const hostRun = await imgbench([
-        'run',
-        '--metrics',
-        'size,build',
-        '--quick',
-        '--variants',
-        'scratch',
-        '--bases',
-        'offline',
-        '--out',
-        join(out, 'host'),
-      ]);
-      expect(hostRun.status, hostRun.stderr).toBe(0);
-      engine26(['start', 'classic']);
-      try {
-        // The stand-in the scratch variant builds on, moved in; the build itself runs on 26.1.
-        moveTo26(STAND_IN_RECIPES['golang-alpine'].tag);
-        const newRun = await imgbench(
+      const scratchRun = (folder: string, env: NodeJS.ProcessEnv = {}) =>
+        imgbench(
           [
             'run',
             '--metrics',
@@ -168,12 +152,17 @@ describe('one size basis on 20.10 classic, 26.1 classic and 26.1 containerd stor
             '--bases',
             'offline',
             '--out',
-            join(out, 'new'),
+            join(out, folder),
           ],
-          {
-            DOCKER_HOST: `unix://${socket}`,
-          },
+          env,
         );
+      const hostRun = await scratchRun('host');
+      expect(hostRun.status, hostRun.stderr).toBe(0);
+      engine26(['start', 'classic']);
+      try {
+        // The stand-in the scratch variant builds on, moved in; the build itself runs on 26.1.
+        moveTo26(STAND_IN_RECIPES['golang-alpine'].tag);
+        const newRun = await scratchRun('new', { DOCKER_HOST: `unix://${socket}` });
         expect(newRun.status, newRun.stderr).toBe(0);
       } finally {
         engine26(['stop']);

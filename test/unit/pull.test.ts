@@ -8,7 +8,9 @@ import { normalizeRunOptions } from '../../src/options.js';
 import {
   chooseBridge,
   containerdConfig,
+  daemonSettings,
   isolatedDockerdArgs,
+  ownFolders,
 } from '../../src/pull/isolated-engine.js';
 import {
   parseLink,
@@ -170,6 +172,25 @@ describe('isolated engine', () => {
     expect(config).toContain('  address = "/run/imgbench/r/containerd/containerd.sock"');
     expect(config).toContain('disabled_plugins = ["io.containerd.grpc.v1.cri"]');
     expect(config).not.toMatch(/\/etc\/|\/run\/containerd|\/var\/lib\/containerd/);
+  });
+
+  it('asks for the containerd image store in its own config file, and for nothing else', () => {
+    const mirrors = { 'registry-mirrors': ['http://127.0.0.1:5000'] };
+    expect(daemonSettings(mirrors, 'classic')).toEqual(mirrors);
+    expect(daemonSettings(mirrors, 'containerd')).toEqual({
+      ...mirrors,
+      features: { 'containerd-snapshotter': true },
+    });
+  });
+
+  it('looks for a dockerd’s own containerd and shim beside it, or in the bin beside its sbin', () => {
+    // Docker's static bundle: everything in one folder.
+    expect(ownFolders('/opt/docker/dockerd')).toEqual(['/opt/docker']);
+    // A Debian package unpacked: usr/sbin/dockerd, usr/bin/containerd.
+    expect(ownFolders('/var/lib/imgbench-engine26/root/usr/sbin/dockerd')).toEqual([
+      '/var/lib/imgbench-engine26/root/usr/sbin',
+      '/var/lib/imgbench-engine26/root/usr/bin',
+    ]);
   });
 
   it('picks a bridge subnet no route covers, and a name short enough for Linux', () => {
