@@ -25,6 +25,36 @@ describe('runDoctor', () => {
     expect(bases?.detail).not.toContain('standin-golang');
   });
 
+  it('knows the containerd image store: fine on Docker 28+, missing where builds fail', async () => {
+    const storage = async (serverVersion: string, imageStore: 'classic' | 'containerd') => {
+      const engine = new FakeEngine();
+      const driver = imageStore === 'containerd' ? 'overlayfs' : 'overlay2';
+      engine.info = async () => ({
+        ...sampleRun().engine,
+        serverVersion,
+        imageStore,
+        storageDriver: driver,
+      });
+      return (await runDoctor(async () => engine)).find((c) => c.name === 'storage driver');
+    };
+    expect(await storage('29.1.0', 'containerd')).toEqual({
+      name: 'storage driver',
+      state: 'ok',
+      detail: 'overlayfs (containerd image store)',
+    });
+    expect(await storage('26.1.5+dfsg1', 'containerd')).toMatchObject({
+      state: 'missing',
+      detail: expect.stringMatching(
+        /^overlayfs \(containerd image store\): dockerd 26\.1\.5\+dfsg1, containerd image store cannot build from a tar context/,
+      ),
+      fix: expect.stringMatching(/^build on its classic store/),
+    });
+    expect(await storage('26.1.5+dfsg1', 'classic')).toMatchObject({
+      state: 'ok',
+      detail: 'overlay2 (classic image store)',
+    });
+  });
+
   it('reports an engine that cannot be reached as missing, with a fix', async () => {
     const checks = await runDoctor(async () => {
       throw new Error('connect ENOENT /var/run/docker.sock');
