@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
@@ -85,17 +86,20 @@ function parseJson(file: SavedFile | undefined, what: string): unknown {
  */
 export async function layerSizesFromSave(stream: Readable): Promise<LayerSize[]> {
   const files = new Map<string, SavedFile>();
+  // dockerd saves a layer that an image holds twice once, and links the second to it.
+  const links = new Map<string, string>();
   const tar = extract();
   const done = (async () => {
     for await (const entry of tar) {
+      const name = entry.header.name.replace(/^\.\//, '');
+      if (entry.header.type === 'symlink' && entry.header.linkname) {
+        links.set(name, posix.normalize(posix.join(posix.dirname(name), entry.header.linkname)));
+      }
       if (entry.header.type !== 'file') {
         entry.resume();
         continue;
       }
-      files.set(
-        entry.header.name.replace(/^\.\//, ''),
-        await readEntry(entry as AsyncIterable<Buffer>, entry.header.size ?? 0),
-      );
+      files.set(name, await readEntry(entry as AsyncIterable<Buffer>, entry.header.size ?? 0));
     }
   })();
   stream.on('error', (error) => tar.destroy(error));
@@ -124,7 +128,7 @@ export async function layerSizesFromSave(stream: Readable): Promise<LayerSize[]>
     );
   }
   return manifest.Layers.map((path, i) => {
-    const file = files.get(path);
+    const file = files.get(path) ?? files.get(links.get(path) ?? '');
     if (!file) throw new ImgbenchError('E_MEASURE', `The saved image lacks its layer ${path}`);
     return { digest: diffIds[i] as string, tarBytes: file.bytes };
   });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,18 +35,41 @@ describe('imgbench run --metrics size on the real engine, offline bases', () => 
     expect(stdout).toContain('Bases: offline stand-ins');
   });
 
-  it('records sizes and layer counts equal to `docker image inspect`, to the byte', () => {
-    for (const v of okVariants(run)) {
-      const [size, layers] = dockerCli([
-        'image',
-        'inspect',
-        '-f',
-        '{{.Size}} {{len .RootFS.Layers}}',
-        v.image,
-      ]).split(' ');
-      expect(v.size.sizeBytes, v.name).toBe(Number(size));
-      expect(v.size.layerCount, v.name).toBe(Number(layers));
-      expect(dockerCli(['image', 'inspect', '-f', '{{.Id}}', v.image])).toBe(v.imageId);
+  it('records sizes equal to the layer tars of `docker save`, and the engine’s own figure, to the byte', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imgbench-save-'));
+    try {
+      for (const v of okVariants(run)) {
+        const [size, layers] = dockerCli([
+          'image',
+          'inspect',
+          '-f',
+          '{{.Size}} {{len .RootFS.Layers}}',
+          v.image,
+        ]).split(' ');
+        expect(v.size.engineSizeBytes, v.name).toBe(Number(size));
+        expect(v.size.layerCount, v.name).toBe(Number(layers));
+        expect(dockerCli(['image', 'inspect', '-f', '{{.Id}}', v.image])).toBe(v.imageId);
+        // The independent count: tar's own listing of the saved image, layer by layer.
+        const saved = join(dir, `${v.name}.tar`);
+        dockerCli(['save', '-o', saved, v.image]);
+        const [manifest] = JSON.parse(
+          execFileSync('tar', ['-xOf', saved, 'manifest.json'], { encoding: 'utf8' }),
+        ) as Array<{ Layers: string[] }>;
+        const listing = execFileSync('tar', ['-tvf', saved], { encoding: 'utf8' });
+        const entryBytes = new Map(
+          listing
+            .split('\n')
+            .map((line) => line.trim().split(/\s+/))
+            .filter((f) => f.length >= 6)
+            .map((f) => [f.at(-1) as string, Number(f[2])]),
+        );
+        const sum = (manifest?.Layers ?? []).reduce((n, l) => n + (entryBytes.get(l) ?? NaN), 0);
+        expect(v.size.basis, v.name).toBe('layer-tars');
+        expect(v.size.sizeBytes, v.name).toBe(sum);
+        rmSync(saved);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -76,8 +100,12 @@ describe('imgbench run --metrics size on the real engine, offline bases', () => 
       '/app/main',
     ]);
     expect(ok('golang').size.binary.sizeBytes).toBe(Number(listed));
-    // scratch holds the binary alone, so the image is exactly the binary.
-    expect(ok('scratch').size.binary.sizeBytes).toBe(ok('scratch').size.sizeBytes);
+    // scratch holds the binary alone: the engine counts exactly the binary, the
+    // layer tar adds its headers and padding (a few 512-byte blocks).
+    const scratch = ok('scratch').size;
+    expect(scratch.engineSizeBytes).toBe(scratch.binary.sizeBytes);
+    expect(scratch.sizeBytes - scratch.binary.sizeBytes).toBeGreaterThan(0);
+    expect(scratch.sizeBytes - scratch.binary.sizeBytes).toBeLessThan(10 * 512);
   });
 
   it('writes CSV and Markdown that agree with results.json, and marks every base as a stand-in', () => {

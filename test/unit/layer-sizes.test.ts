@@ -72,6 +72,21 @@ describe('layer sizes from the docker save stream', () => {
     expect(oci).toEqual(classic);
   });
 
+  it('follows the link dockerd writes for a layer the image holds twice', async () => {
+    const layer = await layerTar('etc/hosts', 300);
+    const p = pack();
+    p.entry({ name: 'a/layer.tar' }, layer);
+    p.entry({ name: 'b/layer.tar', type: 'symlink', linkname: '../a/layer.tar' });
+    p.entry({ name: 'c.json' }, JSON.stringify({ rootfs: { diff_ids: [sha(layer), sha(layer)] } }));
+    p.entry(
+      { name: 'manifest.json' },
+      JSON.stringify([{ Config: 'c.json', Layers: ['a/layer.tar', 'b/layer.tar'] }]),
+    );
+    p.finalize();
+    const sizes = await layerSizesFromSave(Readable.from(await collect(p)));
+    expect(sizes.map((l) => l.tarBytes)).toEqual([layer.length, layer.length]);
+  });
+
   it('refuses a save whose config does not match its layers', async () => {
     const p = pack();
     p.entry({ name: 'c.json' }, JSON.stringify({ rootfs: { diff_ids: [] } }));
