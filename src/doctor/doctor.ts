@@ -7,7 +7,7 @@ import { LABEL_RECIPE_HASH } from '../engine/labels.js';
 import { errorMessage } from '../errors.js';
 import { which } from '../exec/run-command.js';
 import { occupiedRootQdisc, QDISC_HANDLE, SHAPED_DEVICE } from '../pull/link-shaper.js';
-import { checkEngineBuilds } from '../run/preflight.js';
+import { tarBuildProblem } from '../run/preflight.js';
 
 export interface DoctorCheck {
   name: string;
@@ -44,14 +44,13 @@ async function toolCheck(name: string, pkg: string, neededFor: string): Promise<
  */
 function storageCheck(info: EngineInfo): DoctorCheck {
   if (imageStoreOfInfo(info) === 'containerd') {
-    try {
-      checkEngineBuilds(info);
-    } catch (error) {
+    const found = tarBuildProblem(info);
+    if (found) {
       return {
         name: 'storage driver',
         state: 'missing',
-        detail: `${info.storageDriver} (containerd image store): ${errorMessage(error).split(';')[0]}`,
-        fix: errorMessage(error).split('; ').slice(1).join('; '),
+        detail: `${info.storageDriver} (containerd image store): ${found.problem}`,
+        fix: found.fix,
       };
     }
     return {

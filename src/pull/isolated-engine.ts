@@ -216,14 +216,18 @@ async function startContainerd(
   dataRoot: string,
   env: Record<string, string>,
 ): Promise<BackgroundProcess> {
-  const beside = join(dirname(dockerd), 'containerd');
-  const binary =
-    (await access(beside).then(
-      () => beside,
-      () => undefined,
-    )) ??
-    (await which('containerd')) ??
-    beside;
+  // Its own containerd first, then the one on PATH.
+  let binary = (await which('containerd')) ?? join(dirname(dockerd), 'containerd');
+  for (const dir of ownFolders(dockerd).reverse()) {
+    const beside = join(dir, 'containerd');
+    if (
+      await access(beside).then(
+        () => true,
+        () => false,
+      )
+    )
+      binary = beside;
+  }
   const dir = join(root, 'containerd');
   await mkdir(dir, { recursive: true });
   const config = join(dir, 'containerd.toml');
@@ -350,9 +354,9 @@ export class IsolatedEngine {
       );
     }
     const dockerd = chosenDockerd ?? (await which('dockerd')) ?? '/usr/sbin/dockerd';
-    // Its own folder first: a dockerd unpacked beside its containerd and shim uses those.
+    // Its own folders first: a dockerd unpacked with its containerd and shim uses those.
     const env = {
-      PATH: `${dirname(dockerd)}:${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`,
+      PATH: [...ownFolders(dockerd), process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'].join(':'),
     };
     const root = join(ISOLATED_ROOT_DIR, runId);
     // Not under /run, which is often a tmpfs of limited size: with `disk` storage

@@ -66,14 +66,21 @@ export const CONTAINERD_STORE_TAR_BUILDS_FROM = 28;
  * host and reports a DNS error). Said before any build, in one line, rather
  * than shown as each variant's build error.
  */
-export function checkEngineBuilds(engine: EngineInfo): void {
+export function tarBuildProblem(engine: EngineInfo): { problem: string; fix: string } | undefined {
   const major = Number.parseInt(engine.serverVersion, 10);
   if (imageStoreOfInfo(engine) !== 'containerd' || !(major < CONTAINERD_STORE_TAR_BUILDS_FROM)) {
-    return;
+    return undefined;
   }
-  throw new UsageError(
-    `${engineName(engine)} cannot build from a tar context (moby/moby#47717, fixed in Docker ${CONTAINERD_STORE_TAR_BUILDS_FROM}); build on its classic store (\`"features": {"containerd-snapshotter": false}\` in daemon.json), or on Docker ${CONTAINERD_STORE_TAR_BUILDS_FROM}+`,
-  );
+  return {
+    problem: `${engineName(engine)} cannot build from a tar context (moby/moby#47717, fixed in Docker ${CONTAINERD_STORE_TAR_BUILDS_FROM})`,
+    fix: `build on its classic store (\`"features": {"containerd-snapshotter": false}\` in daemon.json), or on Docker ${CONTAINERD_STORE_TAR_BUILDS_FROM}+`,
+  };
+}
+
+/** Stops a run on such an engine before its first build, in one line (see tarBuildProblem). */
+export function checkEngineBuilds(engine: EngineInfo): void {
+  const found = tarBuildProblem(engine);
+  if (found) throw new UsageError(`${found.problem}; ${found.fix}`);
 }
 
 /**
