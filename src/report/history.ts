@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { engineName } from '../engine/engine.js';
 import { UsageError } from '../errors.js';
 import { formatFigure } from '../format/format.js';
-import { type SizeBasis, sizeBasisOf } from '../measure/image-size.js';
 import { figuresByName, isFigureName } from '../metrics/figures.js';
 import type { Column } from '../metrics/metric.js';
+import { runSizeBasis } from '../metrics/size/index.js';
 import { readRun } from '../results/read-run.js';
-import { figuresOf, type RunResult } from '../types.js';
+import type { RunResult } from '../types.js';
 import { tableOf } from './sections.js';
 import { renderColumns } from './table.js';
 
@@ -42,15 +42,6 @@ export async function loadHistory(dir: string): Promise<RunResult[]> {
     );
   }
   return runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-}
-
-/** The basis a run's sizes are on, when it sized any variant. */
-function sizeBasesOf(run: RunResult): SizeBasis | undefined {
-  for (const v of run.variants) {
-    const size = figuresOf(v).size;
-    if (size) return sizeBasisOf(size);
-  }
-  return undefined;
 }
 
 /**
@@ -100,7 +91,7 @@ export function toTrendTable(
         `Engine changed from ${column} on: ${engineName(before.engine)} → ${engineName(run.engine)}; build, pull, startup and memory figures moved with it.`,
       );
     }
-    const [was, is] = [sizeBasesOf(before), sizeBasesOf(run)];
+    const [was, is] = [runSizeBasis(before), runSizeBasis(run)];
     if (was && is && was !== is) {
       parts.push(
         `Size basis changed from ${column} on: ${was} → ${is} (image size is ${is === 'layer-tars' ? "the layer tars' sum" : "the engine's figure"} from there).`,

@@ -1,6 +1,6 @@
 import { engineName } from '../../engine/engine.js';
 import { formatMB, formatRatio } from '../../format/format.js';
-import { measureImageSize, sizeBasisOf } from '../../measure/image-size.js';
+import { measureImageSize, type SizeBasis, sizeBasisOf } from '../../measure/image-size.js';
 import { figuresOf, type RunResult, type VariantResult } from '../../types.js';
 import { exact, present } from '../cells.js';
 import { groupedBars, MB } from '../charts.js';
@@ -20,15 +20,24 @@ function failureSummary(variant: VariantResult): string {
   return `${variant.failure.stage} failed: ${variant.failure.message.split('\n')[0]}`;
 }
 
-/** Which basis the sizes are on, and whose the engine's own figure is. */
-function sizeNote(run: RunResult): string {
+/**
+ * The basis a run's sizes are on: `layer-tars` when any variant's are,
+ * `engine` for a run written before sizes were summed from layer tars, none
+ * when no variant was sized.
+ */
+export function runSizeBasis(run: RunResult): SizeBasis | undefined {
   const bases = new Set(
     run.variants.flatMap((v) => {
       const s = figuresOf(v).size;
       return s ? [sizeBasisOf(s)] : [];
     }),
   );
-  if (bases.has('engine') && !bases.has('layer-tars')) {
+  return bases.has('layer-tars') ? 'layer-tars' : bases.has('engine') ? 'engine' : undefined;
+}
+
+/** Which basis the sizes are on, and whose the engine's own figure is. */
+function sizeNote(run: RunResult): string {
+  if (runSizeBasis(run) === 'engine') {
     return `Sizes are uncompressed, as \`docker image inspect\` reported them on ${engineName(run.engine)} (a run written before sizes were summed from layer tars); MB = 10^6 bytes.`;
   }
   return `Sizes are uncompressed: the sum of the layers' tar sizes, the same on every engine and image store. Engine says: \`docker image inspect\` .Size on ${engineName(run.engine)}, which differs by engine and store. MB = 10^6 bytes.`;
