@@ -57,11 +57,12 @@ export function tail(text: string, lines = 20): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-/** Full path of an executable on PATH, or undefined. */
-export async function which(name: string): Promise<string | undefined> {
+/** Full path of an executable on `path` (default: PATH), or undefined. */
+export async function which(name: string, path?: string): Promise<string | undefined> {
   // The name goes to a shell as an argument, never as code.
   const result = await runCommand('sh', ['-c', 'command -v "$1"', 'which', name], {
     timeoutMs: 5_000,
+    ...(path === undefined ? {} : { env: { PATH: path } }),
   });
   return result.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
 }

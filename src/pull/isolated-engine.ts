@@ -216,18 +216,8 @@ async function startContainerd(
   dataRoot: string,
   env: Record<string, string>,
 ): Promise<BackgroundProcess> {
-  // Its own containerd first, then the one on PATH.
-  let binary = (await which('containerd')) ?? join(dirname(dockerd), 'containerd');
-  for (const dir of ownFolders(dockerd).reverse()) {
-    const beside = join(dir, 'containerd');
-    if (
-      await access(beside).then(
-        () => true,
-        () => false,
-      )
-    )
-      binary = beside;
-  }
+  // Found on the PATH dockerd gets: its own containerd first, then the host's.
+  const binary = (await which('containerd', env.PATH)) ?? join(dirname(dockerd), 'containerd');
   const dir = join(root, 'containerd');
   await mkdir(dir, { recursive: true });
   const config = join(dir, 'containerd.toml');
