@@ -50,10 +50,6 @@ const registry = await LocalRegistry.start({ runId: 'bench-pull' });
 const cli: number[] = [];
 let engineLabel = '';
 const ours: number[] = [];
-// The pull timed first and the one timed second in each trial: the second
-// runs on a machine the first has just worked, which shows here as a few per cent.
-const first: number[] = [];
-const second: number[] = [];
 try {
   const reference = registry.reference(values.image);
   await engine.tagImage(values.image, reference);
@@ -83,13 +79,9 @@ try {
       if (trial % 2 === 0) {
         await timeCli();
         await timeOurs();
-        first.push(cli.at(-1) ?? 0);
-        second.push(ours.at(-1) ?? 0);
       } else {
         await timeOurs();
         await timeCli();
-        first.push(ours.at(-1) ?? 0);
-        second.push(cli.at(-1) ?? 0);
       }
     } finally {
       await fresh.stop();
@@ -105,6 +97,11 @@ try {
 const range = (samples: number[]) =>
   `${Math.min(...samples).toFixed(0)}–${Math.max(...samples).toFixed(0)} ms`;
 const [a, b] = [summarize(ours).p50, summarize(cli).p50];
+// The pull timed first and the one timed second in each trial (docker first in
+// even trials): the second runs on a machine the first has just worked, which
+// shows here as a few per cent.
+const first = cli.map((c, i) => (i % 2 === 0 ? c : (ours[i] as number)));
+const second = cli.map((c, i) => (i % 2 === 0 ? (ours[i] as number) : c));
 const [f, g] = [summarize(first).p50, summarize(second).p50];
 console.log(
   `spread: imgbench ${range(ours)}, docker pull ${range(cli)}; order: the pull timed second p50 ${(((g - f) / f) * 100).toFixed(1)} % against the one timed first`,
