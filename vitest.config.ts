@@ -14,9 +14,10 @@ export default defineConfig({
           name: 'engine',
           include: ['test/engine/**/*.test.ts'],
           globalSetup: ['test/engine/global-setup.ts'],
-          // One real dockerd, two cores: engine tests run one file at a time.
+          // One real dockerd, two cores: engine tests run one file at a time,
+          // each in a fresh child process.
           pool: 'forks',
-          poolOptions: { forks: { singleFork: true } },
+          fileParallelism: false,
           testTimeout: 20 * 60_000,
           hookTimeout: 30 * 60_000,
         },

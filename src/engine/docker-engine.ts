@@ -298,6 +298,8 @@ export class DockerEngine implements Engine {
 
   async inspectContainer(id: string): Promise<ContainerState> {
     const { State, NetworkSettings } = await this.#docker.getContainer(id).inspect();
+    // Each network's own address: the top-level NetworkSettings.IPAddress, the
+    // default bridge's, is deprecated since API 1.21 and gone from Docker 29.
     const networks = Object.values(NetworkSettings?.Networks ?? {});
     return {
       running: State.Running,
@@ -305,7 +307,7 @@ export class DockerEngine implements Engine {
       exitCode: State.ExitCode,
       oomKilled: State.OOMKilled,
       error: State.Error ?? '',
-      ipAddress: NetworkSettings?.IPAddress || networks.find((n) => n.IPAddress)?.IPAddress || '',
+      ipAddress: networks.find((n) => n.IPAddress)?.IPAddress ?? '',
     };
   }
 

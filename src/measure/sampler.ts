@@ -40,7 +40,9 @@ export interface RoundsResult<T> {
  * tinybench runs each task: one iteration, no time budget and no warm-up
  * (its defaults would run a Docker task 64 times), and the duration comes
  * from inside the task through `overriddenDuration`, because only the task
- * knows which part of its work is the measured one. The task function is
+ * knows which part of its work is the measured one. Samples are kept
+ * (`retainSamples`, off by default since tinybench 6) so that the check
+ * below can compare what it recorded with what the task measured. The task function is
  * async: tinybench calls a sync one an extra time to find out whether it is
  * async, which here would be an extra, unrecorded Docker operation.
  */
@@ -52,7 +54,7 @@ export async function runRounds<T>(
   const samples = new Map<string, Array<Sample<T>>>(subjects.map((s) => [s, []]));
   const failures = new Map<string, unknown>();
   for (let round = 0; round < options.rounds; round++) {
-    const bench = new Bench({ iterations: 1, time: 0, warmup: false });
+    const bench = new Bench({ iterations: 1, time: 0, warmup: false, retainSamples: true });
     const active = subjects.filter((s) => !failures.has(s));
     if (active.length === 0) break;
     for (const subject of shuffled(active, options.random)) {
@@ -72,7 +74,8 @@ export async function runRounds<T>(
     if (options.stopAfterFailure && failures.size > 0) break;
     for (const task of bench.tasks) {
       if (failures.has(task.name)) continue;
-      const recorded = task.result?.latency.samples ?? [];
+      const { result } = task;
+      const recorded = result.state === 'completed' ? (result.latency.samples ?? []) : [];
       const taken = samples.get(task.name)?.at(-1)?.durationMs;
       // tinybench must have recorded exactly the duration the task measured.
       if (recorded.length !== 1 || recorded[0] !== taken) {

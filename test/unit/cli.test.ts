@@ -100,7 +100,7 @@ describe('the declared command line', SPAWNS, () => {
     ],
     [
       ['report', 'a', 'b'],
-      /^imgbench: Too many arguments for 'report'\. Expected 1 argument but got 2; see `imgbench report --help`$/,
+      /^imgbench: Too many arguments for 'report'\. Expected 1 argument but got 2: a, b; see `imgbench report --help`$/,
     ],
     [
       ['frobnicate'],

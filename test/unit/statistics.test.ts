@@ -30,7 +30,9 @@ describe('summarize', () => {
     // Async on purpose: tinybench calls a sync task once more to detect whether it is async.
     bench.add('fixed', async () => ({ overriddenDuration: durations[i++] }));
     await bench.run();
-    const latency = bench.tasks[0]?.result?.latency;
+    const result = bench.tasks[0]?.result;
+    expect(result?.state).toBe('completed');
+    const latency = result?.state === 'completed' ? result.latency : undefined;
     const ours = summarize(durations);
     expect(ours.mean).toBeCloseTo(latency?.mean ?? Number.NaN, 9);
     expect(ours.p50).toBeCloseTo(latency?.p50 ?? Number.NaN, 9);
