@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+// The imgbench command line: parses, runs the command, and turns every error
+// into one line and an exit code. Loaded by main.ts once the Node.js version is known to do.
 import { CommanderError } from '@commander-js/extra-typings';
 import { DockerEngine } from '../engine/docker-engine.js';
 import { EngineError, errorMessage, ImgbenchError, UsageError } from '../errors.js';

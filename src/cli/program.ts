@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, type Option } from '@commander-js/extra-typings';
 import type { Engine } from '../engine/engine.js';
-import { packageRoot } from '../paths.js';
+import { packageJson } from '../package-json.js';
 import { checkOutDir } from '../run/out-dir.js';
 import { basesCommand, declareBases } from './commands/bases.js';
 import { claimsCommand, declareClaims } from './commands/claims.js';
@@ -23,10 +21,6 @@ export interface ProgramContext {
   /** Width the help is wrapped to. @default the terminal's, else 80 */
   helpWidth?: number;
 }
-
-export const packageVersion = (): string =>
-  (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string })
-    .version;
 
 export const EXIT_CODES = `Exit codes: ${ALL_PASSED} all passed; ${VARIANT_FAILED} a variant failed; ${BAD_INPUT} bad input; ${BUDGET_BREACHED} a budget was broken.`;
 
@@ -60,7 +54,7 @@ export function createProgram(context: ProgramContext): {
   };
   const program = new Command('imgbench')
     .description('What each way of packaging a Go service into a container image really costs.')
-    .version(packageVersion(), '-V, --version', 'print the version and exit')
+    .version(packageJson().version, '-V, --version', 'print the version and exit')
     .option('--debug', 'print stack traces')
     .helpCommand('help [command]', 'the help of a command')
     .addHelpText('after', `\n${EXIT_CODES}`);

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { arch, availableParallelism, platform, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { type BaseRole, GO_BUILDER_ROLES } from '../bases/base-roles.js';
 import { chooseBaseImages, resolveBases } from '../bases/resolve-bases.js';
 import { cleanLeftovers } from '../cleanup/clean.js';
@@ -21,7 +19,7 @@ import { relativeFigures } from '../metrics/relative.js';
 import { bailedOut } from '../metrics/repeated.js';
 import type { RunOptions, RunOptionsInput } from '../options.js';
 import { normalizeRunOptions } from '../options.js';
-import { packageRoot } from '../paths.js';
+import { packageJson } from '../package-json.js';
 import { HOST_PULL_SITE, type PullSite } from '../pull/pull-site.js';
 import { readIgnoreRules } from '../service/build-context.js';
 import { checkGoToolchain } from '../service/go-toolchain.js';
@@ -61,10 +59,6 @@ export interface SuiteOutcome {
   /** The run folder holding results.json, results.csv and summary.md. */
   dir: string;
 }
-
-const toolVersion = (): string =>
-  (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string })
-    .version;
 
 /**
  * Builds and measures each selected variant of a Go service. A variant that
@@ -183,7 +177,7 @@ async function startRun(
   return {
     schemaVersion: SCHEMA_VERSION,
     runId,
-    tool: { name: 'imgbench', version: toolVersion() },
+    tool: { name: 'imgbench', version: packageJson().version },
     startedAt: start.startedAt.toISOString(),
     complete: false,
     metrics: options.metrics,
