@@ -7,6 +7,10 @@
 #     push to), iproute2 (tc, for shaped links), mmdebstrap (the offline
 #     stand-in bases), ca-certificates; with --tests also chromium and a font
 #     (the HTML report's screenshot test);
+#   - a supported Node.js for the project's commands: when the node on PATH is
+#     older than package.json's engines.node, Node 24 from npm's `node` package
+#     in .tools/node, linked as node_modules/.bin/node (npm puts that folder
+#     first on PATH for its scripts); the system's node is left as it is;
 #   - npm dependencies and the compiled CLI (dist/);
 #   - a running dockerd, started in the background when none answers.
 # Packages are installed with `apt-get install --no-remove`: apt stops rather
@@ -53,6 +57,23 @@ TEST_PACKAGES=(chromium fonts-dejavu-core)
 # Packages that are, or carry, a Docker engine; any one of them means the machine has one.
 ENGINE_PACKAGES=(docker-ce docker-ce-cli moby-engine docker.io docker-engine)
 
+# Node.js: the lowest version package.json's engines allow (">=22.12" → 22.12).
+NODE_MIN=$(node -p 'require("./package.json").engines.node.replace(/^>=/, "")')
+PROJECT_NODE_MAJOR=24
+PROJECT_NODE_DIR=.tools/node
+PROJECT_NODE=$PROJECT_NODE_DIR/node_modules/node/bin/node
+# True when the node binary $1 runs and is at least NODE_MIN.
+node_supported() {
+  local version
+  [ -n "$1" ] && version=$("$1" --version 2>/dev/null) || return 1
+  version=${version#v}
+  [ "$(printf '%s\n%s\n' "$NODE_MIN" "$version" | sort -V | head -n 1)" = "$NODE_MIN" ]
+}
+# The node on PATH (under `npm run`, node_modules/.bin's); too old, the project's commands need their own.
+path_node=$(command -v node || true)
+need_project_node=false
+node_supported "$path_node" || need_project_node=true
+
 installed() {
   dpkg-query --admindir="$admindir" -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
 }
@@ -97,7 +118,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
 else
   log "plan: no package to install"
 fi
+node_line="node ${path_node:+$("$path_node" --version) }on PATH is older than the $NODE_MIN imgbench needs; the project's commands use Node $PROJECT_NODE_MAJOR from npm's node package in $PROJECT_NODE_DIR (the system's node stays as it is)"
 if [ "$dry_run" = true ]; then
+  [ "$need_project_node" = true ] && log "plan: $node_line"
   log "plan: npm install when package-lock.json is newer than node_modules, then compile"
   if ! engine_answers; then
     if [ -n "${DOCKER_HOST:-}" ]; then
@@ -123,6 +146,15 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
+if [ "$need_project_node" = true ]; then
+  log "$node_line"
+  if ! node_supported "$PROJECT_NODE"; then
+    npm install --prefix "$PROJECT_NODE_DIR" --no-save --no-audit --no-fund --loglevel=error "node@$PROJECT_NODE_MAJOR"
+  fi
+  # Everything below, npm among it, runs on it.
+  export PATH="$PWD/$(dirname "$PROJECT_NODE"):$PATH"
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm dependencies (versions from package-lock.json)"
   # Not `npm ci`: npm 11 leaves other platforms' optional packages (Biome's,
@@ -131,7 +163,12 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   # and leaves package-lock.json untouched.
   npm install --no-save --no-audit --no-fund --loglevel=error
 fi
-log "compiling"
+if [ "$need_project_node" = true ]; then
+  # npm scripts find node in node_modules/.bin first; npm install leaves the link alone.
+  mkdir -p node_modules/.bin
+  ln -sfn "../../$PROJECT_NODE" node_modules/.bin/node
+fi
+log "compiling on node $(node --version)"
 npm run --silent build
 
 if [ -n "${DOCKER_HOST:-}" ]; then
