@@ -29,10 +29,10 @@ describe('the nightly replay plan', () => {
   it('replaces only the uses: steps and the gh step, and says how', () => {
     const changed = plan.steps.filter((s) => s.action !== 'run');
     expect(changed.map((s) => [s.action, s.name])).toEqual([
-      ['left-out', 'actions/checkout@v4'],
-      ['left-out', 'actions/setup-node@v4'],
+      ['left-out', 'actions/checkout@v7'],
+      ['left-out', 'actions/setup-node@v7'],
       ['previous-run', "Previous night's run"],
-      ['left-out', 'actions/upload-artifact@v4'],
+      ['left-out', 'actions/upload-artifact@v7'],
     ]);
     for (const step of changed) expect(step.replaced).toBeTruthy();
     const previous = plan.steps.find((s) => s.action === 'previous-run');

@@ -25,7 +25,11 @@ describe('the nightly workflow', () => {
     expect(workflow).toMatch(
       /node dist\/cli\/main\.js run --bases upstream .*--config "\$BUDGETS"/,
     );
-    expect(workflow).toMatch(/uses: actions\/upload-artifact@v4/);
+    // The actions' current majors, which run on the runner's Node 24.
+    for (const action of ['checkout@v7', 'setup-node@v7', 'upload-artifact@v7']) {
+      expect(workflow).toContain(`uses: actions/${action}`);
+    }
+    expect(workflow).toMatch(/^\s+run: npm run deps:check$/m);
     expect(workflow).toMatch(/summary\.md >> "\$GITHUB_STEP_SUMMARY"/);
     expect(workflow).toMatch(/gh run download "\$id" --name imgbench-run --dir previous/);
     expect(workflow).toMatch(
