@@ -65,7 +65,7 @@ export function createProgram(context: ProgramContext): {
       .action(async (values) => {
         // Before the engine is reached or a base resolved: a run with nowhere to write is bad input.
         await checkOutDir(values.out);
-        done(await runCommand(await context.connect(), values, output));
+        done(await runCommand(context.connect, values, output));
       }),
   );
   program.addCommand(

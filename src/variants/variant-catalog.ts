@@ -221,6 +221,10 @@ async function loadVariant(name: string, path: string, pitfall: boolean): Promis
  */
 export function selectVariants(all: Variant[], names: readonly string[] | undefined): Variant[] {
   if (!names) return all.filter((v) => !v.pitfall);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined) {
+    throw new UsageError(`\`--variants\` names \`${twice}\` twice; name each variant once`);
+  }
   const selected = names.flatMap((name) => {
     if (name === 'all') return all;
     if (name === PITFALLS_DIR) return all.filter((v) => v.pitfall);

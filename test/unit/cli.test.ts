@@ -106,6 +106,15 @@ describe('the declared command line', SPAWNS, () => {
       ['frobnicate'],
       /^imgbench: Unknown command `frobnicate`; expected one of run, bases, doctor, clean, report, compare, history, claims; see `imgbench --help`$/,
     ],
+    // An empty list is refused before the engine is reached, not read as "every variant".
+    [
+      ['run', '--variants', ''],
+      /^imgbench: Expected `--variants` to list at least one name, got ``$/,
+    ],
+    [
+      ['run', '--variants', ' , '],
+      /^imgbench: Expected `--variants` to list at least one name, got ` , `$/,
+    ],
     [
       ['run', '--repeat', 'x'],
       /^imgbench: Expected `--repeat` to be an integer of at least 2, got `x`$/,

@@ -2,12 +2,12 @@ import { relative } from 'node:path';
 import { Command, Option } from '@commander-js/extra-typings';
 import { BASE_PROFILES, BASE_ROLES } from '../../bases/base-roles.js';
 import { DEFAULT_BASES_TIMEOUT_MS, parseBaseImage } from '../../bases/resolve-bases.js';
-import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/config.js';
+import { type Config, DEFAULT_CONFIG_FILE, loadConfig } from '../../config/config.js';
 import { type Engine, IMAGE_STORES } from '../../engine/engine.js';
 import { UsageError } from '../../errors.js';
 import { formatDuration, formatMB } from '../../format/format.js';
 import { METRIC_MODULES, METRICS, REPEATED_METRICS } from '../../metrics/registry.js';
-import { DEFAULT_BASES, DEFAULT_MAIN_PACKAGE, DEFAULT_OUT_DIR, parseList } from '../../options.js';
+import { DEFAULT_BASES, DEFAULT_OUT_DIR, parseList, type RunOptionsInput } from '../../options.js';
 import {
   DEFAULT_PULL_STORAGE,
   DOCKER_CONCURRENT_DOWNLOADS,
@@ -138,10 +138,11 @@ export function declareRun() {
         'the sample service in bench/service',
       ),
     )
-    .option(
-      '--main <package>',
-      'main package inside --service, as `go build` takes it',
-      DEFAULT_MAIN_PACKAGE,
+    .addOption(
+      new Option(
+        '--main <package>',
+        'main package inside --service, as `go build` takes it',
+      ).default(undefined, ". when it is one, else the module's only main package"),
     )
     .addOption(
       new Option('--port <n>', 'the port the service listens on inside the container')
@@ -255,68 +256,70 @@ function serviceInput(
   };
 }
 
+/** The run's input from the command line and the config file: every list parsed, before the engine is reached. */
+function runInput(values: RunCommandValues, config: Config): RunOptionsInput {
+  return {
+    ...(values.metrics ? { metrics: parseList('--metrics', values.metrics) } : {}),
+    ...(values.variants !== undefined
+      ? { variants: parseList('--variants', values.variants) }
+      : {}),
+    ...(values.variantsDir ? { variantsDir: values.variantsDir } : {}),
+    outDir: values.out,
+    ...(values.service ? { serviceDir: values.service } : {}),
+    ...(values.main !== undefined ? { mainPackage: values.main } : {}),
+    bases: values.bases,
+    ...(values.basesTimeout !== undefined ? { basesTimeoutMs: values.basesTimeout * 1000 } : {}),
+    ...(values.repeat !== undefined ? { repeat: values.repeat } : {}),
+    ...(values.quick ? { quick: true } : {}),
+    ...(values.link ? { links: parseList('--link', values.link) } : {}),
+    registryPort: values.registryPort,
+    pullConcurrency: values.pullConcurrency,
+    pullStorage: values.pullStorage,
+    pullImageStore: values.pullImageStore,
+    ...(values.pullDockerd ? { pullDockerd: values.pullDockerd } : {}),
+    ...(values.bail ? { bail: true } : {}),
+    ...(values.reference ? { reference: values.reference } : {}),
+    ...(values.timeout !== undefined ? { timeouts: parseTimeouts(values.timeout) } : {}),
+    service: serviceInput(config.service, values),
+    baseImages: {
+      ...config.baseImages,
+      ...Object.fromEntries((values.baseImage ?? []).map(parseBaseImage)),
+    },
+  };
+}
+
 /** `imgbench run`: exit code 0 when every variant is ok, 1 when any failed, 3 when a budget broke. */
 export async function runCommand(
-  engine: Engine,
+  connect: () => Promise<Engine>,
   values: RunCommandValues,
   output: Output,
 ): Promise<number> {
   const started = performance.now();
   // Read and checked before anything is built: a config with a mistake is bad input.
   const { config, file: configFile } = await loadConfig(values.config);
-  const { run, dir } = await runSuite(
-    engine,
-    {
-      ...(values.metrics ? { metrics: parseList('--metrics', values.metrics) } : {}),
-      ...(values.variants ? { variants: parseList('--variants', values.variants) } : {}),
-      ...(values.variantsDir ? { variantsDir: values.variantsDir } : {}),
-      outDir: values.out,
-      ...(values.service ? { serviceDir: values.service } : {}),
-      mainPackage: values.main,
-      bases: values.bases,
-      ...(values.basesTimeout !== undefined ? { basesTimeoutMs: values.basesTimeout * 1000 } : {}),
-      ...(values.repeat !== undefined ? { repeat: values.repeat } : {}),
-      ...(values.quick ? { quick: true } : {}),
-      ...(values.link ? { links: parseList('--link', values.link) } : {}),
-      registryPort: values.registryPort,
-      pullConcurrency: values.pullConcurrency,
-      pullStorage: values.pullStorage,
-      pullImageStore: values.pullImageStore,
-      ...(values.pullDockerd ? { pullDockerd: values.pullDockerd } : {}),
-      ...(values.bail ? { bail: true } : {}),
-      ...(values.reference ? { reference: values.reference } : {}),
-      ...(values.timeout !== undefined ? { timeouts: parseTimeouts(values.timeout) } : {}),
-      service: serviceInput(config.service, values),
-      baseImages: {
-        ...config.baseImages,
-        ...Object.fromEntries((values.baseImage ?? []).map(parseBaseImage)),
-      },
+  const input = runInput(values, config);
+  const { run, dir } = await runSuite(await connect(), input, {
+    onEvent: (event) => {
+      const elapsed = formatDuration(performance.now() - started);
+      if (event.type === 'bases') output.progress(`bases: ${event.message} (${elapsed})`);
+      else if (event.type === 'stage') output.progress(`${event.message} (${elapsed})`);
+      else if (event.type === 'sample') {
+        const metric = event.note ? `${event.metric} [${event.note}]` : event.metric;
+        output.status(
+          `${metric} ${event.variant}: sample ${event.round + 1}/${event.rounds} ${event.durationMs.toFixed(1)} ms (${elapsed})`,
+        );
+      } else if (event.type === 'variant-start') {
+        output.progress(`[${event.index + 1}/${event.total}] ${event.name}: building (${elapsed})`);
+      } else {
+        const r = event.result;
+        const detail =
+          r.state === 'ok'
+            ? `${paint(output, 32, 'ok')} ${formatMB(r.size.sizeBytes)}, binary ${formatMB(r.size.binary.sizeBytes)} ${r.size.binary.linkage}`
+            : `${paint(output, 31, r.state)} ${r.state === 'failed' ? r.failure.message.split('\n')[0] : ''}`;
+        output.progress(`[${event.index + 1}/${event.total}] ${r.name}: ${detail} (${elapsed})`);
+      }
     },
-    {
-      onEvent: (event) => {
-        const elapsed = formatDuration(performance.now() - started);
-        if (event.type === 'bases') output.progress(`bases: ${event.message} (${elapsed})`);
-        else if (event.type === 'stage') output.progress(`${event.message} (${elapsed})`);
-        else if (event.type === 'sample') {
-          const metric = event.note ? `${event.metric} [${event.note}]` : event.metric;
-          output.status(
-            `${metric} ${event.variant}: sample ${event.round + 1}/${event.rounds} ${event.durationMs.toFixed(1)} ms (${elapsed})`,
-          );
-        } else if (event.type === 'variant-start') {
-          output.progress(
-            `[${event.index + 1}/${event.total}] ${event.name}: building (${elapsed})`,
-          );
-        } else {
-          const r = event.result;
-          const detail =
-            r.state === 'ok'
-              ? `${paint(output, 32, 'ok')} ${formatMB(r.size.sizeBytes)}, binary ${formatMB(r.size.binary.sizeBytes)} ${r.size.binary.linkage}`
-              : `${paint(output, 31, r.state)} ${r.state === 'failed' ? r.failure.message.split('\n')[0] : ''}`;
-          output.progress(`[${event.index + 1}/${event.total}] ${r.name}: ${detail} (${elapsed})`);
-        }
-      },
-    },
-  );
+  });
   if (run.stoppedBy === 'bail') {
     const first = run.variants.find((v) => v.state === 'failed');
     output.progress(
