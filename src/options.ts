@@ -47,7 +47,10 @@ export interface RunOptionsInput {
   outDir?: string;
   /** The Go service to package. @default the sample service in bench/service */
   serviceDir?: string;
-  /** Main package path inside the service, as `go build` takes it. @default '.' */
+  /**
+   * Main package path inside the service, as `go build` takes it.
+   * @default `.` when it is a main package, else the module's one main package (resolveMainPackage)
+   */
   mainPackage?: string;
   /** @default 'auto' */
   bases?: string;

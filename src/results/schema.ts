@@ -227,6 +227,11 @@ export const runBaseSchema = z.object({
   service: z.object({
     dir: z.string(),
     mainPackage: z.string(),
+    /**
+     * How the main package was chosen: \`given\` (\`--main\`), \`root\` (the module
+     * is one), \`found\` (the module's only main package). Absent in older runs.
+     */
+    mainPackageChosen: z.enum(['given', 'root', 'found']).optional(),
     ignoreFile: z.string(),
     /** How it was run (absent in runs written before it was recorded); the environment by name only. */
     runtime: recordedServiceSettingsSchema.optional(),

@@ -23,6 +23,7 @@ import { packageJson } from '../package-json.js';
 import { HOST_PULL_SITE, type PullSite } from '../pull/pull-site.js';
 import { readIgnoreRules } from '../service/build-context.js';
 import { checkGoToolchain } from '../service/go-toolchain.js';
+import { type MainPackage, resolveMainPackage } from '../service/main-package.js';
 import { recordedServiceSettings } from '../service/service-settings.js';
 import type { RunResult, VariantResult } from '../types.js';
 import { SCHEMA_VERSION } from '../types.js';
@@ -75,9 +76,19 @@ export async function runSuite(
   const canStartEngine = root || !pullSite.needsRoot;
   // Without root the default metrics are those that need none; asked for by name, the others still stop the run.
   const skipped = canStartEngine || input.metrics !== undefined ? [] : SECOND_ENGINE_METRICS;
-  const options = normalizeRunOptions(
+  const normalized = normalizeRunOptions(
     skipped.length > 0 ? { ...input, metrics: METRICS.filter((m) => !skipped.includes(m)) } : input,
   );
+  // The program to build, found or checked before the engine is asked anything.
+  const main = await resolveMainPackage(normalized.serviceDir, input.mainPackage);
+  const options: RunOptions = { ...normalized, mainPackage: main.path };
+  const emit = hooks.onEvent ?? (() => {});
+  if (main.chosen === 'found') {
+    emit({
+      type: 'stage',
+      message: `main package: \`${main.path}\`, the only one of the module (no \`--main\` given)`,
+    });
+  }
   await preflight(options, canStartEngine);
   const engineInfo = await engine.info();
   checkEngineBuilds(engineInfo);
@@ -92,10 +103,13 @@ export async function runSuite(
   const runId = makeRunId(startedAt);
   const release = root ? await claimRun(runId) : async () => {};
   try {
-    const emit = hooks.onEvent ?? (() => {});
     if (root) await reapLeftovers(engine, runId, emit);
     const run = {
-      ...(await startRun(engine, { options, variants, engineInfo, startedAt, runId }, emit)),
+      ...(await startRun(
+        engine,
+        { options, mainPackageChosen: main.chosen, variants, engineInfo, startedAt, runId },
+        emit,
+      )),
       ...(skipped.length > 0 && {
         skipped: skipped.map((metric) => ({ metric, reason: NEEDS_ROOT })),
       }),
@@ -138,6 +152,7 @@ async function startRun(
   engine: Engine,
   start: {
     options: RunOptions;
+    mainPackageChosen: MainPackage['chosen'];
     variants: Variant[];
     engineInfo: EngineInfo;
     startedAt: Date;
@@ -204,6 +219,7 @@ async function startRun(
     service: {
       dir: options.serviceDir,
       mainPackage: options.mainPackage,
+      mainPackageChosen: start.mainPackageChosen,
       ignoreFile: (await readIgnoreRules(options.serviceDir, options.fallbackIgnoreFile)).file,
       runtime: recordedServiceSettings(options.service),
     },
