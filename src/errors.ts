@@ -64,6 +64,21 @@ export class BuildError extends ImgbenchError {
   }
 }
 
+/**
+ * A measurement that fails its variant and keeps what it measured: the
+ * figures still go into the results (and the tables show them), the variant
+ * is failed at that metric's stage.
+ */
+export class MeasuredFailure<T = unknown> extends ImgbenchError {
+  override name = 'MeasuredFailure';
+  /** What the metric measured before it found the variant wanting. */
+  readonly measured: T;
+  constructor(message: string, measured: T) {
+    super('E_MEASURE', message);
+    this.measured = measured;
+  }
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

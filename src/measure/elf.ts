@@ -7,6 +7,20 @@ export type Linkage =
 
 const PT_INTERP = 3;
 
+/**
+ * What a file that is not ELF is, in words, from its first bytes: `go build
+ * -o main .` of a package that is not `main` writes a package archive there.
+ */
+export function describeNotElf(head: Buffer): string {
+  if (head.subarray(0, 8).toString('latin1') === '!<arch>\n') {
+    return 'a Go package archive, which `go build -o` writes for a package that is not `main`';
+  }
+  if (head.subarray(0, 2).toString('latin1') === '#!') {
+    return `a script (\`${head.toString('utf8').split('\n')[0]?.slice(0, 80)}\`)`;
+  }
+  return 'a file that is not an ELF executable';
+}
+
 /** Bytes of a file needed to see its program headers in practice (Go puts them right after the ELF header). */
 export const ELF_HEAD_BYTES = 64 * 1024;
 

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import type { LayerSize } from '../engine/layer-sizes.js';
 import { ImgbenchError } from '../errors.js';
-import { ELF_HEAD_BYTES, readLinkage } from './elf.js';
+import { describeNotElf, ELF_HEAD_BYTES, readLinkage } from './elf.js';
 
 export interface BinaryFacts {
   /** Absolute path of the service binary inside the image. */
@@ -11,6 +11,8 @@ export interface BinaryFacts {
   linkage: 'static' | 'dynamic' | 'not-elf';
   /** The dynamic loader a dynamic binary needs. */
   interpreter?: string;
+  /** What a file that is not ELF is instead (`a Go package archive, …`). */
+  notElf?: string;
 }
 
 /**
@@ -82,6 +84,7 @@ export async function measureImageSize(
       sizeBytes: file.sizeBytes,
       linkage: linkage.kind,
       ...(linkage.kind === 'dynamic' ? { interpreter: linkage.interpreter } : {}),
+      ...(linkage.kind === 'not-elf' ? { notElf: describeNotElf(file.head) } : {}),
     },
   };
 }

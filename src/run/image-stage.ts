@@ -1,10 +1,11 @@
 import type { BaseImage } from '../bases/base-roles.js';
 import type { Engine } from '../engine/engine.js';
 import { LABEL_RUN_ID, LABEL_SERVICE, LABEL_VARIANT, managedLabels } from '../engine/labels.js';
+import { MeasuredFailure } from '../errors.js';
 import { type ColdBuilds, scenarioRun } from '../measure/build-scenarios.js';
 import { shuffled } from '../measure/sampler.js';
 import type { Metric, StageContext } from '../metrics/metric.js';
-import { metricList } from '../metrics/registry.js';
+import { METRICS, metricList } from '../metrics/registry.js';
 import { buildArgsFor } from '../metrics/repeated.js';
 import { toFailure } from '../metrics/variant-failure.js';
 import { buildService } from '../service/build-context.js';
@@ -88,10 +89,10 @@ async function buildVariant(
       cachedSteps: steps.filter((s) => s.cached).length,
     },
   };
-  try {
-    const labels = { [LABEL_RUN_ID]: runId, [LABEL_VARIANT]: variant.name };
-    for (const metric of imageMetrics(ctx)) {
-      if (metric.result.scope !== 'variant') continue;
+  const labels = { [LABEL_RUN_ID]: runId, [LABEL_VARIANT]: variant.name };
+  for (const metric of imageMetrics(ctx)) {
+    if (metric.result.scope !== 'variant') continue;
+    try {
       const value = await metric.measureImage(ctx, {
         variant: variant.name,
         imageId: outcome.imageId,
@@ -99,9 +100,19 @@ async function buildVariant(
         labels,
       });
       if (value !== undefined) Object.assign(figures, { [metric.result.key]: value });
+    } catch (error) {
+      // A measurement that found the image wanting keeps its figures, failed at its own stage.
+      if (error instanceof MeasuredFailure) {
+        return {
+          ...id,
+          state: 'failed',
+          failure: toFailure(METRICS.find((m) => m === metric.name) ?? 'measure', error),
+          ...figures,
+          [metric.result.key]: error.measured,
+        };
+      }
+      return { ...id, state: 'failed', failure: toFailure('measure', error) };
     }
-  } catch (error) {
-    return { ...id, state: 'failed', failure: toFailure('measure', error) };
   }
   return { ...id, state: 'ok', ...(figures as VariantFigures) };
 }

@@ -42,12 +42,17 @@ export type FakeOperation = 'build' | 'push' | 'pull' | 'start' | 'ready';
 export type FakeScript = Partial<
   Record<FakeOperation, (variant: string, attempt: number) => FakeStep | undefined>
 > & {
-  /** What a container run as a command (no port) prints and exits with. @default `go env GOVERSION` → go1.24.4, exit 0 */
+  /**
+   * What a container run as a command (no port) prints and exits with.
+   * @default a command that asks `go env GOVERSION` (a builder's check) → go1.24.4, exit 0
+   */
   command?: (image: string, cmd: string[]) => { exitCode: number; output: string };
+  /** The first bytes and size of the file an image runs. @default a static ELF of 6 MB */
+  imageFile?: (variant: string) => { sizeBytes: number; head: Buffer } | undefined;
 };
 
 const defaultCommand = (_: string, cmd: string[]) =>
-  cmd.join(' ') === 'go env GOVERSION'
+  cmd.join(' ').includes('go env GOVERSION')
     ? { exitCode: 0, output: 'go1.24.4\n' }
     : { exitCode: 127, output: `${cmd[0]}: not found\n` };
 
@@ -236,8 +241,14 @@ export class FakeEngine implements Engine {
     }));
   }
   async readImageFile(ref: string, path: string): Promise<ImageFile | undefined> {
-    if (!this.images.has(ref)) return undefined;
-    return { sizeBytes: 6_000_000, head: staticElfHead(), resolvedPath: path };
+    const image = this.images.get(ref);
+    if (!image) return undefined;
+    // Asked by id or by tag: the variant is the tag's.
+    const file = this.#world.script.imageFile?.(variantOf(image.repoTags[0] ?? ref)) ?? {
+      sizeBytes: 6_000_000,
+      head: staticElfHead(),
+    };
+    return { ...file, resolvedPath: path };
   }
   async scanImageFiles(): Promise<ImageFiles> {
     return { entries: [], contents: new Map() };

@@ -1,4 +1,5 @@
 import { engineName } from '../../engine/engine.js';
+import { MeasuredFailure } from '../../errors.js';
 import { formatMB, formatRatio } from '../../format/format.js';
 import { measureImageSize, type SizeBasis, sizeBasisOf } from '../../measure/image-size.js';
 import { figuresOf, type RunResult, type VariantResult } from '../../types.js';
@@ -77,7 +78,18 @@ export const size: Metric<'size', VariantPart<'size', typeof sizeSchema, true>> 
     'image size (the layer tars’ sum, and the engine’s own figure), layers, and the service binary’s size and linkage',
   runsOn: 'build engine',
   when: 'after each build',
-  measureImage: (ctx, image) => measureImageSize(ctx.engine, image.imageId, image.labels),
+  measureImage: async (ctx, image) => {
+    const size = await measureImageSize(ctx.engine, image.imageId, image.labels);
+    const { binary } = size;
+    // No program, nothing to compare: an image is ok only with an executable to run.
+    if (binary.linkage === 'not-elf') {
+      throw new MeasuredFailure(
+        `\`${binary.path}\`, which the image runs, is not a program: ${binary.notElf} (${binary.sizeBytes.toLocaleString('en-US')} bytes); build a main package (\`--main\`)`,
+        size,
+      );
+    }
+    return size;
+  },
   result: { scope: 'variant', key: 'size', schema: sizeSchema, always: true },
   figures: [
     {

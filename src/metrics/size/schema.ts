@@ -25,5 +25,7 @@ export const sizeSchema: z.ZodType<SizeFacts> = z.object({
     linkage: z.enum(['static', 'dynamic', 'not-elf']),
     /** The dynamic loader a dynamic binary needs. */
     interpreter: z.string().optional(),
+    /** What a file that is not ELF is instead; such a variant is failed at `size`. */
+    notElf: z.string().optional(),
   }),
 });
