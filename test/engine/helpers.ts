@@ -1,8 +1,9 @@
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { onTestFinished } from 'vitest';
 import { packageRoot } from '../../src/paths.js';
-
+import { tempDir } from '../temp-dir.js';
 import { dockerCli } from './host-leftovers.js';
 
 export { dockerCli, hostLeftovers, labelledContainers } from './host-leftovers.js';
@@ -58,6 +59,14 @@ export async function imgbench(args: string[], env: NodeJS.ProcessEnv = {}): Pro
     stdout: String(result.stdout),
     stderr: String(result.stderr),
   };
+}
+
+/** A copy of the service at `source` in a folder of the test's own, named `name`, whose images are removed after the test. */
+export function serviceCopyForTest(source: string, name: string): string {
+  const dir = join(tempDir(`svc-${name}`), name);
+  cpSync(source, dir, { recursive: true });
+  removeImagesOfServiceAfterTest(dir);
+  return dir;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -7,23 +7,13 @@ import { readRun } from '../../src/results/read-run.js';
 import type { RunResult } from '../../src/types.js';
 import { tempDir } from '../temp-dir.js';
 import { SIX_VARIANTS } from '../variants.js';
-import {
-  dockerCli,
-  imgbench,
-  labelledContainers,
-  removeImagesOfServiceAfterTest,
-} from './helpers.js';
+import { dockerCli, imgbench, labelledContainers, serviceCopyForTest } from './helpers.js';
 import { startModuleProxy } from './module-proxy.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'services');
 
 /** A copy of a fixture service in a folder of the test's own, whose images are removed after it. */
-function serviceCopy(name: string): string {
-  const dir = join(tempDir(`svc-${name}`), name);
-  cpSync(join(FIXTURES, name), dir, { recursive: true });
-  removeImagesOfServiceAfterTest(dir);
-  return dir;
-}
+const serviceCopy = (name: string): string => serviceCopyForTest(join(FIXTURES, name), name);
 
 /** `imgbench run` of a service with the offline bases, and the run it wrote. */
 async function runService(dir: string, args: string[], env: NodeJS.ProcessEnv = {}) {

@@ -1,34 +1,21 @@
-import { cpSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleServiceDir } from '../../src/paths.js';
 import { readRun } from '../../src/results/read-run.js';
 import { figuresOf } from '../../src/types.js';
 import { tempDir } from '../temp-dir.js';
-import {
-  dockerCli,
-  imgbench,
-  labelledContainers,
-  removeImagesOfServiceAfterTest,
-} from './helpers.js';
+import { dockerCli, imgbench, labelledContainers, serviceCopyForTest } from './helpers.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'services');
-
-/** A copy of a service in a folder of the test's own, whose images are removed after it. */
-function copyOf(source: string, name: string): string {
-  const dir = join(tempDir(`check-${name}`), name);
-  cpSync(source, dir, { recursive: true });
-  removeImagesOfServiceAfterTest(dir);
-  return dir;
-}
 
 const imagesOf = (dir: string) =>
   dockerCli(['images', '-q', '--filter', `label=org.imgbench.service=${dir}`]).trim();
 
-/** `imgbench run` of a service on the offline bases; the line it ends with and its exit. */
+/** `imgbench run` of a service on the offline bases: what it printed, its exit, and its out folder. */
 async function run(dir: string, args: string[] = []) {
   const out = tempDir('check-out');
-  return imgbench([
+  const result = await imgbench([
     'run',
     '--service',
     dir,
@@ -39,11 +26,12 @@ async function run(dir: string, args: string[] = []) {
     out,
     ...args,
   ]);
+  return { ...result, out };
 }
 
 describe('a service is resolved and checked before anything is built', () => {
   it('a library (go.mod, one package that is not main): one line naming it and the main packages found, exit 2, no image', async () => {
-    const dir = copyOf(join(FIXTURES, 'library'), 'library');
+    const dir = serviceCopyForTest(join(FIXTURES, 'library'), 'library');
     const { status, stderr } = await run(dir);
     expect(status).toBe(2);
     expect(stderr.trim().split('\n')).toEqual([
@@ -53,7 +41,7 @@ describe('a service is resolved and checked before anything is built', () => {
   });
 
   it('`--main` that is not there: one line naming the main packages, exit 2, no image', async () => {
-    const dir = copyOf(sampleServiceDir(), 'sample');
+    const dir = serviceCopyForTest(sampleServiceDir(), 'sample');
     const { status, stderr } = await run(dir, ['--main', './nope']);
     expect(status).toBe(2);
     expect(stderr.trim()).toBe(
@@ -63,7 +51,7 @@ describe('a service is resolved and checked before anything is built', () => {
   });
 
   it("a go.mod with a syntax error: Go's own words from the builder, exit 2, no image", async () => {
-    const dir = copyOf(sampleServiceDir(), 'broken-mod');
+    const dir = serviceCopyForTest(sampleServiceDir(), 'broken-mod');
     writeFileSync(
       join(dir, 'go.mod'),
       'module example.com/sample\n\nrequir example.com/x v1.0.0\n\ngo 1.22\n',
@@ -78,24 +66,15 @@ describe('a service is resolved and checked before anything is built', () => {
   });
 
   it('an image whose command is a package archive, not a program: failed at size, its size kept, exit 1', async () => {
-    const dir = copyOf(sampleServiceDir(), 'archive');
-    const out = tempDir('check-out');
-    const { status, stdout } = await imgbench([
-      'run',
-      '--service',
-      dir,
+    const dir = serviceCopyForTest(sampleServiceDir(), 'archive');
+    const { status, stdout, out } = await run(dir, [
       '--variants-dir',
       join(import.meta.dirname, 'fixtures', 'archive-variants'),
       '--metrics',
       'size',
-      '--bases',
-      'offline',
-      '--out',
-      out,
     ]);
     expect(status).toBe(1);
-    const run = await readRun(join(out, 'latest'));
-    const [variant] = run.variants;
+    const [variant] = (await readRun(join(out, 'latest'))).variants;
     expect(variant?.state).toBe('failed');
     if (variant?.state !== 'failed') return;
     expect(variant.failure.stage).toBe('size');
