@@ -47,6 +47,8 @@ export interface RunOptionsInput {
   outDir?: string;
   /** The Go service to package. @default the sample service in bench/service */
   serviceDir?: string;
+  /** Dockerfiles of the user's own, by variant name, measured after the chosen variants. @default none */
+  dockerfiles?: Readonly<Record<string, string>>;
   /**
    * Main package path inside the service, as `go build` takes it.
    * @default `.` when it is a main package, else the module's one main package (resolveMainPackage)
@@ -111,6 +113,8 @@ export interface RunOptions {
   pullImageStore: ImageStore;
   bail: boolean;
   reference: string | undefined;
+  /** Dockerfiles of the user's own, by variant name, with absolute paths. */
+  dockerfiles: Record<string, string>;
   service: ServiceSettings;
   baseImages: Partial<Record<BaseRole, string>>;
   /** The .dockerignore of the variants folder (or imgbench's Go default), for services without their own. */
@@ -238,6 +242,9 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     pullImageStore: pullImageStore as ImageStore,
     bail: input.bail ?? false,
     reference: input.reference,
+    dockerfiles: Object.fromEntries(
+      Object.entries(input.dockerfiles ?? {}).map(([name, path]) => [name, resolve(path)]),
+    ),
     baseImages: { ...input.baseImages },
     service: normalizeServiceSettings(input.service, serviceDir === resolve(sampleServiceDir())),
   };

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { BASE_ROLES, type BaseRole } from '../bases/base-roles.js';
 import { UsageError } from '../errors.js';
@@ -36,6 +36,11 @@ export interface Config {
   service?: ServiceSettingsInput;
   /** Images for some base roles, as `--base-image` gives them: `{ "golang": "golang:1.25" }`. */
   baseImages?: Partial<Record<BaseRole, string>>;
+  /**
+   * Dockerfiles of the user's own measured beside the variants, as `--dockerfile`
+   * gives them: `{ "ours": "Dockerfile" }`, paths from the config file's folder.
+   */
+  dockerfiles?: Record<string, string>;
 }
 
 const limit = z.number(must('a number of at least 0')).min(0).optional();
@@ -79,6 +84,13 @@ export const configSchema = closed(
     budgets: z.array(budgetSchema, must('a list')).default([]),
     service: serviceSchema.optional(),
     baseImages: baseImagesSchema.optional(),
+    dockerfiles: z
+      .record(
+        z.string(),
+        z.string(must('a path to a Dockerfile')).min(1),
+        must('an object such as {"ours": "Dockerfile"}'),
+      )
+      .optional(),
   },
   'an object such as {"budgets": [...]}',
 );
@@ -93,11 +105,18 @@ export function validateConfig(value: unknown, file: string): Config {
   if (!parsed.success) {
     throw new UsageError(`Invalid config \`${file}\`: ${firstProblem(parsed.error)}`);
   }
-  const { budgets, service, baseImages } = parsed.data;
+  const { budgets, service, baseImages, dockerfiles } = parsed.data;
   return {
     budgets: budgets as Budget[],
     ...(service === undefined ? {} : { service: service as ServiceSettingsInput }),
     ...(baseImages === undefined ? {} : { baseImages }),
+    ...(dockerfiles === undefined
+      ? {}
+      : {
+          dockerfiles: Object.fromEntries(
+            Object.entries(dockerfiles).map(([name, path]) => [name, resolve(dirname(file), path)]),
+          ),
+        }),
   };
 }
 

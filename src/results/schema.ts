@@ -43,6 +43,12 @@ export const variantIdentitySchema = z.object({
    * runs written before it was recorded.
    */
   runtimeBase: z.enum(BASE_ROLES).nullable().optional(),
+  /**
+   * A Dockerfile of the user's own (\`--dockerfile\`): its path and the images
+   * its FROM lines name, as written (no role, no stand-in). Absent for the
+   * variants of a variants folder.
+   */
+  own: z.object({ dockerfile: z.string(), fromImages: z.array(z.string()) }).optional(),
 });
 
 export const buildRecordSchema = z.object({

@@ -25,6 +25,7 @@ export function identity(variant: Variant, tag: string, bases: BaseImage[]): Var
     image: tag,
     bases: bases.filter((b) => variant.baseRoles.includes(b.role)),
     ...(variant.runtimeRole !== undefined && { runtimeBase: variant.runtimeRole }),
+    ...(variant.own && { own: variant.own }),
   };
 }
 

@@ -28,7 +28,7 @@ import { recordedServiceSettings } from '../service/service-settings.js';
 import type { RunResult, VariantResult } from '../types.js';
 import { SCHEMA_VERSION } from '../types.js';
 import type { Variant } from '../variants/variant-catalog.js';
-import { loadVariants, selectVariants } from '../variants/variant-catalog.js';
+import { loadOwnDockerfiles, loadVariants, selectVariants } from '../variants/variant-catalog.js';
 import { variantTag } from '../variants/variant-tag.js';
 import { buildAndMeasureImages, identity } from './image-stage.js';
 import { pipelineOf, runPipeline } from './pipeline.js';
@@ -93,7 +93,8 @@ export async function runSuite(
   const engineInfo = await engine.info();
   checkEngineBuilds(engineInfo);
   await checkDiskSpace(engineInfo.dockerRootDir);
-  const variants = selectVariants(await loadVariants(options.variantsDir), options.variants);
+  const chosen = selectVariants(await loadVariants(options.variantsDir), options.variants);
+  const variants = [...chosen, ...(await loadOwnDockerfiles(options.dockerfiles, chosen))];
   if (options.reference !== undefined && !variants.some((v) => v.name === options.reference)) {
     throw new UsageError(
       `\`--reference\` ${options.reference} is not a variant of this run; pass one of: ${variants.map((v) => v.name).join(', ')}`,

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BaseRole } from '../bases/base-roles.js';
@@ -39,6 +39,8 @@ export interface Variant {
   pitfall: boolean;
   /** A `.dockerignore` in the variant's folder: used for its builds instead of the service's. */
   ignoreFile?: string;
+  /** A Dockerfile of the user's own (`--dockerfile`), with the images its FROM lines name. */
+  own?: { dockerfile: string; fromImages: string[] };
 }
 
 /** The sub-folder of the variants folder that holds the pitfall variants. */
@@ -212,6 +214,72 @@ async function loadVariant(name: string, path: string, pitfall: boolean): Promis
   const ignoreFile = join(dirname(path), '.dockerignore');
   const variant = parseVariant(name, path, text, pitfall);
   return existsSync(ignoreFile) ? { ...variant, ignoreFile } : variant;
+}
+
+/** The images a Dockerfile's FROM lines name, as written: not `scratch`, not an earlier stage. */
+export function fromImages(dockerfile: string): string[] {
+  const stages = new Set<string>();
+  const images: string[] = [];
+  for (const m of dockerfile.matchAll(/^FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/gim)) {
+    const image = m[1] as string;
+    if (
+      image.toLowerCase() !== 'scratch' &&
+      !stages.has(image.toLowerCase()) &&
+      !images.includes(image)
+    ) {
+      images.push(image);
+    }
+    if (m[2]) stages.add(m[2].toLowerCase());
+  }
+  return images;
+}
+
+/** A variant name as `--dockerfile NAME=PATH` may give it: what an image tag may hold. */
+const OWN_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/** `ours=./Dockerfile` → name and path; bad input in one line. */
+export function parseOwnDockerfile(value: string): [string, string] {
+  const at = value.indexOf('=');
+  const name = value.slice(0, Math.max(at, 0));
+  const path = value.slice(at + 1).trim();
+  if (at < 0 || !OWN_NAME.test(name) || !path) {
+    throw new UsageError(
+      `Expected \`--dockerfile\` to be NAME=PATH with a name of lowercase letters, digits, \`.\`, \`_\` or \`-\`, got \`${value}\``,
+    );
+  }
+  return [name, path];
+}
+
+/**
+ * The user's own Dockerfiles as variants, after the chosen ones: built with
+ * the same context, their base images as they name them (no role, so no
+ * stand-in), the binary the one their ENTRYPOINT or CMD runs.
+ */
+export async function loadOwnDockerfiles(
+  dockerfiles: Readonly<Record<string, string>>,
+  chosen: readonly Variant[],
+): Promise<Variant[]> {
+  const own: Variant[] = [];
+  for (const [name, path] of Object.entries(dockerfiles)) {
+    if (chosen.some((v) => v.name === name)) {
+      throw new UsageError(
+        `\`--dockerfile ${name}=…\` takes the name of a variant of this run; give your Dockerfile another name`,
+      );
+    }
+    if (!existsSync(path) || !statSync(path).isFile()) {
+      throw new UsageError(
+        `\`--dockerfile ${name}=${path}\`: no such file; give the path of your Dockerfile`,
+      );
+    }
+    const variant = await loadVariant(name, path, false);
+    own.push({
+      ...variant,
+      description: variant.description || `your own Dockerfile, \`${path}\``,
+      source: variant.source || path,
+      own: { dockerfile: path, fromImages: fromImages(variant.dockerfile) },
+    });
+  }
+  return own;
 }
 
 /**

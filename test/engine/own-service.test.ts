@@ -23,7 +23,7 @@ async function runService(dir: string, args: string[], env: NodeJS.ProcessEnv = 
     env,
   );
   const run = await readRun(join(out, 'latest'));
-  return { result, run, text: readFileSync(join(out, 'latest', 'results.json'), 'utf8') };
+  return { result, run, out, text: readFileSync(join(out, 'latest', 'results.json'), 'utf8') };
 }
 
 const states = (run: RunResult) => run.variants.map((v) => [v.name, v.state]);
@@ -176,6 +176,61 @@ describe('a service of your own, with nothing but options', () => {
     }
     // The warm-up start and one start per variant, each given up on within 10 s.
     expect(startupMs).toBeLessThan(7 * 10_000);
+    expect(labelledContainers()).toEqual([]);
+  });
+});
+
+describe('your own Dockerfile beside the variants', () => {
+  it('is built with the same context, measured by each metric, named in every table and report; its binary found from its ENTRYPOINT', async () => {
+    const dir = serviceCopyForTest(join(packageRoot(), 'bench', 'service'), 'ours');
+    const dockerfile = join(dir, 'Dockerfile');
+    writeFileSync(
+      dockerfile,
+      [
+        '# Our own: a static build on the Go image, alone on scratch, run from /srv/app as nobody.',
+        'FROM imgbench/standin-golang-alpine:1.24 AS build',
+        'WORKDIR /src',
+        'COPY . .',
+        'RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/app .',
+        'FROM scratch',
+        'COPY --from=build /out/app /srv/app',
+        'USER 65534',
+        'ENTRYPOINT ["/srv/app"]',
+        '',
+      ].join('\n'),
+    );
+    const { result, run, out } = await runService(dir, [
+      '--variants',
+      'scratch,distroless',
+      '--dockerfile',
+      `ours=${dockerfile}`,
+      '--metrics',
+      'size,gaps,startup',
+    ]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(states(run)).toEqual([
+      ['scratch', 'ok'],
+      ['distroless', 'ok'],
+      ['ours', 'ok'],
+    ]);
+    const ours = run.variants[2];
+    if (ours?.state !== 'ok') return;
+    expect(ours.own).toEqual({
+      dockerfile,
+      fromImages: ['imgbench/standin-golang-alpine:1.24'],
+    });
+    expect(ours.bases).toEqual([]);
+    expect(ours.size.binary).toMatchObject({ path: '/srv/app', linkage: 'static' });
+    expect(ours.size.engineSizeBytes).toBe(
+      Number(dockerCli(['image', 'inspect', '--format', '{{.Size}}', ours.image]).trim()),
+    );
+    expect(ours.gaps?.runtime?.user).toMatchObject({ uid: 65534 });
+    expect(ours.startup?.startToReadyMs.n).toBe(5);
+    // A row in each of the three tables the terminal shows, and in the reports.
+    expect(result.stdout.match(/^ours +/gm)).toHaveLength(3);
+    const summary = readFileSync(join(out, 'latest', 'summary.md'), 'utf8');
+    expect(summary.match(/^\| ours \|/gm)).toHaveLength(3);
+    expect(readFileSync(join(out, 'latest', 'report.html'), 'utf8')).toContain('ours');
     expect(labelledContainers()).toEqual([]);
   });
 });

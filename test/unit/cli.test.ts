@@ -51,6 +51,7 @@ describe('the declared command line', SPAWNS, () => {
       '--pull-image-store',
       '--variants',
       '--variants-dir',
+      '--dockerfile',
       '--bail',
       '--reference',
       '--timeout',
@@ -114,6 +115,14 @@ describe('the declared command line', SPAWNS, () => {
     [
       ['run', '--variants', ' , '],
       /^imgbench: Expected `--variants` to list at least one name, got ` , `$/,
+    ],
+    [
+      ['run', '--dockerfile', 'Ours=Dockerfile'],
+      /^imgbench: Expected `--dockerfile` to be NAME=PATH with a name of lowercase letters, digits, `\.`, `_` or `-`, got `Ours=Dockerfile`$/,
+    ],
+    [
+      ['run', '--dockerfile', 'a=x', '--dockerfile', 'a=y'],
+      /^imgbench: `--dockerfile` names `a` twice; give each Dockerfile a name of its own$/,
     ],
     [
       ['run', '--repeat', 'x'],

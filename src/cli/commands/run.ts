@@ -27,6 +27,7 @@ import {
   type ServiceSettingsInput,
 } from '../../service/service-settings.js';
 import { DEFAULT_TIMEOUTS, formatTimeoutList, parseTimeouts } from '../../timeouts.js';
+import { parseOwnDockerfile } from '../../variants/variant-catalog.js';
 import type { Output } from '../output.js';
 import { paint } from '../output.js';
 import { ALL_PASSED, BUDGET_BREACHED, VARIANT_FAILED } from './exit-codes.js';
@@ -118,6 +119,14 @@ export function declareRun() {
         '--variants-dir <dir>',
         'your own Dockerfiles: one sub-folder per variant, each holding a Dockerfile',
       ).default(undefined, 'the six that come with imgbench'),
+    )
+    .addOption(
+      new Option(
+        '--dockerfile <NAME=PATH>',
+        'a Dockerfile of your own, measured as variant NAME after the others, with the same context (repeat it)',
+      )
+        .argParser(collect)
+        .default(undefined, 'none'),
     )
     .option('--bail', 'stop at the first variant that fails; later steps do not run')
     .addOption(
@@ -256,6 +265,22 @@ function serviceInput(
   };
 }
 
+/** `--dockerfile` entries over the config file's `dockerfiles`; a name given twice on the command line is bad input. */
+function ownDockerfiles(
+  given: readonly string[] | undefined,
+  fromConfig: Readonly<Record<string, string>> | undefined,
+): { dockerfiles?: Record<string, string> } {
+  const entries = (given ?? []).map(parseOwnDockerfile);
+  const twice = entries.find(([name], i) => entries.findIndex(([n]) => n === name) !== i);
+  if (twice) {
+    throw new UsageError(
+      `\`--dockerfile\` names \`${twice[0]}\` twice; give each Dockerfile a name of its own`,
+    );
+  }
+  const dockerfiles = { ...fromConfig, ...Object.fromEntries(entries) };
+  return Object.keys(dockerfiles).length > 0 ? { dockerfiles } : {};
+}
+
 /** The run's input from the command line and the config file: every list parsed, before the engine is reached. */
 function runInput(values: RunCommandValues, config: Config): RunOptionsInput {
   return {
@@ -264,6 +289,7 @@ function runInput(values: RunCommandValues, config: Config): RunOptionsInput {
       ? { variants: parseList('--variants', values.variants) }
       : {}),
     ...(values.variantsDir ? { variantsDir: values.variantsDir } : {}),
+    ...ownDockerfiles(values.dockerfile, config.dockerfiles),
     outDir: values.out,
     ...(values.service ? { serviceDir: values.service } : {}),
     ...(values.main !== undefined ? { mainPackage: values.main } : {}),
