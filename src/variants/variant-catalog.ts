@@ -216,6 +216,11 @@ async function loadVariant(name: string, path: string, pitfall: boolean): Promis
   return existsSync(ignoreFile) ? { ...variant, ignoreFile } : variant;
 }
 
+/** The first name that stands in `names` a second time, if any. */
+export function firstRepeated(names: readonly string[]): string | undefined {
+  return names.find((name, i) => names.indexOf(name) !== i);
+}
+
 /** The images a Dockerfile's FROM lines name, as written: not `scratch`, not an earlier stage. */
 export function fromImages(dockerfile: string): string[] {
   const stages = new Set<string>();
@@ -289,7 +294,7 @@ export async function loadOwnDockerfiles(
  */
 export function selectVariants(all: Variant[], names: readonly string[] | undefined): Variant[] {
   if (!names) return all.filter((v) => !v.pitfall);
-  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  const twice = firstRepeated(names);
   if (twice !== undefined) {
     throw new UsageError(`\`--variants\` names \`${twice}\` twice; name each variant once`);
   }

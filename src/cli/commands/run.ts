@@ -27,7 +27,7 @@ import {
   type ServiceSettingsInput,
 } from '../../service/service-settings.js';
 import { DEFAULT_TIMEOUTS, formatTimeoutList, parseTimeouts } from '../../timeouts.js';
-import { parseOwnDockerfile } from '../../variants/variant-catalog.js';
+import { firstRepeated, parseOwnDockerfile } from '../../variants/variant-catalog.js';
 import type { Output } from '../output.js';
 import { paint } from '../output.js';
 import { ALL_PASSED, BUDGET_BREACHED, VARIANT_FAILED } from './exit-codes.js';
@@ -271,10 +271,10 @@ function ownDockerfiles(
   fromConfig: Readonly<Record<string, string>> | undefined,
 ): { dockerfiles?: Record<string, string> } {
   const entries = (given ?? []).map(parseOwnDockerfile);
-  const twice = entries.find(([name], i) => entries.findIndex(([n]) => n === name) !== i);
-  if (twice) {
+  const twice = firstRepeated(entries.map(([name]) => name));
+  if (twice !== undefined) {
     throw new UsageError(
-      `\`--dockerfile\` names \`${twice[0]}\` twice; give each Dockerfile a name of its own`,
+      `\`--dockerfile\` names \`${twice}\` twice; give each Dockerfile a name of its own`,
     );
   }
   const dockerfiles = { ...fromConfig, ...Object.fromEntries(entries) };
