@@ -32,6 +32,26 @@ function serviceWithDockerfile(): { service: string; dockerfile: string } {
   return { service, dockerfile };
 }
 
+/** A size run of scratch and the Dockerfiles given, on the fake engine with stand-ins. */
+function runScratchWith(
+  engine: ReturnType<typeof fakeEngineWithStandIns>,
+  service: string,
+  dockerfiles: Record<string, string>,
+) {
+  return runSuite(
+    engine,
+    {
+      bases: 'offline',
+      outDir: tempDir('own-out'),
+      metrics: ['size'],
+      serviceDir: service,
+      variants: ['scratch'],
+      dockerfiles,
+    },
+    { pullSite: engine.pullSite(), root: false },
+  );
+}
+
 describe('your own Dockerfile beside the variants', () => {
   it('is NAME=PATH, with a name an image tag can hold', () => {
     expect(parseOwnDockerfile('ours=./Dockerfile')).toEqual(['ours', './Dockerfile']);
@@ -56,18 +76,7 @@ describe('your own Dockerfile beside the variants', () => {
   it('is built and measured after the chosen variants, named, with its Dockerfile and FROM images recorded', async () => {
     const engine = fakeEngineWithStandIns();
     const { service, dockerfile } = serviceWithDockerfile();
-    const { run } = await runSuite(
-      engine,
-      {
-        bases: 'offline',
-        outDir: tempDir('own-out'),
-        metrics: ['size'],
-        serviceDir: service,
-        variants: ['scratch'],
-        dockerfiles: { ours: dockerfile },
-      },
-      { pullSite: engine.pullSite(), root: false },
-    );
+    const { run } = await runScratchWith(engine, service, { ours: dockerfile });
     expect(run.variants.map((v) => [v.name, v.state])).toEqual([
       ['scratch', 'ok'],
       ['ours', 'ok'],
@@ -89,18 +98,7 @@ describe('your own Dockerfile beside the variants', () => {
     const engine = fakeEngineWithStandIns();
     const { service, dockerfile } = serviceWithDockerfile();
     const run = (dockerfiles: Record<string, string>) =>
-      runSuite(
-        engine,
-        {
-          bases: 'offline',
-          outDir: tempDir('own-out'),
-          metrics: ['size'],
-          serviceDir: service,
-          variants: ['scratch'],
-          dockerfiles,
-        },
-        { pullSite: engine.pullSite(), root: false },
-      );
+      runScratchWith(engine, service, dockerfiles);
     await expect(run({ scratch: dockerfile })).rejects.toThrow(
       '`--dockerfile scratch=…` takes the name of a variant of this run; give your Dockerfile another name',
     );
