@@ -59,10 +59,16 @@ function headerField(dockerfile: string, field: string): string {
   return parts.join(' ');
 }
 
+/** Each FROM of a Dockerfile: the image it names, as written, and its stage name (`AS build`). */
+function fromInstructions(dockerfile: string): Array<{ image: string; stage?: string }> {
+  return [...dockerfile.matchAll(/^FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/gim)].map(
+    (m) => ({ image: m[1] as string, ...(m[2] ? { stage: m[2].toLowerCase() } : {}) }),
+  );
+}
+
 /** The role of the final stage's base: `FROM ${ALPINE_IMAGE}` → alpine, `FROM scratch` → null. */
 export function runtimeRoleOf(dockerfile: string): BaseRole | null | undefined {
-  const froms = [...dockerfile.matchAll(/^FROM\s+(?:--platform=\S+\s+)?(\S+)/gim)];
-  const image = froms.at(-1)?.[1];
+  const image = fromInstructions(dockerfile).at(-1)?.image;
   if (image === undefined) return undefined;
   if (image.toLowerCase() === 'scratch') return null;
   const arg = /^\$\{?([A-Z_]+)\}?$/.exec(image)?.[1];
@@ -225,16 +231,10 @@ export function firstRepeated(names: readonly string[]): string | undefined {
 export function fromImages(dockerfile: string): string[] {
   const stages = new Set<string>();
   const images: string[] = [];
-  for (const m of dockerfile.matchAll(/^FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/gim)) {
-    const image = m[1] as string;
-    if (
-      image.toLowerCase() !== 'scratch' &&
-      !stages.has(image.toLowerCase()) &&
-      !images.includes(image)
-    ) {
-      images.push(image);
-    }
-    if (m[2]) stages.add(m[2].toLowerCase());
+  for (const { image, stage } of fromInstructions(dockerfile)) {
+    const named = image.toLowerCase();
+    if (named !== 'scratch' && !stages.has(named) && !images.includes(image)) images.push(image);
+    if (stage) stages.add(stage);
   }
   return images;
 }
