@@ -14,6 +14,7 @@ import {
   type PullStorage,
 } from './pull/isolated-engine.js';
 import { type LinkProfile, parseLink, UNLIMITED_LINK } from './pull/link-shaper.js';
+import { resolveServiceSource, type ServiceSource } from './service/service-context.js';
 import {
   normalizeServiceSettings,
   type ServiceSettings,
@@ -47,6 +48,11 @@ export interface RunOptionsInput {
   outDir?: string;
   /** The Go service to package. @default the sample service in bench/service */
   serviceDir?: string;
+  /**
+   * The build context: the service's folder or one above it (a monorepo whose
+   * go.mod replaces sibling modules). @default the service's folder
+   */
+  contextDir?: string;
   /** Dockerfiles of the user's own, by variant name, measured after the chosen variants. @default none */
   dockerfiles?: Readonly<Record<string, string>>;
   /**
@@ -93,6 +99,8 @@ export interface RunOptions {
   variants: string[] | undefined;
   outDir: string;
   serviceDir: string;
+  /** The build context and the service's folder in it. */
+  source: ServiceSource;
   mainPackage: string;
   bases: BaseProfileRequest;
   basesTimeoutMs: number;
@@ -219,6 +227,7 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     variants: input.variants ? [...input.variants] : undefined,
     outDir: resolve(input.outDir ?? DEFAULT_OUT_DIR),
     serviceDir,
+    source: resolveServiceSource(serviceDir, input.contextDir),
     mainPackage,
     bases: parseBaseProfile(input.bases ?? DEFAULT_BASES),
     basesTimeoutMs: input.basesTimeoutMs ?? DEFAULT_BASES_TIMEOUT_MS,

@@ -7,6 +7,7 @@ import { runToExit } from '../engine/run-to-exit.js';
 import { errorMessage, ImgbenchError } from '../errors.js';
 import { variantsDir } from '../paths.js';
 import { buildService } from '../service/build-context.js';
+import { type ServiceSource, serviceBuildArgs } from '../service/service-context.js';
 import { buildPathsIn } from './capabilities.js';
 
 /** The Dockerfile that builds the service once per set of flags (in the package's variants folder). */
@@ -57,7 +58,7 @@ const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).d
 export async function measureBinaryFlags(
   engine: Engine,
   build: {
-    serviceDir: string;
+    source: ServiceSource;
     fallbackIgnoreFile: string;
     tag: string;
     builder: string;
@@ -68,11 +69,14 @@ export async function measureBinaryFlags(
 ): Promise<BinaryFlagsResult> {
   const dockerfile = await readFile(join(variantsDir(), BINARY_FLAGS_DOCKERFILE), 'utf8');
   const outcome = await buildService(engine, {
-    serviceDir: build.serviceDir,
+    source: build.source,
     dockerfile,
     fallbackIgnoreFile: build.fallbackIgnoreFile,
     tag: build.tag,
-    buildArgs: { GOLANG_ALPINE_IMAGE: build.builder, MAIN_PKG: build.mainPackage },
+    buildArgs: {
+      ...serviceBuildArgs(build),
+      GOLANG_ALPINE_IMAGE: build.builder,
+    },
     labels: managedLabels('build-metric-image', build.labels),
     timeoutMs: build.timeoutMs,
   });

@@ -47,10 +47,10 @@ export function moduleLayerCached(steps: readonly StepCache[]): boolean | undefi
   return steps.find((s) => /\bgo mod download\b/.test(s.name))?.cached;
 }
 
-/** A private copy of the service whose .go files the warm scenario may edit. */
-export async function copyService(serviceDir: string, runId: string): Promise<string> {
+/** A private copy of the build context whose .go files the warm scenario may edit. */
+export async function copyService(contextDir: string, runId: string): Promise<string> {
   const dir = await makeRunTempDir('build-src', runId);
-  await cp(serviceDir, dir, { recursive: true });
+  await cp(contextDir, dir, { recursive: true });
   return dir;
 }
 
@@ -88,7 +88,7 @@ export async function appendOneLine(
   };
 }
 
-/** A build of the variant against the private copy of the service (`serviceDir`). */
+/** A build of the variant against the private copy of the build context (`source.contextDir`). */
 export interface BuildScenarioRequest extends Omit<ServiceBuild, 'noCache'> {
   engine: Engine;
   mainPackage: string;
@@ -128,7 +128,12 @@ export async function buildRound(
 ): Promise<Sample<BuildRoundDetail>> {
   cold ??= await timedBuild(request, true);
   const noop = await timedBuild(request, false);
-  const edit = await appendOneLine(request.serviceDir, request.mainPackage, editToken);
+  const { contextDir, serviceInContext } = request.source;
+  const edit = await appendOneLine(
+    join(contextDir, serviceInContext),
+    request.mainPackage,
+    editToken,
+  );
   try {
     const warm = await timedBuild(request, false);
     return { durationMs: cold.durationMs, detail: { cold, 'no-op': noop, warm } };

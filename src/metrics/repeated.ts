@@ -2,6 +2,7 @@ import { BASE_BUILD_ARGS } from '../bases/base-roles.js';
 import { LABEL_RUN_ID, LABEL_VARIANT } from '../engine/labels.js';
 import { runRounds, type Sample } from '../measure/sampler.js';
 import { summarize } from '../measure/statistics.js';
+import { type ServiceSource, serviceBuildArgs } from '../service/service-context.js';
 import type {
   OkVariant,
   RunResult,
@@ -12,9 +13,15 @@ import type {
 import type { StageContext } from './metric.js';
 import { toFailure } from './variant-failure.js';
 
-/** Build ARGs of a variant: its base images and the main package. */
-export function buildArgsFor(id: VariantIdentity, mainPackage: string): Record<string, string> {
-  const args: Record<string, string> = { MAIN_PKG: mainPackage };
+/**
+ * Build ARGs of a variant: its base images, the main package and, when the
+ * context is a folder above the service, the service's folder in it.
+ */
+export function buildArgsFor(
+  id: VariantIdentity,
+  service: { mainPackage: string; source: ServiceSource },
+): Record<string, string> {
+  const args = serviceBuildArgs(service);
   for (const base of id.bases) args[BASE_BUILD_ARGS[base.role]] = base.image;
   return args;
 }

@@ -238,6 +238,8 @@ export const runBaseSchema = z.object({
      * is one), \`found\` (the module's only main package). Absent in older runs.
      */
     mainPackageChosen: z.enum(['given', 'root', 'found']).optional(),
+    /** The build context when \`--context\` named a folder above the service (absent otherwise). */
+    context: z.string().optional(),
     ignoreFile: z.string(),
     /** How it was run (absent in runs written before it was recorded); the environment by name only. */
     runtime: recordedServiceSettingsSchema.optional(),

@@ -59,12 +59,12 @@ async function buildVariant(
   let outcome: Awaited<ReturnType<Engine['build']>>;
   try {
     outcome = await buildService(engine, {
-      serviceDir: cold?.serviceCopy ?? options.serviceDir,
+      source: cold ? { ...options.source, contextDir: cold.serviceCopy } : options.source,
       dockerfile: variant.dockerfile,
       fallbackIgnoreFile: options.fallbackIgnoreFile,
       ...(variant.ignoreFile ? { variantIgnoreFile: variant.ignoreFile } : {}),
       tag: id.image,
-      buildArgs: buildArgsFor(id, options.mainPackage),
+      buildArgs: buildArgsFor(id, options),
       labels: managedLabels('variant-image', {
         [LABEL_RUN_ID]: runId,
         [LABEL_VARIANT]: variant.name,

@@ -24,11 +24,17 @@ import { HOST_PULL_SITE, type PullSite } from '../pull/pull-site.js';
 import { readIgnoreRules } from '../service/build-context.js';
 import { checkGoToolchain } from '../service/go-toolchain.js';
 import { type MainPackage, resolveMainPackage } from '../service/main-package.js';
+import { checkLocalReplaces } from '../service/service-context.js';
 import { recordedServiceSettings } from '../service/service-settings.js';
 import type { RunResult, VariantResult } from '../types.js';
 import { SCHEMA_VERSION } from '../types.js';
 import type { Variant } from '../variants/variant-catalog.js';
-import { loadOwnDockerfiles, loadVariants, selectVariants } from '../variants/variant-catalog.js';
+import {
+  checkVariantsTakeContext,
+  loadOwnDockerfiles,
+  loadVariants,
+  selectVariants,
+} from '../variants/variant-catalog.js';
 import { variantTag } from '../variants/variant-tag.js';
 import { buildAndMeasureImages, identity } from './image-stage.js';
 import { pipelineOf, runPipeline } from './pipeline.js';
@@ -82,6 +88,7 @@ export async function runSuite(
   // The program to build, found or checked before the engine is asked anything.
   const main = await resolveMainPackage(normalized.serviceDir, input.mainPackage);
   const options: RunOptions = { ...normalized, mainPackage: main.path };
+  await checkLocalReplaces(options.serviceDir, options.source);
   const emit = hooks.onEvent ?? (() => {});
   if (main.chosen === 'found') {
     emit({
@@ -95,6 +102,7 @@ export async function runSuite(
   await checkDiskSpace(engineInfo.dockerRootDir);
   const chosen = selectVariants(await loadVariants(options.variantsDir), options.variants);
   const variants = [...chosen, ...(await loadOwnDockerfiles(options.dockerfiles, chosen))];
+  checkVariantsTakeContext(variants, options.source);
   if (options.reference !== undefined && !variants.some((v) => v.name === options.reference)) {
     throw new UsageError(
       `\`--reference\` ${options.reference} is not a variant of this run; pass one of: ${variants.map((v) => v.name).join(', ')}`,
@@ -221,7 +229,9 @@ async function startRun(
       dir: options.serviceDir,
       mainPackage: options.mainPackage,
       mainPackageChosen: start.mainPackageChosen,
-      ignoreFile: (await readIgnoreRules(options.serviceDir, options.fallbackIgnoreFile)).file,
+      ...(options.source.serviceInContext !== '.' && { context: options.source.contextDir }),
+      ignoreFile: (await readIgnoreRules(options.source.contextDir, options.fallbackIgnoreFile))
+        .file,
       runtime: recordedServiceSettings(options.service),
     },
     variants: variants.map((v) => ({
@@ -262,7 +272,10 @@ async function measureRun(
       // copy of the same bytes in another folder was not a cache hit: the
       // context's tar carries the files' times).
       const cold: ColdBuilds | undefined = options.metrics.includes('build')
-        ? { serviceCopy: await copyService(options.serviceDir, start.run.runId), runs: new Map() }
+        ? {
+            serviceCopy: await copyService(options.source.contextDir, start.run.runId),
+            runs: new Map(),
+          }
         : undefined;
       const ctx: StageContext = {
         engine,

@@ -8,6 +8,7 @@ import type { BuildOutcome, Engine } from '../engine/engine.js';
 import { contextDockerfile, SERVICE_PREFIX } from './context-dockerfile.js';
 import { embeddedPatterns, keptForEmbed } from './go-embed.js';
 import { hostGoBuildArgs, proxyOnLoopback } from './host-go-env.js';
+import type { ServiceSource } from './service-context.js';
 
 /** Name of the Dockerfile at the root of the context, beside the service folder. */
 export const CONTEXT_DOCKERFILE = 'Dockerfile.imgbench';
@@ -25,41 +26,49 @@ export interface BuildContext {
 
 /**
  * The variant's own `.dockerignore` when its folder has one (a pitfall that
- * sends everything), else the service's own, else the Go default in
+ * sends everything), else the context's own (the service's, unless
+ * `--context` names a folder above it), else the Go default in
  * `variants/.dockerignore`.
  */
 export async function readIgnoreRules(
-  serviceDir: string,
+  contextDir: string,
   fallbackIgnoreFile: string,
   variantIgnoreFile?: string,
 ): Promise<{ file: string; rules: string }> {
-  const own = join(serviceDir, '.dockerignore');
+  const own = join(contextDir, '.dockerignore');
   const file = variantIgnoreFile ?? (existsSync(own) ? own : fallbackIgnoreFile);
   return { file, rules: await readFile(file, 'utf8') };
 }
 
 /**
- * A tar stream of `serviceDir` filtered by .dockerignore (excluded files
- * never leave the host, as with the docker CLI), under `svc/`, with the
- * variant's Dockerfile beside it (see context-dockerfile.ts for why).
+ * A tar stream of the build context filtered by .dockerignore (excluded
+ * files never leave the host, as with the docker CLI), under `svc/`, with
+ * the variant's Dockerfile beside it (see context-dockerfile.ts for why).
  */
 export async function packBuildContext(
-  serviceDir: string,
+  source: ServiceSource,
   dockerfileText: string,
   fallbackIgnoreFile: string,
   variantIgnoreFile?: string,
 ): Promise<BuildContext> {
-  const { file, rules } = await readIgnoreRules(serviceDir, fallbackIgnoreFile, variantIgnoreFile);
+  const { contextDir, serviceInContext } = source;
+  const { file, rules } = await readIgnoreRules(contextDir, fallbackIgnoreFile, variantIgnoreFile);
   const ignore = dockerignore({ ignorecase: false }).add(rules);
   // imgbench's Go default drops docs/, dist/, *.md and the like; what the
   // service embeds (`//go:embed`) must reach the build all the same. A
-  // service's own .dockerignore is taken as its author wrote it.
-  const embedded = file === fallbackIgnoreFile ? await embeddedPatterns(serviceDir) : [];
-  const tar = pack(serviceDir, {
+  // context's own .dockerignore is taken as its author wrote it.
+  const embedded =
+    file === fallbackIgnoreFile
+      ? (await embeddedPatterns(join(contextDir, serviceInContext))).map((p) => ({
+          ...p,
+          folder: posix.join(serviceInContext, p.folder),
+        }))
+      : [];
+  const tar = pack(contextDir, {
     // Modes as they are on disk, like the docker CLI (tar-fs would apply the process umask).
     umask: 0,
     ignore: (path: string) => {
-      const rel = relative(serviceDir, path).split(sep).join('/');
+      const rel = relative(contextDir, path).split(sep).join('/');
       return rel !== '' && ignore.ignores(rel) && !keptForEmbed(rel, embedded);
     },
     map: (header) => ({ ...header, name: posix.join(SERVICE_PREFIX, header.name) }),
@@ -73,11 +82,11 @@ export async function packBuildContext(
   return { stream: Readable.from(tar), dockerfile: CONTEXT_DOCKERFILE, ignoreFile: file };
 }
 
-/** One build of a Dockerfile against a service folder. */
+/** One build of a Dockerfile against a service's build context. */
 export interface ServiceBuild {
-  serviceDir: string;
+  source: ServiceSource;
   dockerfile: string;
-  /** The .dockerignore to use when the service has none. */
+  /** The .dockerignore to use when the context has none. */
   fallbackIgnoreFile: string;
   /** A .dockerignore of the variant's own, used instead of any other. */
   variantIgnoreFile?: string;
@@ -89,10 +98,10 @@ export interface ServiceBuild {
   noCache?: boolean;
 }
 
-/** Packs the filtered service with the Dockerfile and builds it; rejects with BuildError on failure. */
+/** Packs the filtered context with the Dockerfile and builds it; rejects with BuildError on failure. */
 export async function buildService(engine: Engine, build: ServiceBuild): Promise<BuildOutcome> {
   const context = await packBuildContext(
-    build.serviceDir,
+    build.source,
     build.dockerfile,
     build.fallbackIgnoreFile,
     build.variantIgnoreFile,

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { BaseRole } from '../bases/base-roles.js';
 import { roleForBuildArg } from '../bases/base-roles.js';
 import { UsageError } from '../errors.js';
+import { SERVICE_DIR_ARG, type ServiceSource } from '../service/service-context.js';
 
 /** The ladder of the seeds, largest to smallest: the default order of a run. */
 export const DEFAULT_VARIANTS = [
@@ -310,4 +311,27 @@ export function selectVariants(all: Variant[], names: readonly string[] | undefi
     return [variant];
   });
   return [...new Map(selected.map((v) => [v.name, v])).values()];
+}
+
+/**
+ * With a context above the service (`--context`), each of imgbench's
+ * Dockerfiles must read the service's folder from the `SERVICE_DIR`
+ * build-arg; one that does not (the pitfalls copy the context as their
+ * article wrote it, a `--variants-dir` Dockerfile may not know the arg)
+ * would build the wrong folder, so it is refused before anything is built.
+ * A user's own Dockerfile (`--dockerfile`) is written against the context
+ * as it is.
+ */
+export function checkVariantsTakeContext(
+  variants: readonly Variant[],
+  source: ServiceSource,
+): void {
+  if (source.serviceInContext === '.') return;
+  const arg = new RegExp(`^\\s*ARG\\s+${SERVICE_DIR_ARG}\\b`, 'm');
+  const refused = variants.filter((v) => !v.own && !arg.test(v.dockerfile)).map((v) => v.name);
+  if (refused.length > 0) {
+    throw new UsageError(
+      `With \`--context\`, ${refused.map((n) => `\`${n}\``).join(', ')} cannot build the service in \`${source.serviceInContext}\`: ${refused.length === 1 ? 'its Dockerfile does' : 'their Dockerfiles do'} not read \`ARG ${SERVICE_DIR_ARG}\`; leave ${refused.length === 1 ? 'it' : 'them'} out of \`--variants\`, or give such a Dockerfile as \`--dockerfile NAME=PATH\` written against the context`,
+    );
+  }
 }

@@ -5,7 +5,13 @@ import { sampleServiceDir } from '../../src/paths.js';
 import { readRun } from '../../src/results/read-run.js';
 import { figuresOf } from '../../src/types.js';
 import { tempDir } from '../temp-dir.js';
-import { dockerCli, imgbench, labelledContainers, serviceCopyForTest } from './helpers.js';
+import {
+  dockerCli,
+  imgbench,
+  labelledContainers,
+  removeImagesOfServiceAfterTest,
+  serviceCopyForTest,
+} from './helpers.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'services');
 
@@ -89,6 +95,39 @@ describe('a service is resolved and checked before anything is built', () => {
     );
     expect(size?.engineSizeBytes).toBe(inspected);
     expect(stdout).toMatch(/^library-build +failed at size +\S+ MB +\d+ .* not-elf$/m);
+    expect(labelledContainers()).toEqual([]);
+  });
+});
+
+describe('a service of a monorepo (`replace` to a sibling folder)', () => {
+  it('without --context: one line naming the directive and the --context to pass, exit 2, no image', async () => {
+    const repo = serviceCopyForTest(join(FIXTURES, 'monorepo'), 'monorepo');
+    const api = join(repo, 'api');
+    const { status, stderr } = await run(api);
+    expect(status).toBe(2);
+    expect(stderr.trim().split('\n')).toEqual([
+      `imgbench: go.mod's \`replace example.com/fixtures/shared => ../shared\` reaches \`${join(repo, 'shared')}\`, outside the build context \`${api}\` (the service folder); pass \`--context ${repo}\`, a folder that holds the service and what it replaces`,
+    ]);
+    expect(imagesOf(api)).toBe('');
+  });
+
+  it('with --context: the six build from the repo root, each binary a program, the context recorded', async () => {
+    const repo = serviceCopyForTest(join(FIXTURES, 'monorepo'), 'monorepo');
+    const api = join(repo, 'api');
+    removeImagesOfServiceAfterTest(api);
+    const { status, out } = await run(api, ['--context', repo, '--metrics', 'size']);
+    expect(status).toBe(0);
+    const result = await readRun(join(out, 'latest'));
+    expect(result.service).toMatchObject({ dir: api, context: repo, mainPackage: '.' });
+    expect(result.variants.map((v) => [v.name, v.state])).toEqual(
+      ['golang', 'alpine', 'multi-stage', 'stripped', 'scratch', 'distroless'].map((n) => [
+        n,
+        'ok',
+      ]),
+    );
+    for (const variant of result.variants) {
+      expect(figuresOf(variant).size?.binary?.linkage).toMatch(/^(static|dynamic)$/);
+    }
     expect(labelledContainers()).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { extract } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { CONTEXT_DOCKERFILE, packBuildContext } from '../../src/service/build-context.js';
+import { resolveServiceSource } from '../../src/service/service-context.js';
 import { tempDir } from '../temp-dir.js';
 
 async function entries(stream: NodeJS.ReadableStream): Promise<Map<string, string>> {
@@ -44,7 +45,11 @@ function service(withOwnIgnore: boolean): { dir: string; fallback: string } {
 describe('packBuildContext', () => {
   it('sends the filtered service under svc/ and the Dockerfile beside it, pointed at svc/', async () => {
     const { dir, fallback } = service(false);
-    const ctx = await packBuildContext(dir, 'FROM scratch\nCOPY . .\n', fallback);
+    const ctx = await packBuildContext(
+      resolveServiceSource(dir),
+      'FROM scratch\nCOPY . .\n',
+      fallback,
+    );
     const files = await entries(ctx.stream);
     expect([...files.keys()].filter((n) => n !== 'svc').sort()).toEqual([
       CONTEXT_DOCKERFILE,
@@ -57,7 +62,7 @@ describe('packBuildContext', () => {
 
   it("uses the service's own .dockerignore when it has one", async () => {
     const { dir, fallback } = service(true);
-    const ctx = await packBuildContext(dir, 'FROM scratch\n', fallback);
+    const ctx = await packBuildContext(resolveServiceSource(dir), 'FROM scratch\n', fallback);
     const files = await entries(ctx.stream);
     expect(files.has('svc/main_test.go')).toBe(true);
     expect(files.has('svc/.dockerignore')).toBe(true);
@@ -93,7 +98,7 @@ describe('what the service embeds', () => {
     write('README.md');
     const fallback = join(tempDir('ign'), '.dockerignore');
     writeFileSync(fallback, '*.md\ndocs/\ndist/\nbuild/\nweb/*.css\n');
-    const ctx = await packBuildContext(dir, 'FROM scratch\n', fallback);
+    const ctx = await packBuildContext(resolveServiceSource(dir), 'FROM scratch\n', fallback);
     const files = [...(await entries(ctx.stream)).keys()].filter((n) => n.startsWith('svc/'));
     // Files only: a folder is an entry that another lies under.
     const leaves = files.filter((n) => !files.some((m) => m.startsWith(`${n}/`)));

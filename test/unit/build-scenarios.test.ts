@@ -8,6 +8,7 @@ import {
   dockerfileSteps,
   moduleLayerCached,
 } from '../../src/measure/build-scenarios.js';
+import { resolveServiceSource } from '../../src/service/service-context.js';
 import { tempDir } from '../temp-dir.js';
 import { FakeEngine } from './fake-engine.js';
 
@@ -81,7 +82,7 @@ describe('build scenario bookkeeping', () => {
   describe('a round', () => {
     const request = (engine: FakeEngine, serviceDir: string) => ({
       engine,
-      serviceDir,
+      source: resolveServiceSource(serviceDir),
       mainPackage: '.',
       dockerfile: 'FROM scratch\n',
       fallbackIgnoreFile: join(serviceDir, '.dockerignore'),

@@ -57,6 +57,7 @@ describe('the declared command line', SPAWNS, () => {
       '--timeout',
       '--service',
       '--main',
+      '--context',
       '--port',
       '--ready',
       '--arg',

@@ -4,10 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { variantsDir } from '../../src/paths.js';
 import { contextDockerfile, rewriteCopyInstruction } from '../../src/service/context-dockerfile.js';
 
+/** How the variants' Dockerfiles write the service's folder: a build-arg, expanded by the engine. */
+const DIR = `\${SERVICE_DIR}`;
+
 describe('rewriteCopyInstruction', () => {
   it.each([
     ['COPY . .', 'COPY svc/ .'],
     ['COPY go.mod go.sum* ./', 'COPY svc/go.mod svc/go.sum* ./'],
+    [`COPY ${DIR}/go.mod ${DIR}/`, `COPY svc/${DIR}/go.mod ${DIR}/`],
     ['copy ./cmd /src/cmd', 'copy svc/cmd /src/cmd'],
     [
       'COPY --chown=65532:65532 --chmod=755 app /app',
@@ -27,10 +31,12 @@ describe('contextDockerfile', () => {
   it('rewrites only context sources and keeps RUN continuations and comments as written', () => {
     const text = readFileSync(join(variantsDir(), 'stripped', 'Dockerfile'), 'utf8');
     const sent = contextDockerfile(text);
-    expect(sent).toContain('COPY svc/go.mod svc/go.sum* svc/vendo[r]/modules.tx[t] ./');
+    expect(sent).toContain(
+      `COPY svc/${DIR}/go.mod svc/${DIR}/go.sum* svc/${DIR}/vendo[r]/modules.tx[t] ${DIR}/`,
+    );
     expect(sent).toContain('COPY svc/ .');
     expect(sent).toContain('COPY --from=builder /app/main .');
-    expect(sent).toContain('RUN CGO_ENABLED=0 GOOS=linux go build \\\n    -a \\\n');
+    expect(sent).toContain(`RUN cd ${DIR} && CGO_ENABLED=0 GOOS=linux go build \\\n    -a \\\n`);
     expect(sent.split('\n').filter((l) => l.startsWith('#'))).toEqual(
       text.split('\n').filter((l) => l.startsWith('#')),
     );

@@ -154,6 +154,12 @@ export function declareRun() {
       ).default(undefined, ". when it is one, else the module's only main package"),
     )
     .addOption(
+      new Option(
+        '--context <dir>',
+        "the build context: --service's folder or one above it, for a module whose go.mod replaces sibling modules (a monorepo)",
+      ).default(undefined, '--service'),
+    )
+    .addOption(
       new Option('--port <n>', 'the port the service listens on inside the container')
         .argParser((value) => parseWhole('--port', value, 'a TCP port from 1 to 65535'))
         .default(undefined, String(DEFAULT_SERVICE_PORT)),
@@ -293,6 +299,7 @@ function runInput(values: RunCommandValues, config: Config): RunOptionsInput {
     outDir: values.out,
     ...(values.service ? { serviceDir: values.service } : {}),
     ...(values.main !== undefined ? { mainPackage: values.main } : {}),
+    ...(values.context !== undefined ? { contextDir: values.context } : {}),
     bases: values.bases,
     ...(values.basesTimeout !== undefined ? { basesTimeoutMs: values.basesTimeout * 1000 } : {}),
     ...(values.repeat !== undefined ? { repeat: values.repeat } : {}),

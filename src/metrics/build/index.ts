@@ -54,14 +54,14 @@ async function measureBuilds(ctx: StageContext, run: RunResult): Promise<RunResu
         return buildRound(
           {
             engine: ctx.engine,
-            serviceDir: cold.serviceCopy,
+            source: { ...options.source, contextDir: cold.serviceCopy },
             mainPackage: options.mainPackage,
             dockerfile: entry?.dockerfile ?? '',
             fallbackIgnoreFile: options.fallbackIgnoreFile,
             ...(entry?.ignoreFile ? { variantIgnoreFile: entry.ignoreFile } : {}),
             // A tag of its own: the measured image keeps its tag, and these are removed after.
             tag: `${variant.image.replace(/:.*$/, '')}-build-metric:${variant.name}`,
-            buildArgs: buildArgsFor(variant, options.mainPackage),
+            buildArgs: buildArgsFor(variant, options),
             labels: managedLabels('build-metric-image', labels),
             timeoutMs: options.timeouts.build,
           },

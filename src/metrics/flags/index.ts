@@ -19,7 +19,7 @@ export const flags: Metric<'flags', RunPart<typeof flagsShape>> = {
     let next: typeof run;
     try {
       const binaryFlags = await measureBinaryFlags(ctx.engine, {
-        serviceDir: options.serviceDir,
+        source: options.source,
         fallbackIgnoreFile: options.fallbackIgnoreFile,
         tag: `${variantTag(options.serviceDir, 'binary-flags').replace(/:.*$/, '')}-flags:latest`,
         builder:
