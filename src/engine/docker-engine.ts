@@ -22,6 +22,7 @@ import type {
 } from './engine.js';
 import { managedLabels } from './labels.js';
 import { type LayerSize, layerSizesFromSave } from './layer-sizes.js';
+import { type Listener, readListeners } from './listeners.js';
 import { PullProgressTally } from './pull-progress.js';
 import { splitReference } from './reference.js';
 
@@ -210,6 +211,10 @@ export class DockerEngine implements Engine {
         workingDir: image.Config?.WorkingDir ?? '',
         user: image.Config?.User ?? '',
         created: image.Created,
+        exposedPorts: Object.keys(image.Config?.ExposedPorts ?? {}).flatMap((key) => {
+          const [port, protocol = 'tcp'] = key.split('/');
+          return protocol === 'tcp' && Number(port) > 0 ? [Number(port)] : [];
+        }),
       };
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -309,6 +314,13 @@ export class DockerEngine implements Engine {
       error: State.Error ?? '',
       ipAddress: networks.find((n) => n.IPAddress)?.IPAddress ?? '',
     };
+  }
+
+  async listeningSockets(id: string): Promise<Listener[] | undefined> {
+    // The container's pid names a process of this host only when the engine is on it.
+    if (!this.endpoint.startsWith('unix://')) return undefined;
+    const { pid } = await this.inspectContainer(id);
+    return readListeners(pid);
   }
 
   async containerLogs(id: string, lines: number): Promise<string> {

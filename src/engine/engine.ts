@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { BuildTranscript } from './build-transcript.js';
 import type { LayerSize } from './layer-sizes.js';
+import type { Listener } from './listeners.js';
 
 /** Facts about the engine, recorded in every run. */
 export interface EngineInfo {
@@ -57,6 +58,8 @@ export interface ImageDetails {
   workingDir: string;
   user: string;
   created: string;
+  /** TCP ports the image's EXPOSE lines name (absent from fakes that do not say). */
+  exposedPorts?: number[];
 }
 
 export interface BuildRequest {
@@ -202,6 +205,11 @@ export interface Engine {
   /** Starts a created container; rejects with the runtime's error when it cannot run. */
   startContainer(id: string): Promise<void>;
   inspectContainer(id: string): Promise<ContainerState>;
+  /**
+   * The TCP sockets a running container listens on, or undefined when they
+   * cannot be read from here (an engine on another host).
+   */
+  listeningSockets(id: string): Promise<Listener[] | undefined>;
   /** The last `lines` lines of stdout and stderr. */
   containerLogs(id: string, lines: number): Promise<string>;
   /** Force-removes a container and its anonymous volumes; a missing one is not an error. */

@@ -66,7 +66,13 @@ export async function toHtml(run: RunResult): Promise<string> {
   const [lead, ...rest] = reportTables(run);
   const status = run.complete
     ? 'complete'
-    : `incomplete${run.stoppedBy ? ` (stopped by ${run.stoppedBy})` : ''}`;
+    : `incomplete${
+        run.stoppedBy === 'service'
+          ? " (stopped: the service's port or ready path was not found)"
+          : run.stoppedBy
+            ? ` (stopped by ${run.stoppedBy})`
+            : ''
+      }`;
   const took = run.finishedAt
     ? `, took ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}`
     : '';

@@ -88,6 +88,8 @@ export const recordedServiceSettingsSchema = z.object({
     concurrency: z.number().int(),
     settleMs: z.number(),
   }),
+  /** The settings that were not given but found by starting the first image built (absent: all given or known). */
+  found: z.array(z.enum(['port', 'ready'])).optional(),
 });
 
 export const hostSchema = z.object({
@@ -198,9 +200,12 @@ export const runBaseSchema = z.object({
   /**
    * What stopped the run early: a signal (figures after it were not written),
    * or `bail`, the first failed variant under `--bail` (later steps did not run;
-   * the step it failed in ended with the round it failed in).
+   * the step it failed in ended with the round it failed in), or `service`:
+   * the service's port or ready path, not given, could not be found by
+   * starting the first image built (the variant it was looked for on failed
+   * at startup with the reason; nothing else ran).
    */
-  stoppedBy: z.enum(['SIGINT', 'SIGTERM', 'bail']).optional(),
+  stoppedBy: z.enum(['SIGINT', 'SIGTERM', 'bail', 'service']).optional(),
   metrics: z.array(z.enum(METRICS as [(typeof METRICS)[number]])),
   /** Metrics of the default set left out, and why (without root: those of the second engine). */
   skipped: z

@@ -297,6 +297,8 @@ async function measureRun(
           onVariantDone: (result, index, total) =>
             emit({ type: 'variant-done', result, index, total }),
         });
+        // Without the service's settings nothing that runs it can; the user gives them.
+        if (built.stoppedBy === 'service') return built;
         return runPipeline(ctx, built, pipelineOf(options.metrics));
       };
       if (!cold) return measure();
@@ -320,7 +322,7 @@ async function measureRun(
   const run: RunResult = {
     ...measured,
     ...(relative && Object.keys(relative.figures).length > 0 ? { relative } : {}),
-    complete: !bail,
+    complete: !bail && measured.stoppedBy === undefined,
     ...(bail ? { stoppedBy: 'bail' as const } : {}),
     finishedAt: new Date().toISOString(),
   };

@@ -31,7 +31,19 @@ export interface ServiceSettings {
   /** `NAME=VALUE` entries added to the container's environment; only the names are ever written. */
   env: string[];
   load: LoadSettings;
+  /**
+   * Settings neither given nor known (any service but the sample), in place
+   * as their defaults until a probe of the first image built finds them. @default []
+   */
+  toFind: FindableSetting[];
+  /** Those a probe found, as results.json records them. */
+  found?: FindableSetting[];
+  /** Whether the load path is the ready path because none was given. */
+  loadFollowsReady: boolean;
 }
+
+/** The settings a probe can find. */
+export type FindableSetting = 'port' | 'ready';
 
 /** What a user gives, on the command line or in the config file's `service` section. */
 export interface ServiceSettingsInput {
@@ -106,7 +118,13 @@ export function normalizeServiceSettings(
     }
     return entry;
   });
-  const defaultLoadPath = sample ? SAMPLE_LOAD_PATH : ready.kind === 'http' ? ready.path : '/';
+  const defaultLoadPath = sample ? SAMPLE_LOAD_PATH : loadPathFor(ready);
+  const toFind: FindableSetting[] = sample
+    ? []
+    : [
+        ...(input.port === undefined ? (['port'] as const) : []),
+        ...(input.ready === undefined ? (['ready'] as const) : []),
+      ];
   return {
     port,
     ready,
@@ -128,6 +146,30 @@ export function normalizeServiceSettings(
       ),
       settleMs: DEFAULT_SETTLE_MS,
     },
+    toFind,
+    loadFollowsReady: !sample && input.load?.path === undefined,
+  };
+}
+
+/** The load path of a service that names none: its ready path, or `/`. */
+const loadPathFor = (ready: ReadyCheck): string => (ready.kind === 'http' ? ready.path : '/');
+
+/** The settings with what a probe found in place of the defaults it stood for. */
+export function withFound(
+  settings: ServiceSettings,
+  found: { port: number; ready: ReadyCheck },
+): ServiceSettings {
+  const port = settings.toFind.includes('port') ? found.port : settings.port;
+  const ready = settings.toFind.includes('ready') ? found.ready : settings.ready;
+  return {
+    ...settings,
+    port,
+    ready,
+    load: settings.loadFollowsReady
+      ? { ...settings.load, path: loadPathFor(ready) }
+      : settings.load,
+    toFind: [],
+    found: [...(settings.found ?? []), ...settings.toFind],
   };
 }
 
@@ -139,6 +181,7 @@ export function recordedServiceSettings(settings: ServiceSettings): RecordedServ
     args: settings.args,
     envNames: settings.env.map((entry) => entry.slice(0, entry.indexOf('='))),
     load: settings.load,
+    ...(settings.found?.length ? { found: settings.found } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ import type {
 } from '../../src/engine/engine.js';
 import { LABEL_RECIPE_HASH } from '../../src/engine/labels.js';
 import type { LayerSize } from '../../src/engine/layer-sizes.js';
+import type { Listener } from '../../src/engine/listeners.js';
 import { BuildError, ImgbenchError } from '../../src/errors.js';
 import type { PullEngine, PullSite, RunRegistry } from '../../src/pull/pull-site.js';
 import type { ManifestFacts } from '../../src/pull/registry.js';
@@ -281,7 +282,14 @@ export class FakeEngine implements Engine {
       return;
     }
     await this.#world.play(this.#kind, 'start', container.spec.image);
-    container.state = { ...container.state, running: true, pid: process.pid };
+    // Unpublished (a probe for its port), it is asked at an address of its own.
+    const published = container.spec.hostPort !== undefined;
+    container.state = {
+      ...container.state,
+      running: true,
+      pid: process.pid,
+      ...(published ? {} : { ipAddress: '127.0.0.1' }),
+    };
     const ready = this.#world.readyStep(container.variant);
     container.log = ready.log ?? '';
     container.timer = setTimeout(() => {
@@ -302,6 +310,10 @@ export class FakeEngine implements Engine {
     const container = this.#containers.get(id);
     if (!container) throw new Error(`no container ${id}`);
     return container.state;
+  }
+  async listeningSockets(id: string): Promise<Listener[] | undefined> {
+    const address = this.#containers.get(id)?.server?.address();
+    return typeof address === 'object' && address ? [{ port: address.port, bound: 'any' }] : [];
   }
   async containerLogs(id: string): Promise<string> {
     return this.#containers.get(id)?.log ?? '';

@@ -160,15 +160,18 @@ export function declareRun() {
       ).default(undefined, '--service'),
     )
     .addOption(
-      new Option('--port <n>', 'the port the service listens on inside the container')
+      new Option(
+        '--port <n>',
+        'the port the service listens on inside the container; left out, found by starting the first image built',
+      )
         .argParser((value) => parseWhole('--port', value, 'a TCP port from 1 to 65535'))
-        .default(undefined, String(DEFAULT_SERVICE_PORT)),
+        .default(undefined, `${DEFAULT_SERVICE_PORT} for the sample`),
     )
     .addOption(
       new Option(
         '--ready <path|tcp>',
-        'when the service is ready: the first HTTP 200 of this path, or tcp for "the port accepts a connection"',
-      ).default(undefined, DEFAULT_READY_PATH),
+        'when the service is ready: the first HTTP 200 of this path, or tcp for "the port accepts a connection"; left out, found with the port',
+      ).default(undefined, `${DEFAULT_READY_PATH} for the sample`),
     )
     .addOption(
       new Option(
@@ -357,6 +360,12 @@ export async function runCommand(
     const first = run.variants.find((v) => v.state === 'failed');
     output.progress(
       `stopped at the first failure (--bail): ${first?.name ?? 'a variant'} failed${first?.state === 'failed' ? ` at ${first.failure.stage}` : ''}; later steps did not run`,
+    );
+  }
+  if (run.stoppedBy === 'service') {
+    const failed = run.variants.find((v) => v.state === 'failed');
+    output.progress(
+      `stopped: ${failed?.state === 'failed' ? failed.failure.message : "the service's port or ready path was not found"}`,
     );
   }
   if (values.json) output.result(toJson(run));
