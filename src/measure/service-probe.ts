@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ContainerSpec, Engine } from '../engine/engine.js';
 import { managedLabels } from '../engine/labels.js';
+import type { Listener } from '../engine/listeners.js';
 import { CONTAINER_LIMITS } from '../engine/run-to-exit.js';
 import { errorMessage, ImgbenchError } from '../errors.js';
 import { tail } from '../exec/run-command.js';
@@ -150,14 +151,161 @@ export interface ProbeOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** One started container under probe, and what every phase asks of it. */
+interface Probed {
+  engine: Engine;
+  id: string;
+  image: string;
+  exposed: readonly number[];
+  options: ProbeOptions;
+  deadline: number;
+}
+
+/** Its address, or ProbeExited with its last words when it no longer runs. */
+async function stillRunning(probed: Probed): Promise<string> {
+  const state = await probed.engine.inspectContainer(probed.id);
+  if (!state.running) {
+    const logTail = tail(await probed.engine.containerLogs(probed.id, 20), 20);
+    throw new ProbeExited(exitReason(state, logTail, ''));
+  }
+  return state.ipAddress ?? '';
+}
+
+/** ProbeNotFound: what was not found, the ports its log names, and the options to give. */
+async function notFound(probed: Probed, what: string): Promise<ProbeNotFound> {
+  const logTail = await probed.engine.containerLogs(probed.id, 20).catch(() => '');
+  const mentioned = portsInLog(logTail, 0);
+  const hint = mentioned.length ? ` (its log mentions port ${mentioned.join(', ')})` : '';
+  const limit = probed.options.timeoutMs;
+  return new ProbeNotFound(
+    `${what} within ${formatLimit(limit)} of starting \`${probed.image}\`${hint}; give \`--port N\` and \`--ready PATH\` (or \`--ready tcp\`), \`--arg\` or \`--env\` if it needs them to start, or raise the limit with ${raiseLimitOption('ready', limit)}`,
+  );
+}
+
+const reachable = (listeners: readonly Listener[]): number[] =>
+  listeners.filter((l) => l.bound !== 'loopback').map((l) => l.port);
+
 /**
- * Starts `image` once, unpublished, and finds what was not given: the port
- * from the sockets the service listens on (Engine.listeningSockets; without them,
- * the ports its image exposes, its log names and common ones, tried by
- * connecting), and the ready path from READY_PATH_CANDIDATES, asked at the
- * container's own address. Removes the container. Rejects with ProbeExited
- * when the container exits first, and ProbeNotFound when it runs but
- * nothing usable is found within the limit.
+ * One look at the ports: from the socket tables when the engine gives them
+ * (all of them, or the given one), else by connecting to the likely ones.
+ * Empty while nothing (usable) listens yet.
+ */
+async function lookForPorts(
+  probed: Probed,
+  ip: string,
+): Promise<{ ports: number[]; loopback: number[] }> {
+  const { settings } = probed.options;
+  const portGiven = !settings.toFind.includes('port');
+  const listeners = await probed.engine.listeningSockets(probed.id);
+  if (listeners) {
+    let open = reachable(listeners);
+    const loopback = listeners.filter((l) => l.bound === 'loopback').map((l) => l.port);
+    if (open.length > 0 && !portGiven) {
+      // The others a service opens at once (metrics, debug) are there by now.
+      await sleep(OTHER_LISTENERS_MS);
+      open = [...open, ...reachable((await probed.engine.listeningSockets(probed.id)) ?? [])];
+    }
+    const ports = portGiven
+      ? open.filter((p) => p === settings.port)
+      : orderPorts(open, probed.exposed);
+    return { ports: [...new Set(ports)], loopback };
+  }
+  if (!ip) return { ports: [], loopback: [] };
+  const logTail = await probed.engine.containerLogs(probed.id, 20).catch(() => '');
+  const likely = portGiven
+    ? [settings.port]
+    : orderPorts(
+        [...probed.exposed, ...portsInLog(logTail, 0), ...COMMON_SERVICE_PORTS],
+        probed.exposed,
+      );
+  for (const port of likely) {
+    if (await tcpAccepts(ip, port, 100)) return { ports: [port], loopback: [] };
+  }
+  return { ports: [], loopback: [] };
+}
+
+/** The container's address and the ports to try, best first, once something listens. */
+async function waitForPorts(probed: Probed): Promise<{ ip: string; ports: number[] }> {
+  const { settings } = probed.options;
+  let loopback: number[] = [];
+  while (performance.now() <= probed.deadline) {
+    const ip = await stillRunning(probed);
+    const seen = await lookForPorts(probed, ip);
+    loopback = seen.loopback;
+    if (seen.ports.length > 0) {
+      if (!ip) throw await notFound(probed, 'the container has no address of its own to ask');
+      return { ip, ports: seen.ports };
+    }
+    await sleep(POLL_MS);
+  }
+  throw await notFound(
+    probed,
+    loopback.length > 0
+      ? `the service listens on port ${loopback.join(', ')} of 127.0.0.1 only, which nothing outside its container reaches (make it listen on 0.0.0.0)`
+      : settings.toFind.includes('port')
+        ? 'nothing listened on any TCP port'
+        : `nothing listened on port ${settings.port}`,
+  );
+}
+
+/** With the ready check given: the first port it holds on (a path must answer 200 there). */
+async function portForGivenReady(
+  probed: Probed,
+  ip: string,
+  ports: number[],
+): Promise<FoundSettings> {
+  const { ready } = probed.options.settings;
+  if (ready.kind === 'tcp' || ports.length === 1) {
+    return { port: ports[0] as number, ready, listening: ports };
+  }
+  while (performance.now() < probed.deadline) {
+    await stillRunning(probed);
+    for (const port of ports) {
+      const answer = await getter(`http://${ip}:${port}`)(ready.path);
+      if (answer?.status === 200) return { port, ready, listening: ports };
+    }
+    await sleep(POLL_MS);
+  }
+  throw await notFound(
+    probed,
+    `${formatReady(ready)} answered no 200 on any of the ports the service listens on (${ports.join(', ')})`,
+  );
+}
+
+/** The ready path on the first port that has one, asked again while a path answers 5xx; else tcp. */
+async function findReady(probed: Probed, ip: string, ports: number[]): Promise<FoundSettings> {
+  let tcpBecause: string | undefined;
+  while (performance.now() < probed.deadline) {
+    await stillRunning(probed);
+    let warming = false;
+    tcpBecause = undefined;
+    for (const port of ports) {
+      const found = await findReadyPath(getter(`http://${ip}:${port}`));
+      if (found === 'warming') warming = true;
+      else if ('path' in found) {
+        return { port, ready: { kind: 'http', path: found.path }, listening: ports };
+      } else tcpBecause ??= found.tcp;
+    }
+    if (!warming) break;
+    await sleep(POLL_MS);
+  }
+  if (tcpBecause === undefined) {
+    throw await notFound(
+      probed,
+      `every ready path the service answered was still 5xx (${ports.join(', ')})`,
+    );
+  }
+  return { port: ports[0] as number, ready: { kind: 'tcp' }, listening: ports, tcpBecause };
+}
+
+/**
+ * Starts \`image\` once, unpublished, and finds what was not given: the port
+ * from the sockets the service listens on (Engine.listeningSockets; without
+ * them, the ports its image exposes, its log names and common ones, tried
+ * by connecting), and the ready path from READY_PATH_CANDIDATES, asked at
+ * the container's own address. Removes the container. Rejects with
+ * ProbeExited when the container exits first, and ProbeNotFound when it
+ * runs but nothing usable is found within the limit.
  */
 export async function probeService(
   engine: Engine,
@@ -177,127 +325,18 @@ export async function probeService(
   const id = await engine.createContainer(spec);
   try {
     await engine.startContainer(id);
-    const deadline = performance.now() + options.timeoutMs;
-    const portGiven = !settings.toFind.includes('port');
-    const readyGiven = !settings.toFind.includes('ready');
-    const stillRunning = async (): Promise<string> => {
-      const state = await engine.inspectContainer(id);
-      if (!state.running) {
-        const logTail = tail(await engine.containerLogs(id, 20), 20);
-        throw new ProbeExited(exitReason(state, logTail, ''));
-      }
-      return state.ipAddress ?? '';
+    const probed: Probed = {
+      engine,
+      id,
+      image,
+      exposed: details?.exposedPorts ?? [],
+      options,
+      deadline: performance.now() + options.timeoutMs,
     };
-    const notFound = async (what: string) => {
-      const logTail = await engine.containerLogs(id, 20).catch(() => '');
-      const mentioned = portsInLog(logTail, 0);
-      const hint = mentioned.length ? ` (its log mentions port ${mentioned.join(', ')})` : '';
-      return new ProbeNotFound(
-        `${what} within ${formatLimit(options.timeoutMs)} of starting \`${image}\`${hint}; give \`--port N\` and \`--ready PATH\` (or \`--ready tcp\`), \`--arg\` or \`--env\` if it needs them to start, or raise the limit with ${raiseLimitOption('ready', options.timeoutMs)}`,
-      );
-    };
-
-    // 1. The ports it listens on.
-    let ip = await stillRunning();
-    let candidates: number[] = [];
-    let loopbackOnly: number[] = [];
-    while (candidates.length === 0) {
-      if (performance.now() > deadline) {
-        throw await notFound(
-          loopbackOnly.length > 0
-            ? `the service listens on port ${loopbackOnly.join(', ')} of 127.0.0.1 only, which nothing outside its container reaches (make it listen on 0.0.0.0)`
-            : portGiven
-              ? `nothing listened on port ${settings.port}`
-              : 'nothing listened on any TCP port',
-        );
-      }
-      ip = await stillRunning();
-      const listeners = await engine.listeningSockets(id);
-      if (listeners) {
-        const open = listeners.filter((l) => l.bound !== 'loopback').map((l) => l.port);
-        loopbackOnly = listeners.filter((l) => l.bound === 'loopback').map((l) => l.port);
-        if (open.length > 0) {
-          if (!portGiven) {
-            // The others a service opens at once (metrics, debug) are there by now.
-            await sleep(OTHER_LISTENERS_MS);
-            const again = (await engine.listeningSockets(id)) ?? listeners;
-            open.push(...again.filter((l) => l.bound !== 'loopback').map((l) => l.port));
-          }
-          candidates = portGiven
-            ? open.includes(settings.port)
-              ? [settings.port]
-              : []
-            : orderPorts(open, details?.exposedPorts);
-        }
-      } else if (ip) {
-        // No socket tables: connect to the likely ports.
-        const logTail = await engine.containerLogs(id, 20).catch(() => '');
-        const likely = portGiven
-          ? [settings.port]
-          : orderPorts(
-              [
-                ...(details?.exposedPorts ?? []),
-                ...portsInLog(logTail, 0),
-                ...COMMON_SERVICE_PORTS,
-              ],
-              details?.exposedPorts,
-            );
-        for (const port of likely) {
-          if (await tcpAccepts(ip, port, 100)) {
-            candidates = [port];
-            break;
-          }
-        }
-      }
-      if (candidates.length === 0) await sleep(POLL_MS);
-    }
-    if (!ip) throw await notFound('the container has no address of its own to ask');
-
-    // 2. The ready check on each candidate port, best first.
-    const ready = settings.ready;
-    if (readyGiven) {
-      if (ready.kind === 'tcp' || candidates.length === 1) {
-        return { port: candidates[0] as number, ready, listening: candidates };
-      }
-      // A given path picks the port it answers 200 on.
-      while (performance.now() < deadline) {
-        await stillRunning();
-        for (const port of candidates) {
-          const answer = await getter(`http://${ip}:${port}`)(ready.path);
-          if (answer?.status === 200) return { port, ready, listening: candidates };
-        }
-        await sleep(POLL_MS);
-      }
-      throw await notFound(
-        `${formatReady(ready)} answered no 200 on any of the ports the service listens on (${candidates.join(', ')})`,
-      );
-    }
-    let tcpBecause: string | undefined;
-    while (performance.now() < deadline) {
-      await stillRunning();
-      let warming = false;
-      tcpBecause = undefined;
-      for (const port of candidates) {
-        const found = await findReadyPath(getter(`http://${ip}:${port}`));
-        if (found === 'warming') warming = true;
-        else if ('path' in found) {
-          return { port, ready: { kind: 'http', path: found.path }, listening: candidates };
-        } else tcpBecause ??= found.tcp;
-      }
-      if (!warming) break;
-      await sleep(POLL_MS);
-    }
-    if (tcpBecause === undefined) {
-      throw await notFound(
-        `every ready path the service answered was still 5xx (${candidates.join(', ')})`,
-      );
-    }
-    return {
-      port: candidates[0] as number,
-      ready: { kind: 'tcp' },
-      listening: candidates,
-      tcpBecause,
-    };
+    const { ip, ports } = await waitForPorts(probed);
+    return settings.toFind.includes('ready')
+      ? await findReady(probed, ip, ports)
+      : await portForGivenReady(probed, ip, ports);
   } catch (error) {
     if (error instanceof ProbeExited || error instanceof ProbeNotFound) throw error;
     throw new ProbeNotFound(

@@ -4,7 +4,7 @@ import { LABEL_RUN_ID, LABEL_SERVICE, LABEL_VARIANT, managedLabels } from '../en
 import { errorMessage, MeasuredFailure } from '../errors.js';
 import { type ColdBuilds, scenarioRun } from '../measure/build-scenarios.js';
 import { shuffled } from '../measure/sampler.js';
-import { ProbeExited, probeService } from '../measure/service-probe.js';
+import { ProbeExited, probeService, READY_PATH_CANDIDATES } from '../measure/service-probe.js';
 import type { Metric, StageContext } from '../metrics/metric.js';
 import { METRICS, metricList } from '../metrics/registry.js';
 import { buildArgsFor } from '../metrics/repeated.js';
@@ -81,7 +81,7 @@ async function findServiceSettings(
         `port ${found.port}${found.listening.length > 1 ? ` (it listens on ${found.listening.join(', ')})` : ''}`,
       service.toFind.includes('ready') &&
         (found.ready.kind === 'http'
-          ? `ready path ${found.ready.path} (the first health path that answers 200)`
+          ? `ready path ${found.ready.path} (the first of ${READY_PATH_CANDIDATES.join(' ')} to answer 200)`
           : `ready check tcp (${found.tcpBecause ?? 'no HTTP path answers 200'})`),
     ].filter(Boolean);
     ctx.onStage?.(

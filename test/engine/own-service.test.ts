@@ -53,26 +53,28 @@ describe('a service of your own, with nothing but options', () => {
     expect(labelledContainers()).toEqual([]);
   });
 
-  it('a service that needs a flag and an environment variable and listens on 9090', async () => {
+  it('a service that needs a flag and an environment variable, listens on 9090 and answers every path: its port and ready path are found', async () => {
     const dir = serviceCopy('flagged');
     const { result, run, text } = await runService(dir, [
       '--arg',
       '-listen',
       '--arg',
       ':9090',
-      '--port',
-      '9090',
       '--env',
       'GREETING=hello-from-the-env',
-      '--ready',
-      '/ping',
       '--metrics',
       'size,gaps,startup',
     ]);
     expect(result.status, result.stderr).toBe(0);
     expect(states(run)).toEqual(allOk);
+    // Its `/` answers every path with the greeting: /ping is the first path that answers otherwise.
+    expect(result.stderr).toMatch(
+      /^service: found port 9090 and ready path \/ping \(the first of \/healthz [^)]* to answer 200\) by starting `[^`]+` once; `--port 9090 --ready \/ping` skips this/m,
+    );
     expect(run.service.runtime).toMatchObject({
       port: 9090,
+      ready: '/ping',
+      found: ['port', 'ready'],
       args: ['-listen', ':9090'],
       envNames: ['GREETING'],
     });
@@ -138,6 +140,9 @@ describe('a service of your own, with nothing but options', () => {
         dir,
         '--main',
         './cmd/api',
+        // Given, so not found: the route this service does not have.
+        '--ready',
+        '/healthz',
         '--bases',
         'offline',
         '--quick',
