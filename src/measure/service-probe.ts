@@ -43,6 +43,12 @@ export const COMMON_SERVICE_PORTS = [8080, 8000, 3000, 5000, 80, 8081, 8888, 900
  * within its first milliseconds.
  */
 const OTHER_LISTENERS_MS = 300;
+/**
+ * How long a service may listen on 127.0.0.1 alone before that is its
+ * answer, ms: one that opens an admin port on loopback first opens its
+ * public one within its first moments.
+ */
+const LOOPBACK_ONLY_MS = 2_000;
 /** Spacing of the socket table's reads and of the paths' passes, ms. */
 const POLL_MS = 50;
 /** One GET of a candidate path, ms. */
@@ -227,24 +233,29 @@ async function lookForPorts(
 /** The container's address and the ports to try, best first, once something listens. */
 async function waitForPorts(probed: Probed): Promise<{ ip: string; ports: number[] }> {
   const { settings } = probed.options;
-  let loopback: number[] = [];
+  let loopbackSince: number | undefined;
   while (performance.now() <= probed.deadline) {
     const ip = await stillRunning(probed);
     const seen = await lookForPorts(probed, ip);
-    loopback = seen.loopback;
     if (seen.ports.length > 0) {
       if (!ip) throw await notFound(probed, 'the container has no address of its own to ask');
       return { ip, ports: seen.ports };
+    }
+    if (seen.loopback.length === 0) loopbackSince = undefined;
+    else loopbackSince ??= performance.now();
+    // A service bound to 127.0.0.1 stays so: said after a moment, not at the limit.
+    if (loopbackSince !== undefined && performance.now() - loopbackSince >= LOOPBACK_ONLY_MS) {
+      throw new ProbeNotFound(
+        `\`${probed.image}\` listens on port ${seen.loopback.join(', ')} of 127.0.0.1 only, which nothing outside its container reaches: make the service listen on 0.0.0.0 (\`:${seen.loopback[0]}\`), with \`--arg\` or \`--env\` if it takes its address from them`,
+      );
     }
     await sleep(POLL_MS);
   }
   throw await notFound(
     probed,
-    loopback.length > 0
-      ? `the service listens on port ${loopback.join(', ')} of 127.0.0.1 only, which nothing outside its container reaches (make it listen on 0.0.0.0)`
-      : settings.toFind.includes('port')
-        ? 'nothing listened on any TCP port'
-        : `nothing listened on port ${settings.port}`,
+    settings.toFind.includes('port')
+      ? 'nothing listened on any TCP port'
+      : `nothing listened on port ${settings.port}`,
   );
 }
 

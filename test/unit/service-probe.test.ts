@@ -132,6 +132,21 @@ describe('probing a service for its port', () => {
     );
   });
 
+  it('says a service bound to 127.0.0.1 alone is out of reach, without waiting for the limit', async () => {
+    const engine = fakeEngineWithStandIns();
+    engine.addImage(image, { entrypoint: ['/main'] });
+    engine.listeningSockets = async () => [{ port: 8080, bound: 'loopback' }];
+    const error = await probeService(engine, image, {
+      settings: normalizeServiceSettings({}),
+      timeoutMs: 30_000,
+      labels: {},
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProbeNotFound);
+    expect((error as Error).message).toBe(
+      '`imgbench/own:scratch` listens on port 8080 of 127.0.0.1 only, which nothing outside its container reaches: make the service listen on 0.0.0.0 (`:8080`), with `--arg` or `--env` if it takes its address from them',
+    );
+  });
+
   it('names the settings to give when nothing listens within the limit', async () => {
     const engine = fakeEngineWithStandIns({
       ready: () => ({ ms: 10_000, log: 'waiting for the queue at port 5672\n' }),
