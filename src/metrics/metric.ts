@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { z } from 'zod';
 import type { BaseRole } from '../bases/base-roles.js';
+import type { CheckKind } from '../claims/kit/check-kind.js';
 import type { Engine } from '../engine/engine.js';
 import type { HostChanges } from '../exec/host-changes.js';
 import type { ColdBuilds } from '../measure/build-scenarios.js';
@@ -44,6 +45,8 @@ export interface MetricAbout<Name extends string, Result extends ResultPart> {
   csv?: CsvPart;
   /** Its chart in report.html. */
   chart?: (run: RunResult) => Chart;
+  /** The kinds of claim check that read its figures (the claims files' `check.kind`). */
+  claimChecks?: readonly CheckKind[];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { formatFigure } from '../format/format.js';
 import { figuresByName } from '../metrics/figures.js';
-import { capabilitiesOf } from '../metrics/gaps/index.js';
+import { capabilitiesOf } from '../metrics/gaps/capabilities-of.js';
 import { pairedRatio, ratioExcludesOne } from '../metrics/ratio.js';
 import { figuresOf, type OkVariant, type RunResult } from '../types.js';
 

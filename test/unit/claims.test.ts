@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BaseImage } from '../../src/bases/base-roles.js';
 import { basesRead, judgeClaims, loadClaims } from '../../src/claims/claims.js';
+import { checkKinds } from '../../src/claims/schema.js';
 import { UsageError } from '../../src/errors.js';
 import type { BinaryFlagsResult } from '../../src/measure/binary-flags.js';
+import { metricList } from '../../src/metrics/registry.js';
 import { verdictCounts } from '../../src/report/claims-table.js';
 import { readRun } from '../../src/results/read-run.js';
 import type { RunResult } from '../../src/types.js';
@@ -116,6 +118,24 @@ describe('claims', () => {
     ).toMatchObject({
       verdict: 'refuted',
     });
+  });
+});
+
+describe('the kinds of claim check', () => {
+  it("are those read by figure name and each metric's own, one of each name, every claim's among them", () => {
+    const own = Object.fromEntries(
+      metricList().map((m) => [m.name, (m.claimChecks ?? []).map((c) => c.kind)]),
+    );
+    expect(own).toMatchObject({
+      flags: ['same-binary', 'flag-reduction', 'flag-saving', 'trimpath', 'panic-names'],
+      gaps: ['build-paths', 'capability', 'fails-to-start', 'local-state'],
+      build: ['module-cache'],
+    });
+    const kinds = [...checkKinds().keys()];
+    expect(kinds).toHaveLength(18);
+    for (const article of loadClaims()) {
+      for (const claim of article.claims) expect(kinds, claim.id).toContain(claim.check.kind);
+    }
   });
 });
 

@@ -20,6 +20,7 @@ import {
 import { groupedBars, missingMetric } from '../charts.js';
 import type { Chart, FigureDefinition, Metric, StageContext, VariantPart } from '../metric.js';
 import { buildArgsFor, measureRepeated } from '../repeated.js';
+import { moduleCache } from './claims/module-cache.js';
 import { type BuildMetricResult, type BuildScenarioResult, buildsSchema } from './schema.js';
 
 const BUILD_FIGURES: FigureDefinition[] = BUILD_SCENARIOS.map((scenario) => ({
@@ -141,6 +142,7 @@ export const build: Metric<'build', VariantPart<'builds', typeof buildsSchema, f
   runsOn: 'build engine',
   when: 'after the builds',
   stage: measureBuilds,
+  claimChecks: [moduleCache],
   result: { scope: 'variant', key: 'builds', schema: buildsSchema, always: false },
   /**
    * A cold or warm build compiles the standard library (~16 s on 2 cores),

@@ -4,6 +4,7 @@ import { errorMessage } from '../../errors.js';
 import { measureBinaryFlags } from '../../measure/binary-flags.js';
 import { variantTag } from '../../variants/variant-tag.js';
 import type { Metric, RunPart } from '../metric.js';
+import { FLAGS_CHECKS } from './claims/index.js';
 import { flagsShape } from './schema.js';
 
 export const flags: Metric<'flags', RunPart<typeof flagsShape>> = {
@@ -13,6 +14,7 @@ export const flags: Metric<'flags', RunPart<typeof flagsShape>> = {
   runsOn: 'once per run',
   // The flags builds compile on the Alpine Go image, as the seeds' builders do.
   baseRoles: ['golang-alpine'],
+  claimChecks: FLAGS_CHECKS,
   stage: async (ctx, run) => {
     const { options } = ctx;
     ctx.onStage?.('building the service with each set of -ldflags and -trimpath');

@@ -1,27 +1,9 @@
 import { measureGaps } from '../../measure/gaps.js';
 import { figuresOf, type RunResult } from '../../types.js';
 import type { Column, Metric, VariantPart, VariantRow } from '../metric.js';
+import { capabilitiesOf } from './capabilities-of.js';
+import { GAPS_CHECKS } from './claims/index.js';
 import { type GapsResult, gapsSchema } from './schema.js';
-
-/**
- * What the image gives the service: the running service's own answer when
- * it gave one (CA pool, time zone, /tmp, uid), else what the image's files say.
- */
-export function capabilitiesOf({ runtime, image }: GapsResult) {
-  return {
-    ca: runtime ? runtime.ca.ok : image.caBundle !== null,
-    tz: runtime ? runtime.tz.ok : image.zoneinfoFiles > 0,
-    tmp: runtime ? runtime.tmp.ok : image.tmp.exists,
-    shell: image.shells.length > 0,
-    packageManager: image.packageManagers.length > 0,
-    /** null when the image's USER is not in its /etc/passwd. */
-    uid: runtime ? runtime.user.uid : image.user.uid,
-    /** The compilers' kinds (`go`, `cc`); undefined in runs written before they were recorded. */
-    compilers: image.compilers?.map((c) => c.kind),
-    /** Whether a C library or ELF loader is there; undefined in older runs. */
-    libc: image.libc === undefined ? undefined : image.libc.length > 0,
-  };
-}
 
 /** The service's own answer when it gave one, else what the image's files say. */
 function caCell({ runtime, image }: GapsResult): string {
@@ -102,6 +84,7 @@ export const gaps: Metric<'gaps', VariantPart<'gaps', typeof gapsSchema, false>>
     'what the image lacks or carries: CA bundle, time zone, user, shell, /tmp, packages, build paths, local state',
   runsOn: 'build engine',
   when: 'after each build',
+  claimChecks: GAPS_CHECKS,
   measureImage: (ctx, image) => {
     if (!image.figures.size) return Promise.resolve(undefined);
     return measureGaps(

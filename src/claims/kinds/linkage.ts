@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { must } from '../../validation/messages.js';
+import { checkKind, judged, text } from '../kit/check-kind.js';
+import { binaryOf, compilersNote, variantOf } from '../kit/run-reads.js';
+
+/** The variant's binary is statically or dynamically linked. */
+export const linkage = checkKind(
+  'linkage',
+  { variant: text, expected: z.enum(['static', 'dynamic'], must('`static` or `dynamic`')) },
+  (run, check, reads) => {
+    const v = variantOf(run, check.variant);
+    reads.note(v, 'builder', 'contents');
+    const b = binaryOf(run, check.variant);
+    return judged(
+      b.linkage === check.expected,
+      `${check.variant}: binary ${b.linkage}${b.interpreter ? ` (loader ${b.interpreter})` : ''}${compilersNote(run, v)}`,
+    );
+  },
+);

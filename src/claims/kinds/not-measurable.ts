@@ -1,0 +1,7 @@
+import { checkKind, text } from '../kit/check-kind.js';
+
+/** A claim this tool cannot measure, and why. */
+export const notMeasurable = checkKind('not-measurable', { reason: text }, (_, check) => [
+  'not measurable here',
+  check.reason,
+]);

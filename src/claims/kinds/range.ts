@@ -1,0 +1,16 @@
+import { formatFigure } from '../../format/format.js';
+import { checkKind, judged, nonNegative, text } from '../kit/check-kind.js';
+import { figure, figureName, show } from './figure.js';
+
+/** `figure` of `variant` lies in [min, max]: a figure the article gives a range for. */
+export const range = checkKind(
+  'range',
+  { figure: figureName, variant: text, min: nonNegative, max: nonNegative },
+  (run, check, reads) => {
+    const f = figure(run, check.variant, check.figure, reads);
+    return judged(
+      f.value >= check.min && f.value <= check.max,
+      `${check.variant} ${check.figure} ${show(f)} (accepted ${formatFigure(check.min, f.unit)} to ${formatFigure(check.max, f.unit)})`,
+    );
+  },
+);
