@@ -15,8 +15,12 @@ import { execa } from 'execa';
 import { DockerEngine } from '../src/engine/docker-engine.js';
 import { engineName, IMAGE_STORES, type ImageStore } from '../src/engine/engine.js';
 import { summarize } from '../src/measure/statistics.js';
-import { IsolatedEngine, PULL_STORAGES, type PullStorage } from '../src/pull/isolated-engine.js';
-import { LocalRegistry } from '../src/pull/registry.js';
+import {
+  IsolatedEngine,
+  PULL_STORAGES,
+  type PullStorage,
+} from '../src/second-engine/isolated-engine.js';
+import { LocalRegistry } from '../src/second-engine/registry.js';
 
 const { values } = parseArgs({
   options: {

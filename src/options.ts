@@ -12,8 +12,8 @@ import {
   DOCKER_CONCURRENT_DOWNLOADS,
   PULL_STORAGES,
   type PullStorage,
-} from './pull/isolated-engine.js';
-import { type LinkProfile, parseLink, UNLIMITED_LINK } from './pull/link-shaper.js';
+} from './second-engine/isolated-engine.js';
+import { type LinkProfile, parseLink, UNLIMITED_LINK } from './second-engine/link-shaper.js';
 import { resolveServiceSource, type ServiceSource } from './service/service-context.js';
 import {
   normalizeServiceSettings,

@@ -10,13 +10,13 @@ import {
   ISOLATED_DATA_DIR,
   ISOLATED_ROOT_DIR,
   unmountAndRemove,
-} from '../pull/isolated-engine.js';
+} from '../second-engine/isolated-engine.js';
 import {
   occupiedRootQdisc,
   QDISC_HANDLE,
   removeShaping,
   SHAPED_DEVICE,
-} from '../pull/link-shaper.js';
+} from '../second-engine/link-shaper.js';
 import { liveRunIds } from './run-owner.js';
 
 /**

@@ -6,8 +6,8 @@ import { type Engine, type EngineInfo, imageStoreOfInfo } from '../engine/engine
 import { LABEL_RECIPE_HASH } from '../engine/labels.js';
 import { errorMessage } from '../errors.js';
 import { which } from '../exec/run-command.js';
-import { occupiedRootQdisc, QDISC_HANDLE, SHAPED_DEVICE } from '../pull/link-shaper.js';
 import { tarBuildProblem } from '../run/preflight.js';
+import { occupiedRootQdisc, QDISC_HANDLE, SHAPED_DEVICE } from '../second-engine/link-shaper.js';
 
 export interface DoctorCheck {
   name: string;

@@ -1,5 +1,4 @@
 import { createServer } from 'node:net';
-import { z } from 'zod';
 import type { ContainerSpec, ContainerState, Engine } from '../engine/engine.js';
 import { managedLabels } from '../engine/labels.js';
 import { CONTAINER_LIMITS } from '../engine/run-to-exit.js';
@@ -10,7 +9,6 @@ import {
   DEFAULT_READY_PATH,
   DEFAULT_SERVICE_PORT,
   formatReady,
-  type LoadSettings,
   type ReadyCheck,
   type ServiceSettings,
 } from '../service/service-settings.js';
@@ -21,10 +19,7 @@ import {
   TimeoutError,
   withTimeout,
 } from '../timeouts.js';
-import { type CgroupMemory, readCgroupMemory } from './cgroup-memory.js';
 import { ReadyRefused, type ReadyTarget, ReadyTimeout, waitForReady } from './http-probe.js';
-import { type LoadResult, runLoad } from './load.js';
-import type { Sample } from './sampler.js';
 
 export interface RuntimeOptions {
   /** Port the service listens on inside the container. @default 8080 */
@@ -147,7 +142,7 @@ export function exitReason(state: ContainerState, logTail: string, probeError: s
   return `the container exited with code ${state.exitCode}${oom}${said ? `: ${said}` : ''}`;
 }
 
-interface Started {
+export interface Started {
   id: string;
   /** `http://127.0.0.1:PORT`: the service's published port. */
   base: string;
@@ -158,7 +153,7 @@ interface Started {
 }
 
 /** create → start → ready, with timestamps; removes the container if it never gets ready. */
-async function startUntilReady(
+export async function startUntilReady(
   engine: Engine,
   image: string,
   options: RuntimeOptions,
@@ -234,146 +229,5 @@ async function startUntilReady(
   } catch (error) {
     await engine.removeContainer(id);
     throw error;
-  }
-}
-
-export interface StartupDetail {
-  createToReadyMs: number;
-  startToReadyMs: number;
-  probeAttempts: number;
-}
-
-/** One startup sample; the sample's duration is start → ready. The container is removed after. */
-export async function measureStartup(
-  engine: Engine,
-  image: string,
-  options: RuntimeOptions,
-): Promise<Sample<StartupDetail>> {
-  const started = await startUntilReady(engine, image, options);
-  await engine.removeContainer(started.id);
-  const startToReadyMs = started.readyMs - started.startMs;
-  return {
-    durationMs: startToReadyMs,
-    detail: {
-      createToReadyMs: started.readyMs - started.createMs,
-      startToReadyMs,
-      probeAttempts: started.attempts,
-    },
-  };
-}
-
-/** The memory metric's load: see LoadSettings. */
-export type MemoryLoadOptions = LoadSettings;
-
-export interface MemoryDetail {
-  idle: CgroupMemory;
-  afterLoad: CgroupMemory;
-  load: LoadResult;
-}
-
-/** One memory sample: idle after settling, then after a bounded load; the sample's duration is the load's. */
-export async function measureMemory(
-  engine: Engine,
-  image: string,
-  options: RuntimeOptions,
-  load: MemoryLoadOptions,
-): Promise<Sample<MemoryDetail>> {
-  const started = await startUntilReady(engine, image, options);
-  try {
-    await new Promise((r) => setTimeout(r, load.settleMs));
-    const { pid } = await engine.inspectContainer(started.id);
-    const idle = await readCgroupMemory(pid);
-    const loadUrl = `${started.base}${load.path}`;
-    const result = await runLoad(loadUrl, {
-      requests: load.requests,
-      concurrency: load.concurrency,
-      timeoutMs: 60_000,
-    });
-    const afterLoad = await readCgroupMemory(pid);
-    return { durationMs: result.durationMs, detail: { idle, afterLoad, load: result } };
-  } finally {
-    await engine.removeContainer(started.id);
-  }
-}
-
-/**
- * What the service itself finds inside its container, through its `/probe/*`
- * routes; each answer is kept with the fields declared here and no others.
- */
-export const runtimeProbesSchema = z.object({
-  /** `x509.SystemCertPool()`: whether it loaded, and how many certificates. */
-  ca: z.object({
-    ok: z.boolean(),
-    certificates: z.number().int().optional(),
-    error: z.string().optional(),
-  }),
-  /** `time.LoadLocation("Europe/Berlin")` without the embedded tzdata. */
-  tz: z.object({
-    ok: z.boolean(),
-    zone: z.string(),
-    /** The zone's abbreviation and offset on 1 July 2026, when it loaded. */
-    abbreviation: z.string().optional(),
-    offsetSeconds: z.number().int().optional(),
-    error: z.string().optional(),
-  }),
-  user: z.object({
-    uid: z.number().int(),
-    gid: z.number().int(),
-    euid: z.number().int().optional(),
-    root: z.boolean(),
-  }),
-  /** A file written, read back and removed under os.TempDir(). */
-  tmp: z.object({
-    ok: z.boolean(),
-    dir: z.string(),
-    file: z.string().optional(),
-    error: z.string().optional(),
-  }),
-});
-export type RuntimeProbes = z.infer<typeof runtimeProbesSchema>;
-
-/** The routes the sample service answers; a service of the user's own may not. */
-export const PROBE_PATHS = {
-  ca: '/probe/ca',
-  tz: '/probe/tz?name=Europe/Berlin',
-  user: '/probe/user',
-  tmp: '/probe/tmp',
-} as const;
-
-async function getJson(url: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-  const text = await response.text();
-  try {
-    return { status: response.status, body: JSON.parse(text) };
-  } catch {
-    return { status: response.status, body: text };
-  }
-}
-
-/**
- * Starts the service, asks its probe routes what it finds in its container,
- * and removes it. Resolves with `undefined` when the service has no such
- * routes (a 404): then only the image's files speak.
- */
-export async function probeRuntime(
-  engine: Engine,
-  image: string,
-  options: RuntimeOptions,
-): Promise<RuntimeProbes | undefined> {
-  const started = await startUntilReady(engine, image, options);
-  try {
-    const { base } = started;
-    const answers: Record<string, unknown> = {};
-    for (const [name, path] of Object.entries(PROBE_PATHS)) {
-      const { status, body } = await getJson(`${base}${path}`);
-      // A service without these routes answers 404, or, with a catch-all
-      // route, something else than the probes' JSON: either way it has none.
-      const answer = runtimeProbesSchema.shape[name as keyof RuntimeProbes].safeParse(body);
-      if (status === 404 || !answer.success) return undefined;
-      answers[name] = answer.data;
-    }
-    return answers as RuntimeProbes;
-  } finally {
-    await engine.removeContainer(started.id);
   }
 }

@@ -4,11 +4,11 @@ import type { BaseRole } from '../bases/base-roles.js';
 import type { CheckKind } from '../claims/kit/check-kind.js';
 import type { Engine } from '../engine/engine.js';
 import type { HostChanges } from '../exec/host-changes.js';
-import type { ColdBuilds } from '../measure/build-scenarios.js';
 import type { RunOptions } from '../options.js';
-import type { PullSite } from '../pull/pull-site.js';
+import type { PullSite } from '../second-engine/pull-site.js';
 import type { RunResult, VariantFigures, VariantResult } from '../types.js';
 import type { Variant } from '../variants/variant-catalog.js';
+import type { ColdBuilds } from './build/scenarios.js';
 import type { SecondEngine } from './second-engine.js';
 
 /**

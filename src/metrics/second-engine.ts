@@ -3,12 +3,12 @@ import { LABEL_RUN_ID, LABEL_VARIANT } from '../engine/labels.js';
 import { splitReference } from '../engine/reference.js';
 import { errorMessage, ImgbenchError } from '../errors.js';
 import {
-  measureStartup,
   type RuntimeOptions,
   runtimeOptions,
+  startUntilReady,
 } from '../measure/container-runtime.js';
 import type { Sample } from '../measure/sampler.js';
-import type { PullEngine, RunRegistry } from '../pull/pull-site.js';
+import type { PullEngine, RunRegistry } from '../second-engine/pull-site.js';
 import type { OkVariant, PullResult, RunResult } from '../types.js';
 import type { SecondEngineStage, StageContext } from './metric.js';
 import {
@@ -141,7 +141,7 @@ function site(
       const first = okVariants(run)[0];
       if (!first) return;
       ctx.onStage?.(`warm-up start of ${first.name} on the isolated engine (not recorded)`);
-      await measureStartup(
+      await startUntilReady(
         isolated.engine,
         reference(first),
         runtimeOptions(
@@ -149,7 +149,10 @@ function site(
           { [LABEL_RUN_ID]: run.runId, [LABEL_VARIANT]: first.name },
           ctx.options.service,
         ),
-      ).catch(() => {});
+      ).then(
+        (started) => isolated.engine.removeContainer(started.id),
+        () => {},
+      );
     },
     async blameEndedProcess(work) {
       try {

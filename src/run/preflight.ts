@@ -5,7 +5,7 @@ import { type EngineInfo, engineName, imageStoreOfInfo } from '../engine/engine.
 import { UsageError } from '../errors.js';
 import { SECOND_ENGINE_METRICS } from '../metrics/registry.js';
 import type { RunOptions } from '../options.js';
-import { memoryDataRootBytes } from '../pull/isolated-engine.js';
+import { memoryDataRootBytes } from '../second-engine/isolated-engine.js';
 import { checkOutDir } from './out-dir.js';
 
 /** Free space a run needs on the engine's data root: builds, build-metric images, pushes. @default 3 GB */

@@ -7,7 +7,7 @@ import type { Engine, EngineInfo } from '../engine/engine.js';
 import { LABEL_RUN_ID } from '../engine/labels.js';
 import { UsageError } from '../errors.js';
 import { HostChanges, recordHostChangesIn, withSignalUndo } from '../exec/host-changes.js';
-import { type ColdBuilds, copyService, removeServiceCopy } from '../measure/build-scenarios.js';
+import { type ColdBuilds, copyService, removeServiceCopy } from '../metrics/build/scenarios.js';
 import type { SampleEvent, StageContext } from '../metrics/metric.js';
 import {
   METRICS,
@@ -20,7 +20,7 @@ import { bailedOut } from '../metrics/repeated.js';
 import type { RunOptions, RunOptionsInput } from '../options.js';
 import { normalizeRunOptions } from '../options.js';
 import { packageJson } from '../package-json.js';
-import { HOST_PULL_SITE, type PullSite } from '../pull/pull-site.js';
+import { HOST_PULL_SITE, type PullSite } from '../second-engine/pull-site.js';
 import { readIgnoreRules } from '../service/build-context.js';
 import { checkGoToolchain } from '../service/go-toolchain.js';
 import { type MainPackage, resolveMainPackage } from '../service/main-package.js';

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { STAND_IN_RECIPES } from '../../src/bases/stand-in-recipes.js';
-import { IsolatedEngine, type PullStorage } from '../../src/pull/isolated-engine.js';
-import { LocalRegistry } from '../../src/pull/registry.js';
 import { makeRunId } from '../../src/run/run-store.js';
+import { IsolatedEngine, type PullStorage } from '../../src/second-engine/isolated-engine.js';
+import { LocalRegistry } from '../../src/second-engine/registry.js';
 import { dockerCli } from './host-leftovers.js';
 
 /**

@@ -7,7 +7,7 @@ import {
   buildRound,
   dockerfileSteps,
   moduleLayerCached,
-} from '../../src/measure/build-scenarios.js';
+} from '../../src/metrics/build/scenarios.js';
 import { resolveServiceSource } from '../../src/service/service-context.js';
 import { tempDir } from '../temp-dir.js';
 import { FakeEngine } from './fake-engine.js';

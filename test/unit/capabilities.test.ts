@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageEntry, ImageFiles } from '../../src/engine/engine.js';
-import { analyseImage, buildPathsIn } from '../../src/measure/capabilities.js';
+import { analyseImage, buildPathsIn } from '../../src/metrics/gaps/capabilities.js';
 
 const file = (path: string, mode = 0o644): ImageEntry => ({
   path,

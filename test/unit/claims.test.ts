@@ -5,7 +5,7 @@ import type { BaseImage } from '../../src/bases/base-roles.js';
 import { basesRead, judgeClaims, loadClaims } from '../../src/claims/claims.js';
 import { checkKinds } from '../../src/claims/schema.js';
 import { UsageError } from '../../src/errors.js';
-import type { BinaryFlagsResult } from '../../src/measure/binary-flags.js';
+import type { BinaryFlagsResult } from '../../src/metrics/flags/binary-flags.js';
 import { metricList } from '../../src/metrics/registry.js';
 import { verdictCounts } from '../../src/report/claims-table.js';
 import { readRun } from '../../src/results/read-run.js';

@@ -18,8 +18,8 @@ import { LABEL_RECIPE_HASH } from '../../src/engine/labels.js';
 import type { LayerSize } from '../../src/engine/layer-sizes.js';
 import type { Listener } from '../../src/engine/listeners.js';
 import { BuildError, ImgbenchError } from '../../src/errors.js';
-import type { PullEngine, PullSite, RunRegistry } from '../../src/pull/pull-site.js';
-import type { ManifestFacts } from '../../src/pull/registry.js';
+import type { PullEngine, PullSite, RunRegistry } from '../../src/second-engine/pull-site.js';
+import type { ManifestFacts } from '../../src/second-engine/registry.js';
 
 /** What one engine operation does: how long it takes, and whether it fails with these words. */
 export interface FakeStep {

@@ -2,13 +2,13 @@ import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { imageStoreOf } from '../../src/engine/docker-engine.js';
 import { normalizeRunOptions } from '../../src/options.js';
-import { memoryDataRootBytes } from '../../src/pull/isolated-engine.js';
 import {
   checkDiskSpace,
   checkEngineBuilds,
   loopbackPortTaken,
   preflight,
 } from '../../src/run/preflight.js';
+import { memoryDataRootBytes } from '../../src/second-engine/isolated-engine.js';
 
 let server: Server | undefined;
 afterEach(() => {

@@ -5,23 +5,23 @@ import { UsageError } from '../../src/errors.js';
 import { summarize } from '../../src/measure/statistics.js';
 import { linkResult } from '../../src/metrics/pull/index.js';
 import { normalizeRunOptions } from '../../src/options.js';
+import { toCsv } from '../../src/report/csv.js';
+import { toMarkdown } from '../../src/report/markdown.js';
+import { toTable } from '../../src/report/table.js';
 import {
   chooseBridge,
   containerdConfig,
   daemonSettings,
   isolatedDockerdArgs,
   ownFolders,
-} from '../../src/pull/isolated-engine.js';
+} from '../../src/second-engine/isolated-engine.js';
 import {
   parseLink,
   QDISC_HANDLE,
   shapingCommands,
   transferBoundMs,
-} from '../../src/pull/link-shaper.js';
-import { parseManifest, registryConfig } from '../../src/pull/registry.js';
-import { toCsv } from '../../src/report/csv.js';
-import { toMarkdown } from '../../src/report/markdown.js';
-import { toTable } from '../../src/report/table.js';
+} from '../../src/second-engine/link-shaper.js';
+import { parseManifest, registryConfig } from '../../src/second-engine/registry.js';
 import { sampleRun } from './sample-run.js';
 
 const MANIFEST = JSON.stringify({

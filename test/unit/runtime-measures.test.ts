@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { demuxLogs } from '../../src/engine/docker-engine.js';
-import { memoryCgroupPath, parseMemoryStat } from '../../src/measure/cgroup-memory.js';
 import { exitReason } from '../../src/measure/container-runtime.js';
 import { waitForHttp200 } from '../../src/measure/http-probe.js';
-import { runLoad } from '../../src/measure/load.js';
+import { memoryCgroupPath, parseMemoryStat } from '../../src/metrics/memory/cgroup-memory.js';
+import { runLoad } from '../../src/metrics/memory/load.js';
 import { normalizeRunOptions } from '../../src/options.js';
 
 let server: Server | undefined;

@@ -8,16 +8,16 @@ import { UsageError } from '../../errors.js';
 import { formatDuration, formatMB } from '../../format/format.js';
 import { METRIC_MODULES, METRICS, REPEATED_METRICS } from '../../metrics/registry.js';
 import { DEFAULT_BASES, DEFAULT_OUT_DIR, parseList, type RunOptionsInput } from '../../options.js';
-import {
-  DEFAULT_PULL_STORAGE,
-  DOCKER_CONCURRENT_DOWNLOADS,
-  PULL_STORAGES,
-} from '../../pull/isolated-engine.js';
 import { checkMaxBudgets } from '../../report/budgets.js';
 import { verdictCounts, verdictsForReport } from '../../report/claims-table.js';
 import { toJson } from '../../report/json.js';
 import { toTable } from '../../report/table.js';
 import { runSuite } from '../../run/run-suite.js';
+import {
+  DEFAULT_PULL_STORAGE,
+  DOCKER_CONCURRENT_DOWNLOADS,
+  PULL_STORAGES,
+} from '../../second-engine/isolated-engine.js';
 import {
   DEFAULT_LOAD_CONCURRENCY,
   DEFAULT_LOAD_REQUESTS,

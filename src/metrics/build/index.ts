@@ -1,10 +1,4 @@
 import { LABEL_RUN_ID, managedLabels } from '../../engine/labels.js';
-import {
-  BUILD_SCENARIOS,
-  type BuildRoundDetail,
-  buildRound,
-  type ColdBuilds,
-} from '../../measure/build-scenarios.js';
 import { summarize } from '../../measure/statistics.js';
 import { figuresOf, type RunResult } from '../../types.js';
 import {
@@ -21,6 +15,12 @@ import { groupedBars, missingMetric } from '../charts.js';
 import type { Chart, FigureDefinition, Metric, StageContext, VariantPart } from '../metric.js';
 import { buildArgsFor, measureRepeated } from '../repeated.js';
 import { moduleCache } from './claims/module-cache.js';
+import {
+  BUILD_SCENARIOS,
+  type BuildRoundDetail,
+  buildRound,
+  type ColdBuilds,
+} from './scenarios.js';
 import { type BuildMetricResult, type BuildScenarioResult, buildsSchema } from './schema.js';
 
 const BUILD_FIGURES: FigureDefinition[] = BUILD_SCENARIOS.map((scenario) => ({

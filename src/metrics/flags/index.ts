@@ -1,9 +1,9 @@
 import { UPSTREAM_IMAGES } from '../../bases/base-roles.js';
 import { LABEL_RUN_ID } from '../../engine/labels.js';
 import { errorMessage } from '../../errors.js';
-import { measureBinaryFlags } from '../../measure/binary-flags.js';
 import { variantTag } from '../../variants/variant-tag.js';
 import type { Metric, RunPart } from '../metric.js';
+import { measureBinaryFlags } from './binary-flags.js';
 import { FLAGS_CHECKS } from './claims/index.js';
 import { flagsShape } from './schema.js';
 

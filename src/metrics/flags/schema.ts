@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BinaryFlagsResult } from '../../measure/binary-flags.js';
+import type { BinaryFlagsResult } from './binary-flags.js';
 
 const built = z
   .object({

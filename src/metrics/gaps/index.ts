@@ -1,8 +1,8 @@
-import { measureGaps } from '../../measure/gaps.js';
 import { figuresOf, type RunResult } from '../../types.js';
 import type { Column, Metric, VariantPart, VariantRow } from '../metric.js';
 import { capabilitiesOf } from './capabilities-of.js';
 import { GAPS_CHECKS } from './claims/index.js';
+import { measureGaps } from './measure-gaps.js';
 import { type GapsResult, gapsSchema } from './schema.js';
 
 /** The service's own answer when it gave one, else what the image's files say. */

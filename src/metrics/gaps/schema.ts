@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ImageCapabilities } from '../../measure/capabilities.js';
-import { runtimeProbesSchema } from '../../measure/container-runtime.js';
+import type { ImageCapabilities } from './capabilities.js';
+import { runtimeProbesSchema } from './runtime-probes.js';
 
 const imageCapabilitiesSchema: z.ZodType<ImageCapabilities> = z.object({
   files: z.number().int(),

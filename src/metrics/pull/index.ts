@@ -3,7 +3,11 @@ import { ImgbenchError } from '../../errors.js';
 import { formatDuration, formatMB, formatRatio } from '../../format/format.js';
 import type { Sample } from '../../measure/sampler.js';
 import { type SampleStatistics, summarize } from '../../measure/statistics.js';
-import { type LinkProfile, shapeRegistryLink, transferBoundMs } from '../../pull/link-shaper.js';
+import {
+  type LinkProfile,
+  shapeRegistryLink,
+  transferBoundMs,
+} from '../../second-engine/link-shaper.js';
 import { figuresOf, type RunResult } from '../../types.js';
 import {
   exact,

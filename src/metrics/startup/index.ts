@@ -1,4 +1,3 @@
-import { measureStartup, type StartupDetail } from '../../measure/container-runtime.js';
 import { PROBE_INTERVAL_MS } from '../../measure/http-probe.js';
 import type { SampleStatistics } from '../../measure/statistics.js';
 import { figuresOf, type RunResult } from '../../types.js';
@@ -24,6 +23,7 @@ import type {
 } from '../metric.js';
 import { stats } from '../repeated.js';
 import { measureContainers } from '../second-engine.js';
+import { measureStartup, type StartupDetail } from './measure-startup.js';
 import { type StartupResult, startupSchema } from './schema.js';
 
 const START_TO_READY: FigureDefinition = {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Missing } from '../../../claims/kit/check-kind.js';
-import { FLAG_BUILDS, type FlagBuild } from '../../../measure/binary-flags.js';
 import type { RunResult } from '../../../types.js';
+import { FLAG_BUILDS, type FlagBuild } from '../binary-flags.js';
 
 /** The run's flags builds, or why it has none. */
 export function flagsOf(run: RunResult) {

@@ -1,10 +1,10 @@
 import { appendFile, cp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BuildStep } from '../engine/build-transcript.js';
-import type { BuildOutcome, Engine } from '../engine/engine.js';
-import { makeRunTempDir } from '../exec/run-temp.js';
-import { buildService, type ServiceBuild } from '../service/build-context.js';
-import type { Sample } from './sampler.js';
+import type { BuildStep } from '../../engine/build-transcript.js';
+import type { BuildOutcome, Engine } from '../../engine/engine.js';
+import { makeRunTempDir } from '../../exec/run-temp.js';
+import type { Sample } from '../../measure/sampler.js';
+import { buildService, type ServiceBuild } from '../../service/build-context.js';
 
 export const BUILD_SCENARIOS = ['cold', 'no-op', 'warm'] as const;
 export type BuildScenario = (typeof BUILD_SCENARIOS)[number];

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Engine } from '../engine/engine.js';
-import { managedLabels } from '../engine/labels.js';
-import { runToExit } from '../engine/run-to-exit.js';
-import { errorMessage, ImgbenchError } from '../errors.js';
-import { variantsDir } from '../paths.js';
-import { buildService } from '../service/build-context.js';
-import { type ServiceSource, serviceBuildArgs } from '../service/service-context.js';
-import { buildPathsIn } from './capabilities.js';
+import type { Engine } from '../../engine/engine.js';
+import { managedLabels } from '../../engine/labels.js';
+import { runToExit } from '../../engine/run-to-exit.js';
+import { errorMessage, ImgbenchError } from '../../errors.js';
+import { variantsDir } from '../../paths.js';
+import { buildService } from '../../service/build-context.js';
+import { type ServiceSource, serviceBuildArgs } from '../../service/service-context.js';
+import { buildPathsIn } from '../gaps/capabilities.js';
 
 /** The Dockerfile that builds the service once per set of flags (in the package's variants folder). */
 export const BINARY_FLAGS_DOCKERFILE = 'binary-flags.Dockerfile';

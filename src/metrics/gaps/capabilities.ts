@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { ImageEntry, ImageFiles } from '../engine/engine.js';
+import type { ImageEntry, ImageFiles } from '../../engine/engine.js';
 
 /** Where the images that have one keep their CA bundle (Debian, Alpine and distroless put it here). */
 export const CA_BUNDLE_PATHS = ['/etc/ssl/certs/ca-certificates.crt', '/etc/ssl/cert.pem'];

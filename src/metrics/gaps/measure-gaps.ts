@@ -1,10 +1,11 @@
-import type { Engine } from '../engine/engine.js';
-import { errorMessage, ImgbenchError } from '../errors.js';
-import type { GapsResult } from '../metrics/gaps/schema.js';
-import type { ServiceSettings } from '../service/service-settings.js';
-import type { Timeouts } from '../timeouts.js';
+import type { Engine } from '../../engine/engine.js';
+import { errorMessage, ImgbenchError } from '../../errors.js';
+import { runtimeOptions } from '../../measure/container-runtime.js';
+import type { ServiceSettings } from '../../service/service-settings.js';
+import type { Timeouts } from '../../timeouts.js';
 import { analyseImage, wantedForCapabilities } from './capabilities.js';
-import { probeRuntime, runtimeOptions } from './container-runtime.js';
+import { probeRuntime } from './runtime-probes.js';
+import type { GapsResult } from './schema.js';
 
 /**
  * The practical gaps of one built image: its files read through the build

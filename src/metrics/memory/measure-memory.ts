@@ -1,0 +1,40 @@
+import type { Engine } from '../../engine/engine.js';
+import { type RuntimeOptions, startUntilReady } from '../../measure/container-runtime.js';
+import type { Sample } from '../../measure/sampler.js';
+import type { LoadSettings } from '../../service/service-settings.js';
+import { type CgroupMemory, readCgroupMemory } from './cgroup-memory.js';
+import { type LoadResult, runLoad } from './load.js';
+
+/** The memory metric's load: see LoadSettings. */
+export type MemoryLoadOptions = LoadSettings;
+
+export interface MemoryDetail {
+  idle: CgroupMemory;
+  afterLoad: CgroupMemory;
+  load: LoadResult;
+}
+
+/** One memory sample: idle after settling, then after a bounded load; the sample's duration is the load's. */
+export async function measureMemory(
+  engine: Engine,
+  image: string,
+  options: RuntimeOptions,
+  load: MemoryLoadOptions,
+): Promise<Sample<MemoryDetail>> {
+  const started = await startUntilReady(engine, image, options);
+  try {
+    await new Promise((r) => setTimeout(r, load.settleMs));
+    const { pid } = await engine.inspectContainer(started.id);
+    const idle = await readCgroupMemory(pid);
+    const loadUrl = `${started.base}${load.path}`;
+    const result = await runLoad(loadUrl, {
+      requests: load.requests,
+      concurrency: load.concurrency,
+      timeoutMs: 60_000,
+    });
+    const afterLoad = await readCgroupMemory(pid);
+    return { durationMs: result.durationMs, detail: { idle, afterLoad, load: result } };
+  } finally {
+    await engine.removeContainer(started.id);
+  }
+}
