@@ -127,17 +127,10 @@ const finiteNoise = (pct: number | undefined) =>
 
 type Pair = { variant: string; figure: string; b: Figure; h: Figure };
 
-/**
- * Each figure both runs have, with its change in %, whether that change is
- * beyond the noise of both runs, and whether it is the variant's own change
- * or one that every variant shared (see `Shift`). Where both runs have the
- * figure over its rounds' median, that decides: a machine that is slower
- * tonight moves every variant and the rounds' median alike.
- */
-export function compareRuns(base: RunResult, head: RunResult): Comparison {
+/** The figures both runs have, variant by variant, and what is not compared and why. */
+function pairFigures(base: RunResult, head: RunResult): { pairs: Pair[]; notCompared: string[] } {
   const pairs: Pair[] = [];
   const notCompared: string[] = [];
-  const engines = changedEngines(base, head);
   const otherBasis: string[] = [];
   for (const h of head.variants) {
     const b = base.variants.find((v) => v.name === h.name);
@@ -169,18 +162,23 @@ export function compareRuns(base: RunResult, head: RunResult): Comparison {
       `image size of ${otherBasis.join(', ')}: one run has the engine's own figure (written before sizes were summed from layer tars), the other the layer tars' sum; a change of basis is not a change of the image`,
     );
   }
-  const engineCaused = (p: Pair) => {
-    const role = figureDefinition(p.figure)?.engine;
-    return role !== undefined && role !== 'none' && engines.has(role);
-  };
-  const change = (p: Pair) => ((p.h.value - p.b.value) / p.b.value) * 100;
+  return { pairs, notCompared };
+}
+
+const changeOf = (p: Pair) => ((p.h.value - p.b.value) / p.b.value) * 100;
+
+/**
+ * Each timed figure's shift: the median of its changes over the variants,
+ * kept (in `shifts`) when it is beyond the noise of such a median.
+ */
+function sharedShifts(pairs: readonly Pair[]): { shifts: Shift[]; shiftOf: Map<string, number> } {
   const shifts: Shift[] = [];
   const shiftOf = new Map<string, number>();
   for (const figure of new Set(pairs.map((p) => p.figure))) {
     const of = pairs.filter((p) => p.figure === figure);
     // Exact figures (sizes) have no machine in them: a change is a variant's.
     if (of.length < MIN_VARIANTS_FOR_SHIFT || of.every((p) => p.b.noisePct === 0)) continue;
-    const shift = median(of.map(change));
+    const shift = median(of.map(changeOf));
     shiftOf.set(figure, shift);
     // The noise of a median of k changes: the typical change's combined
     // noise, shrunk by √k (each change's noise is its two intervals' halves).
@@ -189,6 +187,24 @@ export function compareRuns(base: RunResult, head: RunResult): Comparison {
       Math.sqrt(of.length);
     if (Math.abs(shift) > noise) shifts.push({ figure, changePct: shift, variants: of.length });
   }
+  return { shifts, shiftOf };
+}
+
+/**
+ * Each figure both runs have, with its change in %, whether that change is
+ * beyond the noise of both runs, and whether it is the variant's own change
+ * or one that every variant shared (see `Shift`). Where both runs have the
+ * figure over its rounds' median, that decides: a machine that is slower
+ * tonight moves every variant and the rounds' median alike.
+ */
+export function compareRuns(base: RunResult, head: RunResult): Comparison {
+  const { pairs, notCompared } = pairFigures(base, head);
+  const engines = changedEngines(base, head);
+  const engineCaused = (p: Pair) => {
+    const role = figureDefinition(p.figure)?.engine;
+    return role !== undefined && role !== 'none' && engines.has(role);
+  };
+  const { shifts, shiftOf } = sharedShifts(pairs);
   const baseRelative = relativeOf(base);
   const headRelative = relativeOf(head);
   const changes = pairs.map((p): FigureChange => {
@@ -206,7 +222,7 @@ export function compareRuns(base: RunResult, head: RunResult): Comparison {
       unit: p.h.unit,
       base: p.b.value,
       head: p.h.value,
-      changePct: change(p),
+      changePct: changeOf(p),
       noisePct: { base: p.b.noisePct, head: p.h.noisePct },
       beyondNoise: apart(p.b.value, p.b.noisePct, p.h.value, p.h.noisePct),
       ownChangePct: ((own - p.b.value) / p.b.value) * 100,
