@@ -50,6 +50,8 @@ export type FakeScript = Partial<
   command?: (image: string, cmd: string[]) => { exitCode: number; output: string };
   /** The first bytes and size of the file an image runs. @default a static ELF of 6 MB */
   imageFile?: (variant: string) => { sizeBytes: number; head: Buffer } | undefined;
+  /** The regular files of an image, by path, as a scan of it finds them. @default none */
+  files?: (variant: string) => ReadonlyMap<string, Buffer>;
 };
 
 const defaultCommand = (_: string, cmd: string[]) =>
@@ -251,8 +253,19 @@ export class FakeEngine implements Engine {
     };
     return { ...file, resolvedPath: path };
   }
-  async scanImageFiles(): Promise<ImageFiles> {
-    return { entries: [], contents: new Map() };
+  async scanImageFiles(ref: string, wanted?: (path: string) => boolean): Promise<ImageFiles> {
+    const image = this.images.get(ref);
+    const files = image && this.#world.script.files?.(variantOf(image.repoTags[0] ?? ref));
+    const all = [...(files ?? new Map<string, Buffer>())];
+    return {
+      entries: all.map(([path, bytes]) => ({
+        path,
+        type: 'file',
+        mode: 0o755,
+        sizeBytes: bytes.length,
+      })),
+      contents: new Map(all.filter(([path]) => wanted?.(path) ?? true)),
+    };
   }
   async createContainer(spec: ContainerSpec): Promise<string> {
     const variant = variantOf(spec.image);
@@ -271,12 +284,18 @@ export class FakeEngine implements Engine {
   async startContainer(id: string): Promise<void> {
     const container = this.#containers.get(id);
     if (!container) throw new Error(`no container ${id}`);
-    if (container.spec.cmd && container.spec.containerPort === undefined) {
-      // A command, not the service: it runs to its end at once.
-      const ran = (this.#world.script.command ?? defaultCommand)(
-        container.spec.image,
-        container.spec.cmd,
-      );
+    // A command, not the service (a given one, or the image's own with no
+    // network, as the flags metric runs its binary): it runs to its end at once.
+    const own = this.images.get(container.spec.image);
+    const command =
+      container.spec.containerPort === undefined
+        ? (container.spec.cmd ??
+          (container.spec.networkDisabled
+            ? [...(own?.entrypoint ?? []), ...(own?.cmd ?? [])]
+            : undefined))
+        : undefined;
+    if (command) {
+      const ran = (this.#world.script.command ?? defaultCommand)(container.spec.image, command);
       container.log = ran.output;
       container.state = { ...container.state, running: false, exitCode: ran.exitCode };
       return;

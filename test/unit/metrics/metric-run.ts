@@ -1,0 +1,32 @@
+import type { RunOptionsInput } from '../../../src/options.js';
+import { toCsv } from '../../../src/report/csv.js';
+import { toTable } from '../../../src/report/table.js';
+import { runSuite } from '../../../src/run/run-suite.js';
+import { tempDir } from '../../temp-dir.js';
+import { type FakeScript, fakeEngineWithStandIns } from '../fake-engine.js';
+
+/**
+ * One metric (with size, which every run measures) of scratch and
+ * distroless on the scriptable fake engine, two samples each; the run, its
+ * table and its CSV.
+ */
+export async function runMetric(
+  metric: string,
+  script: FakeScript = {},
+  input: RunOptionsInput = {},
+) {
+  const engine = fakeEngineWithStandIns(script);
+  const { run } = await runSuite(
+    engine,
+    {
+      bases: 'offline',
+      outDir: tempDir(`metric-${metric}`),
+      metrics: ['size', metric],
+      variants: ['scratch', 'distroless'],
+      repeat: 2,
+      ...input,
+    },
+    { pullSite: engine.pullSite(), root: true },
+  );
+  return { run, engine, table: toTable(run), csv: toCsv(run) };
+}
