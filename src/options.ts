@@ -28,6 +28,10 @@ export const DEFAULT_OUT_DIR = 'results';
 export const DEFAULT_MAIN_PACKAGE = '.';
 /** @default 'auto' — upstream when every upstream base is in the engine, else the stand-ins. */
 export const DEFAULT_BASES = 'auto';
+/** The second engine's image store. @default 'classic' */
+export const DEFAULT_PULL_IMAGE_STORE: ImageStore = 'classic';
+/** Port of the run's registry: 0, a free one. */
+export const DEFAULT_REGISTRY_PORT = 0;
 /** Samples per variant of each repeated metric: its default, or `--quick`'s. */
 export function defaultSamples(quick: boolean): Record<MetricName, number> {
   return Object.fromEntries(
@@ -74,7 +78,7 @@ export interface RunOptionsInput {
   variantsDir?: string;
   /** Shaped links to time pulls over, besides unlimited loopback: `100mbit`, `1gbit`. @default none */
   links?: readonly string[];
-  /** Port of the run's registry on 127.0.0.1; 0 picks a free one. @default 0 */
+  /** Port of the run's registry on 127.0.0.1; 0 picks a free one. @default DEFAULT_REGISTRY_PORT */
   registryPort?: number;
   /** Layers the isolated engine downloads at once (dockerd --max-concurrent-downloads). @default 3 */
   pullConcurrency?: number;
@@ -82,7 +86,7 @@ export interface RunOptionsInput {
   pullStorage?: string;
   /** The dockerd the second engine runs (its own containerd beside it, if there). @default the dockerd on PATH */
   pullDockerd?: string;
-  /** The second engine's image store: `classic` or `containerd`. @default 'classic' */
+  /** The second engine's image store: `classic` or `containerd`. @default DEFAULT_PULL_IMAGE_STORE */
   pullImageStore?: string;
   /** Stop at the first failed variant. @default false */
   bail?: boolean;
@@ -192,7 +196,7 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
   for (const link of (input.links ?? []).map(parseLink)) {
     if (!links.some((l) => l.name === link.name)) links.push(link);
   }
-  const registryPort = input.registryPort ?? 0;
+  const registryPort = input.registryPort ?? DEFAULT_REGISTRY_PORT;
   if (!Number.isInteger(registryPort) || registryPort < 0 || registryPort > 65535) {
     throw new UsageError(
       `Expected \`--registry-port\` to be a TCP port (1–65535, or 0 for a free one), got \`${registryPort}\``,
@@ -210,7 +214,7 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
       `Expected \`--pull-storage\` to be one of ${PULL_STORAGES.join(', ')}, got \`${pullStorage}\``,
     );
   }
-  const pullImageStore = input.pullImageStore ?? 'classic';
+  const pullImageStore = input.pullImageStore ?? DEFAULT_PULL_IMAGE_STORE;
   if (!(IMAGE_STORES as readonly string[]).includes(pullImageStore)) {
     throw new UsageError(
       `Expected \`--pull-image-store\` to be one of ${IMAGE_STORES.join(', ')}, got \`${pullImageStore}\``,

@@ -1,5 +1,6 @@
 import { Command, type Option } from '@commander-js/extra-typings';
 import type { Engine } from '../engine/engine.js';
+import { DEFAULT_OUT_DIR } from '../options.js';
 import { packageJson } from '../package-json.js';
 import { checkOutDir } from '../run/out-dir.js';
 import { basesCommand, declareBases } from './commands/bases.js';
@@ -64,7 +65,7 @@ export function createProgram(context: ProgramContext): {
       .addHelpText('after', `\n${EXIT_CODES}`)
       .action(async (values) => {
         // Before the engine is reached or a base resolved: a run with nowhere to write is bad input.
-        await checkOutDir(values.out);
+        await checkOutDir(values.out ?? DEFAULT_OUT_DIR);
         done(await runCommand(context.connect, values, output));
       }),
   );

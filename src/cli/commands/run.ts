@@ -7,7 +7,14 @@ import { type Engine, IMAGE_STORES } from '../../engine/engine.js';
 import { UsageError } from '../../errors.js';
 import { formatDuration, formatMB } from '../../format/format.js';
 import { METRIC_MODULES, METRICS, REPEATED_METRICS } from '../../metrics/registry.js';
-import { DEFAULT_BASES, DEFAULT_OUT_DIR, parseList, type RunOptionsInput } from '../../options.js';
+import {
+  DEFAULT_BASES,
+  DEFAULT_OUT_DIR,
+  DEFAULT_PULL_IMAGE_STORE,
+  DEFAULT_REGISTRY_PORT,
+  parseList,
+  type RunOptionsInput,
+} from '../../options.js';
 import { checkMaxBudgets } from '../../report/budgets.js';
 import { verdictCounts, verdictsForReport } from '../../report/claims-table.js';
 import { toJson } from '../../report/json.js';
@@ -83,18 +90,18 @@ export function declareRun() {
         .argParser((value) =>
           parseWhole('--registry-port', value, 'a TCP port (1–65535, or 0 for a free one)'),
         )
-        .default(0, '0, a free one'),
+        .default(undefined, `${DEFAULT_REGISTRY_PORT}, a free one`),
     )
     .addOption(
       new Option('--pull-concurrency <n>', 'layers the pulling engine downloads at once (1–32)')
         .argParser((value) => parseWhole('--pull-concurrency', value, 'an integer from 1 to 32'))
-        .default(DOCKER_CONCURRENT_DOWNLOADS, `${DOCKER_CONCURRENT_DOWNLOADS}, as Docker's`),
+        .default(undefined, `${DOCKER_CONCURRENT_DOWNLOADS}, as Docker's`),
     )
     .addOption(
       new Option(
         '--pull-storage <where>',
         `where the pulling engine writes layers: ${PULL_STORAGES.join(' (a tmpfs, which leaves the host disk out) or ')}`,
-      ).default(DEFAULT_PULL_STORAGE),
+      ).default(undefined, DEFAULT_PULL_STORAGE),
     )
     .addOption(
       new Option(
@@ -106,7 +113,7 @@ export function declareRun() {
       new Option(
         '--pull-image-store <store>',
         `the pulling engine's image store: ${IMAGE_STORES.join(' or ')}`,
-      ).default('classic'),
+      ).default(undefined, DEFAULT_PULL_IMAGE_STORE),
     )
     .addOption(
       new Option('--variants <list>', 'variants to run, in order, comma-separated').default(
@@ -209,7 +216,7 @@ export function declareRun() {
       new Option(
         '--bases <profile>',
         `base images: ${BASE_PROFILES.join(' names, ')} stand-ins, or auto (upstream when every one is in the engine or its registry answers, then pulled before the builds)`,
-      ).default(DEFAULT_BASES),
+      ).default(undefined, DEFAULT_BASES),
     )
     .addOption(
       new Option(
@@ -227,7 +234,9 @@ export function declareRun() {
         .argParser(collect)
         .default(undefined, 'none'),
     )
-    .option('--out <dir>', 'where run folders go', DEFAULT_OUT_DIR)
+    .addOption(
+      new Option('--out <dir>', 'where run folders go').default(undefined, DEFAULT_OUT_DIR),
+    )
     .addOption(
       new Option('--config <file>', 'budgets to check').default(
         undefined,
@@ -299,19 +308,19 @@ function runInput(values: RunCommandValues, config: Config): RunOptionsInput {
       : {}),
     ...(values.variantsDir ? { variantsDir: values.variantsDir } : {}),
     ...ownDockerfiles(values.dockerfile, config.dockerfiles),
-    outDir: values.out,
+    ...(values.out !== undefined ? { outDir: values.out } : {}),
     ...(values.service ? { serviceDir: values.service } : {}),
     ...(values.main !== undefined ? { mainPackage: values.main } : {}),
     ...(values.context !== undefined ? { contextDir: values.context } : {}),
-    bases: values.bases,
+    ...(values.bases !== undefined ? { bases: values.bases } : {}),
     ...(values.basesTimeout !== undefined ? { basesTimeoutMs: values.basesTimeout * 1000 } : {}),
     ...(values.repeat !== undefined ? { repeat: values.repeat } : {}),
     ...(values.quick ? { quick: true } : {}),
     ...(values.link ? { links: parseList('--link', values.link) } : {}),
-    registryPort: values.registryPort,
-    pullConcurrency: values.pullConcurrency,
-    pullStorage: values.pullStorage,
-    pullImageStore: values.pullImageStore,
+    ...(values.registryPort !== undefined ? { registryPort: values.registryPort } : {}),
+    ...(values.pullConcurrency !== undefined ? { pullConcurrency: values.pullConcurrency } : {}),
+    ...(values.pullStorage !== undefined ? { pullStorage: values.pullStorage } : {}),
+    ...(values.pullImageStore !== undefined ? { pullImageStore: values.pullImageStore } : {}),
     ...(values.pullDockerd ? { pullDockerd: values.pullDockerd } : {}),
     ...(values.bail ? { bail: true } : {}),
     ...(values.reference ? { reference: values.reference } : {}),
