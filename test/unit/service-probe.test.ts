@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseListeners, readListeners } from '../../src/engine/listeners.js';
 import {
+  type FoundSettings,
   findReadyPath,
   type GetPath,
   orderPorts,
@@ -13,7 +14,7 @@ import {
 import { runSuite } from '../../src/run/run-suite.js';
 import { normalizeServiceSettings } from '../../src/service/service-settings.js';
 import { tempDir } from '../temp-dir.js';
-import { fakeEngineWithStandIns } from './fake-engine.js';
+import { type FakeEngine, type FakeScript, fakeEngineWithStandIns } from './fake-engine.js';
 
 const HEADER =
   '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode';
@@ -101,14 +102,23 @@ describe('the ready path of a service', () => {
 describe('probing a service for its port', () => {
   const image = 'imgbench/own:scratch';
 
-  it('finds the port it listens on, and removes the container', async () => {
-    const engine = fakeEngineWithStandIns();
+  /** A fake engine with the image, as the script says it runs. */
+  const engineWith = (script: FakeScript = {}) => {
+    const engine = fakeEngineWithStandIns(script);
     engine.addImage(image, { entrypoint: ['/main'] });
-    const found = await probeService(engine, image, {
+    return engine;
+  };
+  /** The probe of the image with nothing given: what it found, or its error. */
+  const probe = (engine: FakeEngine, timeoutMs: number) =>
+    probeService(engine, image, {
       settings: normalizeServiceSettings({}),
-      timeoutMs: 5_000,
+      timeoutMs,
       labels: {},
-    });
+    }).catch((e: unknown) => e);
+
+  it('finds the port it listens on, and removes the container', async () => {
+    const engine = engineWith();
+    const found = (await probe(engine, 5_000)) as FoundSettings;
     // The fake answers every path alike: it has no ready path but the port.
     expect(found).toMatchObject({ ready: { kind: 'tcp' }, tcpBecause: 'every path answers alike' });
     expect(found.port).toBeGreaterThan(0);
@@ -117,15 +127,10 @@ describe('probing a service for its port', () => {
   });
 
   it('says the container exited, with its last words, when it does before it listens', async () => {
-    const engine = fakeEngineWithStandIns({
+    const engine = engineWith({
       ready: () => ({ fail: 'panic: DATABASE_URL is not set' }),
     });
-    engine.addImage(image, { entrypoint: ['/main'] });
-    const error = await probeService(engine, image, {
-      settings: normalizeServiceSettings({}),
-      timeoutMs: 5_000,
-      labels: {},
-    }).catch((e: unknown) => e);
+    const error = await probe(engine, 5_000);
     expect(error).toBeInstanceOf(ProbeExited);
     expect((error as Error).message).toBe(
       'the container exited with code 1: panic: DATABASE_URL is not set',
@@ -133,14 +138,9 @@ describe('probing a service for its port', () => {
   });
 
   it('says a service bound to 127.0.0.1 alone is out of reach, without waiting for the limit', async () => {
-    const engine = fakeEngineWithStandIns();
-    engine.addImage(image, { entrypoint: ['/main'] });
+    const engine = engineWith();
     engine.listeningSockets = async () => [{ port: 8080, bound: 'loopback' }];
-    const error = await probeService(engine, image, {
-      settings: normalizeServiceSettings({}),
-      timeoutMs: 30_000,
-      labels: {},
-    }).catch((e: unknown) => e);
+    const error = await probe(engine, 30_000);
     expect(error).toBeInstanceOf(ProbeNotFound);
     expect((error as Error).message).toBe(
       '`imgbench/own:scratch` listens on port 8080 of 127.0.0.1 only, which nothing outside its container reaches: make the service listen on 0.0.0.0 (`:8080`), with `--arg` or `--env` if it takes its address from them',
@@ -148,15 +148,10 @@ describe('probing a service for its port', () => {
   });
 
   it('names the settings to give when nothing listens within the limit', async () => {
-    const engine = fakeEngineWithStandIns({
+    const engine = engineWith({
       ready: () => ({ ms: 10_000, log: 'waiting for the queue at port 5672\n' }),
     });
-    engine.addImage(image, { entrypoint: ['/main'] });
-    const error = await probeService(engine, image, {
-      settings: normalizeServiceSettings({}),
-      timeoutMs: 300,
-      labels: {},
-    }).catch((e: unknown) => e);
+    const error = await probe(engine, 300);
     expect(error).toBeInstanceOf(ProbeNotFound);
     expect((error as Error).message).toMatch(
       /^nothing listened on any TCP port within 300 ms of starting `imgbench\/own:scratch` \(its log mentions port 5672\); give `--port N` and `--ready PATH`/,
