@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeClaims } from '../../../src/claims/claims.js';
 import { figuresOf } from '../../../src/types.js';
-import { runMetric } from './metric-run.js';
+import { runMetric, variant } from './metric-run.js';
 
 describe('the gaps metric on the fake engine', () => {
   it('reads what an image carries from its files, and says why the running half is missing', async () => {
@@ -16,7 +16,7 @@ describe('the gaps metric on the fake engine', () => {
             : [],
         ),
     });
-    const gaps = (name: string) => figuresOf(run.variants.find((v) => v.name === name)!).gaps;
+    const gaps = (name: string) => figuresOf(variant(run, name)).gaps;
     expect(gaps('distroless')?.image.shells).toEqual(['/bin/sh']);
     expect(gaps('distroless')?.image.zoneinfoFiles).toBe(1);
     expect(gaps('scratch')?.image).toMatchObject({ shells: [], zoneinfoFiles: 0, caBundle: null });

@@ -2,6 +2,7 @@ import type { RunOptionsInput } from '../../../src/options.js';
 import { toCsv } from '../../../src/report/csv.js';
 import { toTable } from '../../../src/report/table.js';
 import { runSuite } from '../../../src/run/run-suite.js';
+import type { RunResult, VariantResult } from '../../../src/types.js';
 import { tempDir } from '../../temp-dir.js';
 import { type FakeScript, fakeEngineWithStandIns } from '../fake-engine.js';
 
@@ -29,4 +30,11 @@ export async function runMetric(
     { pullSite: engine.pullSite(), root: true },
   );
   return { run, engine, table: toTable(run), csv: toCsv(run) };
+}
+
+/** A variant of the run by name; a test's mistake when it is not there. */
+export function variant(run: RunResult, name: string): VariantResult {
+  const found = run.variants.find((v) => v.name === name);
+  if (!found) throw new Error(`the run has no variant ${name}`);
+  return found;
 }

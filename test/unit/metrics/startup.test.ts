@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { figuresOf } from '../../../src/types.js';
-import { runMetric } from './metric-run.js';
+import { runMetric, variant } from './metric-run.js';
 
 describe('the startup metric on the fake engine', () => {
   it('takes the rounds asked of each variant, and fails one that exits, with its words', async () => {
@@ -8,8 +8,7 @@ describe('the startup metric on the fake engine', () => {
       ready: (variant) =>
         variant === 'distroless' ? { fail: 'exec /app/main: no such file' } : {},
     });
-    const scratch = run.variants.find((v) => v.name === 'scratch');
-    expect(figuresOf(scratch!).startup?.startToReadyMs.n).toBe(2);
+    expect(figuresOf(variant(run, 'scratch')).startup?.startToReadyMs.n).toBe(2);
     expect(run.variants.find((v) => v.name === 'distroless')).toMatchObject({
       state: 'failed',
       failure: {
