@@ -35,6 +35,11 @@ export interface MetricAbout<Name extends string, Result extends ResultPart> {
    * sets every repeated metric's.
    */
   samples?: { default: number; quick: number };
+  /**
+   * Whether it starts the service (so needs its port and ready check, found
+   * by a probe of the first image when not given). @default false
+   */
+  runsTheService?: boolean;
   /** Base images it builds on besides the variants' (flags: the Alpine Go builder). */
   baseRoles?: readonly BaseRole[];
   /** Its figures as compare, budgets, claims and history name them. */

@@ -43,13 +43,12 @@ function imageMetrics(ctx: StageContext): Array<Extract<Metric, { when: 'after e
   );
 }
 
-/** The metrics that start the service (gaps asks the running service what it finds). */
-const RUN_THE_SERVICE: readonly string[] = ['gaps', 'startup', 'memory'];
-
 /** Whether the service's port or ready path is still to be found, and a metric that runs it was asked for. */
 const probeWanted = (ctx: StageContext): boolean =>
   ctx.options.service.toFind.length > 0 &&
-  ctx.options.metrics.some((m) => RUN_THE_SERVICE.includes(m));
+  metricList().some(
+    (m) => m.runsTheService && (ctx.options.metrics as readonly string[]).includes(m.name),
+  );
 
 /** Where the search for the service's settings stands; set once it failed for good. */
 interface ServiceSearch {
@@ -163,7 +162,7 @@ async function buildVariant(
   };
   for (const metric of imageMetrics(ctx)) {
     if (metric.result.scope !== 'variant') continue;
-    if (RUN_THE_SERVICE.includes(metric.name)) {
+    if (metric.runsTheService) {
       const failed = await probe();
       if (failed) return failed;
     }
@@ -196,8 +195,8 @@ async function buildVariant(
  * Builds and measures each variant, rewriting the run folder after every
  * one; under `--bail` the first that fails ends the stage (the rest stay
  * pending), as does a service whose port or ready path, not given, could
- * not be found (`stoppedBy: 'service'`). With the build metric on, the builds go in shuffled order, as
- * the build metric's other rounds do.
+ * not be found (`stoppedBy: 'service'`). With the build metric on, the
+ * builds go in shuffled order, as the build metric's other rounds do.
  */
 export async function buildAndMeasureImages(
   ctx: StageContext,

@@ -84,6 +84,7 @@ export const gaps: Metric<'gaps', VariantPart<'gaps', typeof gapsSchema, false>>
     'what the image lacks or carries: CA bundle, time zone, user, shell, /tmp, packages, build paths, local state',
   runsOn: 'build engine',
   when: 'after each build',
+  runsTheService: true,
   claimChecks: GAPS_CHECKS,
   measureImage: (ctx, image) => {
     if (!image.figures.size) return Promise.resolve(undefined);

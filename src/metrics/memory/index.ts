@@ -75,6 +75,7 @@ function memoryChart(run: RunResult): Chart {
 
 export const memory: Metric<'memory', VariantPart<'memory', typeof memorySchema, false>> = {
   name: 'memory',
+  runsTheService: true,
   description:
     'the running service’s memory from its cgroup: idle after settling, after a fixed HTTP load, and the peak',
   runsOn: 'second engine',

@@ -93,6 +93,7 @@ function startupChart(run: RunResult): Chart {
 
 export const startup: Metric<'startup', VariantPart<'startup', typeof startupSchema, false>> = {
   name: 'startup',
+  runsTheService: true,
   description:
     'container start → the first 200 of the ready path, on the second dockerd with the image just pulled',
   runsOn: 'second engine',
