@@ -157,7 +157,27 @@ export interface ContainerState {
  * The small interface through which everything in imgbench talks to Docker.
  * `DockerEngine` implements it with dockerode; unit tests use a fake.
  */
+/**
+ * The time an engine's operations are measured on, and waited on: the host's
+ * own for a real engine; a virtual one in the unit tests' fake, whose
+ * scripted durations are read, not slept.
+ */
+export interface Clock {
+  /** ms, as performance.now(). */
+  now(): number;
+  /** Resolves after `ms` of this clock. */
+  sleep(ms: number): Promise<void>;
+}
+
+/** The host's clock. */
+export const HOST_CLOCK: Clock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 export interface Engine {
+  /** The clock its containers' timings are read on. @default HOST_CLOCK */
+  readonly clock?: Clock;
   info(): Promise<EngineInfo>;
   /** Builds with BuildKit; rejects with `BuildError` (carrying the failing step's output) on failure. */
   build(request: BuildRequest): Promise<BuildOutcome>;

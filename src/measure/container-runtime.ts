@@ -1,5 +1,10 @@
 import { createServer } from 'node:net';
-import type { ContainerSpec, ContainerState, Engine } from '../engine/engine.js';
+import {
+  type ContainerSpec,
+  type ContainerState,
+  type Engine,
+  HOST_CLOCK,
+} from '../engine/engine.js';
 import { managedLabels } from '../engine/labels.js';
 import { CONTAINER_LIMITS } from '../engine/run-to-exit.js';
 import { type ErrorCode, errorMessage, ImgbenchError } from '../errors.js';
@@ -172,7 +177,9 @@ export async function startUntilReady(
     ...(options.env.length > 0 ? { env: [...options.env] } : {}),
   };
   const base = `http://127.0.0.1:${hostPort}`;
-  const createMs = performance.now();
+  // The engine's clock: the host's, or the fake's virtual one in unit tests.
+  const clock = engine.clock ?? HOST_CLOCK;
+  const createMs = clock.now();
   const deadline = createMs + options.startTimeoutMs;
   const remove = (id: string) => engine.removeContainer(id);
   const subject = `a container of \`${image}\``;
@@ -183,7 +190,7 @@ export async function startUntilReady(
     engine.createContainer(spec),
     remove,
   );
-  const startMs = performance.now();
+  const startMs = clock.now();
   try {
     try {
       await withTimeout(
@@ -213,6 +220,7 @@ export async function startUntilReady(
           : { kind: 'tcp', host: '127.0.0.1', port: hostPort };
     const ready = await waitForReady(target, {
       timeoutMs: options.readyTimeoutMs,
+      now: clock.now,
       isAlive: async () => (await engine.inspectContainer(id)).running,
     }).catch(async (error: unknown) => {
       const state = await engine.inspectContainer(id);

@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 export const PROBE_INTERVAL_MS = 3;
 
 export interface ReadyResult {
-  /** performance.now() when the first 200 arrived. */
+  /** When the first 200 arrived, on WaitOptions.now's clock. */
   readyAt: number;
   attempts: number;
 }
@@ -128,6 +128,8 @@ export interface WaitOptions {
   signal?: AbortSignal;
   /** How long only 404 or 405 may come before the wait fails with ReadyRefused. @default REFUSED_FOR_MS */
   refusedForMs?: number;
+  /** The clock `readyAt` is read on (the limits run on the host's). @default performance.now */
+  now?: () => number;
 }
 
 /** Polls `url` until it answers 200; see waitForReady. */
@@ -194,7 +196,7 @@ export function waitForReady(target: ReadyTarget, options: WaitOptions): Promise
       attempts++;
       void probe().then((ready) => {
         inFlight--;
-        const readyAt = performance.now();
+        const readyAt = (options.now ?? (() => performance.now()))();
         if (ready) finish(() => resolve({ readyAt, attempts }));
       });
     };

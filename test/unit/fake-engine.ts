@@ -5,6 +5,7 @@ import { recipeHash, STAND_IN_RECIPES } from '../../src/bases/stand-in-recipes.j
 import type {
   BuildOutcome,
   BuildRequest,
+  Clock,
   ContainerSpec,
   ContainerState,
   Engine,
@@ -23,7 +24,10 @@ import type { ManifestFacts } from '../../src/second-engine/registry.js';
 
 /** What one engine operation does: how long it takes, and whether it fails with these words. */
 export interface FakeStep {
+  /** How long it takes, on the fake's virtual clock (nothing sleeps). @default 1 */
   ms?: number;
+  /** It never finishes: a push that hangs, a service that never listens. */
+  hang?: boolean;
   fail?: string;
   /** For `ready`: the status the service answers every request with once up. @default 200 */
   status?: number;
@@ -72,7 +76,8 @@ const hasLabels = (have: Record<string, string>, want: Record<string, string>) =
 /** `…/imgbench/sample:scratch` → `scratch`. */
 export const variantOf = (ref: string): string => ref.slice(ref.lastIndexOf(':') + 1);
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The longest a timer waits: a hanging step's. */
+const HANG_MS = 2 ** 31 - 1;
 
 /** The first bytes of a static 64-bit little-endian ELF executable: no program header, so no interpreter. */
 function staticElfHead(): Buffer {
@@ -97,23 +102,43 @@ class FakeWorld {
   readonly calls: FakeCall[] = [];
   readonly manifests = new Map<string, ManifestFacts>();
   readonly #attempts = new Map<string, number>();
+  #virtualMs = 0;
+  /**
+   * The fakes' virtual time: a step's scripted duration is added to it, not
+   * slept, so what imgbench measures on the fakes is what the script says.
+   */
+  readonly clock: Clock = {
+    now: () => this.#virtualMs,
+    sleep: async (ms) => {
+      this.#virtualMs += ms;
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
   constructor(readonly script: FakeScript) {}
 
-  /** Records the call and plays its step: waits, then throws `fail` through `error`. */
+  /**
+   * Records the call and plays its step: its duration passes on the virtual
+   * clock (a hanging step never ends), then `fail` is thrown through
+   * `error`. Resolves with the step's duration.
+   */
   async play(
     engine: FakeCall['engine'],
     operation: FakeOperation,
     ref: string,
     error: (message: string) => Error = (message) => new Error(message),
-  ): Promise<void> {
+  ): Promise<number> {
     const variant = variantOf(ref);
     this.calls.push({ engine, operation, variant });
     const key = `${operation} ${variant}`;
     const attempt = this.#attempts.get(key) ?? 0;
     this.#attempts.set(key, attempt + 1);
     const step = this.script[operation]?.(variant, attempt) ?? {};
-    await sleep(step.ms ?? 1);
+    // A timer keeps a process whose run hangs alive until a signal stops it.
+    if (step.hang) await new Promise((resolve) => setTimeout(resolve, HANG_MS));
+    const ms = step.ms ?? 1;
+    await this.clock.sleep(ms);
     if (step.fail) throw error(step.fail);
+    return ms;
   }
 
   /** `ready`'s step without waiting: for the container to play out by itself. */
@@ -144,6 +169,11 @@ export class FakeEngine implements Engine {
   constructor(script: FakeScript = {}, world?: FakeWorld, kind: FakeCall['engine'] = 'build') {
     this.#world = world ?? new FakeWorld(script);
     this.#kind = kind;
+  }
+
+  /** The virtual clock this fake and its pull site's share. */
+  get clock(): Clock {
+    return this.#world.clock;
   }
 
   /** Every operation of this fake and of the pull site made from it, in order. */
@@ -194,10 +224,9 @@ export class FakeEngine implements Engine {
 
   async build(request: BuildRequest): Promise<BuildOutcome> {
     this.builds.push(request);
-    const started = performance.now();
     // The context is read to its end, as the engine does.
     for await (const _ of request.context);
-    await this.#world.play(
+    const durationMs = await this.#world.play(
       this.#kind,
       'build',
       request.tag,
@@ -217,7 +246,7 @@ export class FakeEngine implements Engine {
     this.images.set(imageId, { ...(this.images.get(request.tag) as ImageDetails) });
     return {
       imageId,
-      durationMs: performance.now() - started,
+      durationMs,
       transcript: {
         imageId,
         steps: [
@@ -311,7 +340,10 @@ export class FakeEngine implements Engine {
     };
     const ready = this.#world.readyStep(container.variant);
     container.log = ready.log ?? '';
+    if (ready.hang) return;
+    // Its readiness time passes on the virtual clock as it comes up, right after this start.
     container.timer = setTimeout(() => {
+      void this.#world.clock.sleep(ready.ms ?? 1);
       if (ready.fail) {
         container.log = `${ready.fail}\n`;
         container.state = { ...container.state, running: false, pid: 0, exitCode: 1 };
@@ -323,7 +355,7 @@ export class FakeEngine implements Engine {
           .writeHead(status)
           .end(status === 200 ? 'ok' : `${status} page not found: ${request.url}\n`),
       ).listen(container.spec.hostPort, '127.0.0.1');
-    }, ready.ms ?? 1);
+    }, 0);
   }
   async inspectContainer(id: string): Promise<ContainerState> {
     const container = this.#containers.get(id);
@@ -360,10 +392,14 @@ export class FakeEngine implements Engine {
     this.images.set(target, { ...image, repoTags: [...image.repoTags, target] });
   }
   async pushImage(ref: string): Promise<{ durationMs: number; digest: string }> {
-    const started = performance.now();
     const image = this.images.get(ref);
     if (!image) throw new ImgbenchError('E_TRANSFER', `Push of \`${ref}\` failed: no such image`);
-    await this.#world.play(this.#kind, 'push', ref, (m) => new ImgbenchError('E_TRANSFER', m));
+    const durationMs = await this.#world.play(
+      this.#kind,
+      'push',
+      ref,
+      (m) => new ImgbenchError('E_TRANSFER', m),
+    );
     const digest = `sha256:${'d'.repeat(64)}`;
     const layer = Math.round(image.sizeBytes / 3 / image.layerCount);
     this.#world.manifests.set(ref.slice(ref.indexOf('/') + 1), {
@@ -376,7 +412,7 @@ export class FakeEngine implements Engine {
       })),
       compressedBytes: 1_000 + layer * image.layerCount,
     });
-    return { durationMs: performance.now() - started, digest };
+    return { durationMs, digest };
   }
   /** What `registryAnswers` says: by default no registry answers, as on a machine offline. */
   registryAnswer: (ref: string) => string | undefined = () => 'the fake engine reaches no registry';
@@ -384,12 +420,15 @@ export class FakeEngine implements Engine {
     return this.registryAnswer(ref);
   }
   async pullImage(ref: string): Promise<PullOutcome> {
-    const started = performance.now();
     const manifest = this.#world.manifests.get(ref.slice(ref.indexOf('/') + 1));
-    await this.#world.play(this.#kind, 'pull', ref, (m) => new ImgbenchError('E_TRANSFER', m));
+    const durationMs = await this.#world.play(
+      this.#kind,
+      'pull',
+      ref,
+      (m) => new ImgbenchError('E_TRANSFER', m),
+    );
     if (!manifest) throw new ImgbenchError('E_TRANSFER', `Pull of \`${ref}\` failed: not found`);
     this.addImage(ref, { layerCount: manifest.layers.length, entrypoint: ['/app/main'] });
-    const durationMs = performance.now() - started;
     return {
       durationMs,
       transferMs: durationMs / 2,

@@ -7,7 +7,7 @@ import { fakeEngineWithStandIns } from './fake-engine.js';
 
 const [out = ''] = process.argv.slice(2);
 const engine = fakeEngineWithStandIns({
-  push: (variant) => (variant === 'scratch' ? { ms: 60_000 } : {}),
+  push: (variant) => (variant === 'scratch' ? { hang: true } : {}),
 });
 await runSuite(
   engine,

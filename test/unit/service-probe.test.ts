@@ -149,7 +149,7 @@ describe('probing a service for its port', () => {
 
   it('names the settings to give when nothing listens within the limit', async () => {
     const engine = engineWith({
-      ready: () => ({ ms: 10_000, log: 'waiting for the queue at port 5672\n' }),
+      ready: () => ({ hang: true, log: 'waiting for the queue at port 5672\n' }),
     });
     const error = await probe(engine, 300);
     expect(error).toBeInstanceOf(ProbeNotFound);
@@ -198,7 +198,7 @@ describe('a run of a service whose port and ready check are not given', () => {
   }, 30_000);
 
   it('stops after the first image when the service runs but never listens, keeping its size', async () => {
-    const engine = fakeEngineWithStandIns({ ready: () => ({ ms: 60_000 }) });
+    const engine = fakeEngineWithStandIns({ ready: () => ({ hang: true }) });
     const { run } = await runSuite(
       engine,
       {

@@ -1,4 +1,4 @@
-import type { Engine } from '../../engine/engine.js';
+import { type Engine, HOST_CLOCK } from '../../engine/engine.js';
 import { type RuntimeOptions, startUntilReady } from '../../measure/container-runtime.js';
 import type { Sample } from '../../measure/sampler.js';
 import type { LoadSettings } from '../../service/service-settings.js';
@@ -23,7 +23,7 @@ export async function measureMemory(
 ): Promise<Sample<MemoryDetail>> {
   const started = await startUntilReady(engine, image, options);
   try {
-    await new Promise((r) => setTimeout(r, load.settleMs));
+    await (engine.clock ?? HOST_CLOCK).sleep(load.settleMs);
     const { pid } = await engine.inspectContainer(started.id);
     const idle = await readCgroupMemory(pid);
     const loadUrl = `${started.base}${load.path}`;
