@@ -5,15 +5,8 @@ import type { BaseProfileRequest } from './bases/resolve-bases.js';
 import { DEFAULT_BASES_TIMEOUT_MS, parseBaseProfile } from './bases/resolve-bases.js';
 import { IMAGE_STORES, type ImageStore } from './engine/engine.js';
 import { UsageError } from './errors.js';
-import { METRICS, type MetricName, REPEATED_METRICS } from './metrics/registry.js';
+import { METRIC_OPTIONS, METRICS, type MetricName, REPEATED_METRICS } from './metrics/registry.js';
 import { sampleServiceDir, variantsDir } from './paths.js';
-import {
-  DEFAULT_PULL_STORAGE,
-  DOCKER_CONCURRENT_DOWNLOADS,
-  PULL_STORAGES,
-  type PullStorage,
-} from './second-engine/isolated-engine.js';
-import { type LinkProfile, parseLink, UNLIMITED_LINK } from './second-engine/link-shaper.js';
 import { resolveServiceSource, type ServiceSource } from './service/service-context.js';
 import {
   normalizeServiceSettings,
@@ -21,6 +14,14 @@ import {
   type ServiceSettingsInput,
 } from './service/service-settings.js';
 import { normalizeTimeouts, type Timeouts } from './timeouts.js';
+import {
+  type OptionInputs,
+  type OptionValues,
+  optionValues,
+  parseList,
+} from './validation/run-option.js';
+
+export { parseList };
 
 /** @default 'results' */
 export const DEFAULT_OUT_DIR = 'results';
@@ -28,10 +29,6 @@ export const DEFAULT_OUT_DIR = 'results';
 export const DEFAULT_MAIN_PACKAGE = '.';
 /** @default 'auto' — upstream when every upstream base is in the engine, else the stand-ins. */
 export const DEFAULT_BASES = 'auto';
-/** The second engine's image store. @default 'classic' */
-export const DEFAULT_PULL_IMAGE_STORE: ImageStore = 'classic';
-/** Port of the run's registry: 0, a free one. */
-export const DEFAULT_REGISTRY_PORT = 0;
 /** Samples per variant of each repeated metric: its default, or `--quick`'s. */
 export function defaultSamples(quick: boolean): Record<MetricName, number> {
   return Object.fromEntries(
@@ -43,7 +40,7 @@ export function defaultSamples(quick: boolean): Record<MetricName, number> {
 }
 
 /** What a user may pass to `runSuite`; `normalizeRunOptions` fills in the rest. */
-export interface RunOptionsInput {
+export interface RunOptionsInput extends OptionInputs<typeof METRIC_OPTIONS> {
   /** @default every metric (METRICS) */
   metrics?: readonly string[];
   /** Variant names, in the order to run them. @default every variant under variants/ */
@@ -76,18 +73,6 @@ export interface RunOptionsInput {
   quick?: boolean;
   /** Folder of variant Dockerfiles. @default the package's variants/ */
   variantsDir?: string;
-  /** Shaped links to time pulls over, besides unlimited loopback: `100mbit`, `1gbit`. @default none */
-  links?: readonly string[];
-  /** Port of the run's registry on 127.0.0.1; 0 picks a free one. @default DEFAULT_REGISTRY_PORT */
-  registryPort?: number;
-  /** Layers the isolated engine downloads at once (dockerd --max-concurrent-downloads). @default 3 */
-  pullConcurrency?: number;
-  /** Where the isolated engine writes pulled layers: `memory` (a tmpfs) or `disk`. @default 'memory' */
-  pullStorage?: string;
-  /** The dockerd the second engine runs (its own containerd beside it, if there). @default the dockerd on PATH */
-  pullDockerd?: string;
-  /** The second engine's image store: `classic` or `containerd`. @default DEFAULT_PULL_IMAGE_STORE */
-  pullImageStore?: string;
   /** Stop at the first failed variant. @default false */
   bail?: boolean;
   /** The variant the relative figures (÷ ref) are taken against. @default the first variant run */
@@ -98,7 +83,7 @@ export interface RunOptionsInput {
   baseImages?: Partial<Record<BaseRole, string>>;
 }
 
-export interface RunOptions {
+export interface RunOptions extends OptionValues<typeof METRIC_OPTIONS> {
   metrics: MetricName[];
   variants: string[] | undefined;
   outDir: string;
@@ -115,14 +100,6 @@ export interface RunOptions {
    * of its three scenarios), 1 for the others.
    */
   samples: Readonly<Record<MetricName, number>>;
-  /** Unlimited loopback first, then the shaped links asked for. */
-  links: LinkProfile[];
-  registryPort: number;
-  pullConcurrency: number;
-  pullStorage: PullStorage;
-  /** Absent: the dockerd on PATH. */
-  pullDockerd: string | undefined;
-  pullImageStore: ImageStore;
   bail: boolean;
   reference: string | undefined;
   /** Dockerfiles of the user's own, by variant name, with absolute paths. */
@@ -131,26 +108,6 @@ export interface RunOptions {
   baseImages: Partial<Record<BaseRole, string>>;
   /** The .dockerignore of the variants folder (or imgbench's Go default), for services without their own. */
   fallbackIgnoreFile: string;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** Splits `a,b , c` into names, rejecting empty lists. */
-export function parseList(option: string, value: string): string[] {
-  const items = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (items.length === 0)
-    throw new UsageError(`Expected \`${option}\` to list at least one name, got \`${value}\``);
-  return items;
 }
 
 function checkServiceDir(dir: string): void {
@@ -192,40 +149,6 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     );
   }
   const quick = input.quick ?? false;
-  const links = [UNLIMITED_LINK];
-  for (const link of (input.links ?? []).map(parseLink)) {
-    if (!links.some((l) => l.name === link.name)) links.push(link);
-  }
-  const registryPort = input.registryPort ?? DEFAULT_REGISTRY_PORT;
-  if (!Number.isInteger(registryPort) || registryPort < 0 || registryPort > 65535) {
-    throw new UsageError(
-      `Expected \`--registry-port\` to be a TCP port (1–65535, or 0 for a free one), got \`${registryPort}\``,
-    );
-  }
-  const pullConcurrency = input.pullConcurrency ?? DOCKER_CONCURRENT_DOWNLOADS;
-  if (!Number.isInteger(pullConcurrency) || pullConcurrency < 1 || pullConcurrency > 32) {
-    throw new UsageError(
-      `Expected \`--pull-concurrency\` to be an integer from 1 to 32, got \`${pullConcurrency}\``,
-    );
-  }
-  const pullStorage = input.pullStorage ?? DEFAULT_PULL_STORAGE;
-  if (!(PULL_STORAGES as readonly string[]).includes(pullStorage)) {
-    throw new UsageError(
-      `Expected \`--pull-storage\` to be one of ${PULL_STORAGES.join(', ')}, got \`${pullStorage}\``,
-    );
-  }
-  const pullImageStore = input.pullImageStore ?? DEFAULT_PULL_IMAGE_STORE;
-  if (!(IMAGE_STORES as readonly string[]).includes(pullImageStore)) {
-    throw new UsageError(
-      `Expected \`--pull-image-store\` to be one of ${IMAGE_STORES.join(', ')}, got \`${pullImageStore}\``,
-    );
-  }
-  const pullDockerd = input.pullDockerd === undefined ? undefined : resolve(input.pullDockerd);
-  if (pullDockerd !== undefined && !isExecutable(pullDockerd)) {
-    throw new UsageError(
-      `\`--pull-dockerd\` ${pullDockerd} is not an executable file; pass the path of a dockerd binary`,
-    );
-  }
   return {
     metrics: [...new Set(metrics)],
     variants: input.variants ? [...input.variants] : undefined,
@@ -247,12 +170,7 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
         REPEATED_METRICS.some((m) => m.name === name) ? (input.repeat ?? n) : n,
       ]),
     ) as Record<MetricName, number>,
-    links,
-    registryPort,
-    pullConcurrency,
-    pullStorage: pullStorage as PullStorage,
-    pullDockerd,
-    pullImageStore: pullImageStore as ImageStore,
+    ...optionValues(METRIC_OPTIONS, input),
     bail: input.bail ?? false,
     reference: input.reference,
     dockerfiles: Object.fromEntries(

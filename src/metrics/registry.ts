@@ -4,6 +4,7 @@ import { gaps } from './gaps/index.js';
 import { memory } from './memory/index.js';
 import type { Metric } from './metric.js';
 import { pull } from './pull/index.js';
+import { PULL_OPTIONS } from './pull/options.js';
 import { size } from './size/index.js';
 import { startup } from './startup/index.js';
 
@@ -34,3 +35,10 @@ export const SECOND_ENGINE_METRICS: readonly MetricName[] = METRIC_MODULES.filte
 export const REPEATED_METRICS = METRIC_MODULES.flatMap((m) =>
   'samples' in m && m.samples ? [{ name: m.name, samples: m.samples }] : [],
 );
+
+/**
+ * The metrics' own options of `imgbench run`, by key: each declared once in
+ * its metric's folder (`options.ts`), from which come its flag, help and
+ * default, its check and message, and its field of the run's options.
+ */
+export const METRIC_OPTIONS = { ...PULL_OPTIONS };

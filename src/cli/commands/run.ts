@@ -3,28 +3,21 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { BASE_PROFILES, BASE_ROLES } from '../../bases/base-roles.js';
 import { DEFAULT_BASES_TIMEOUT_MS, parseBaseImage } from '../../bases/resolve-bases.js';
 import { type Config, DEFAULT_CONFIG_FILE, loadConfig } from '../../config/config.js';
-import { type Engine, IMAGE_STORES } from '../../engine/engine.js';
+import type { Engine } from '../../engine/engine.js';
 import { UsageError } from '../../errors.js';
 import { formatDuration, formatMB } from '../../format/format.js';
-import { METRIC_MODULES, METRICS, REPEATED_METRICS } from '../../metrics/registry.js';
 import {
-  DEFAULT_BASES,
-  DEFAULT_OUT_DIR,
-  DEFAULT_PULL_IMAGE_STORE,
-  DEFAULT_REGISTRY_PORT,
-  parseList,
-  type RunOptionsInput,
-} from '../../options.js';
+  METRIC_MODULES,
+  METRIC_OPTIONS,
+  METRICS,
+  REPEATED_METRICS,
+} from '../../metrics/registry.js';
+import { DEFAULT_BASES, DEFAULT_OUT_DIR, parseList, type RunOptionsInput } from '../../options.js';
 import { checkMaxBudgets } from '../../report/budgets.js';
 import { verdictCounts, verdictsForReport } from '../../report/claims-table.js';
 import { toJson } from '../../report/json.js';
 import { toTable } from '../../report/table.js';
 import { runSuite } from '../../run/run-suite.js';
-import {
-  DEFAULT_PULL_STORAGE,
-  DOCKER_CONCURRENT_DOWNLOADS,
-  PULL_STORAGES,
-} from '../../second-engine/isolated-engine.js';
 import {
   DEFAULT_LOAD_CONCURRENCY,
   DEFAULT_LOAD_REQUESTS,
@@ -34,19 +27,11 @@ import {
   type ServiceSettingsInput,
 } from '../../service/service-settings.js';
 import { DEFAULT_TIMEOUTS, formatTimeoutList, parseTimeouts } from '../../timeouts.js';
+import { commanderOption, optionInputs, wholeNumber } from '../../validation/run-option.js';
 import { firstRepeated, parseOwnDockerfile } from '../../variants/variant-catalog.js';
 import type { Output } from '../output.js';
 import { paint } from '../output.js';
 import { ALL_PASSED, BUDGET_BREACHED, VARIANT_FAILED } from './exit-codes.js';
-
-/** A whole-number option as given on the command line; its range is checked by normalizeRunOptions. */
-function parseWhole(option: string, value: string, expected: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
-    throw new UsageError(`Expected \`${option}\` to be ${expected}, got \`${value}\``);
-  }
-  return n;
-}
 
 /** A repeatable option's values, in the order given. */
 const collect = (value: string, previous: string[] | undefined): string[] => [
@@ -56,7 +41,7 @@ const collect = (value: string, previous: string[] | undefined): string[] => [
 
 /** `imgbench run`'s options, each declared once: its flags, help and default. */
 export function declareRun() {
-  return new Command('run')
+  const command = new Command('run')
     .summary('build every variant and measure it; prints a table')
     .description(
       'Builds every Dockerfile variant of a Go service and measures it: image size, practical gaps, -ldflags, build time, cold pulls, startup and memory. Prints a table and writes a run folder (results.json, results.csv, summary.md, report.html).',
@@ -69,7 +54,7 @@ export function declareRun() {
     )
     .addOption(
       new Option('--repeat <n>', 'samples per variant of every repeated metric (at least 2)')
-        .argParser((value) => parseWhole('--repeat', value, 'an integer of at least 2'))
+        .argParser(wholeNumber('--repeat', 'an integer of at least 2'))
         .default(
           undefined,
           REPEATED_METRICS.map((m) => `${m.name} ${m.samples.default}`).join(', '),
@@ -78,43 +63,10 @@ export function declareRun() {
     .option(
       '--quick',
       `fewer samples: ${REPEATED_METRICS.map((m) => `${m.name} ${m.samples.quick}`).join(', ')}`,
-    )
-    .addOption(
-      new Option(
-        '--link <list>',
-        'also time pulls over links shaped with tc, e.g. 100mbit,20mbit (needs root); unshaped loopback is always timed',
-      ).default(undefined, 'none'),
-    )
-    .addOption(
-      new Option('--registry-port <port>', "port of the run's registry on 127.0.0.1")
-        .argParser((value) =>
-          parseWhole('--registry-port', value, 'a TCP port (1–65535, or 0 for a free one)'),
-        )
-        .default(undefined, `${DEFAULT_REGISTRY_PORT}, a free one`),
-    )
-    .addOption(
-      new Option('--pull-concurrency <n>', 'layers the pulling engine downloads at once (1–32)')
-        .argParser((value) => parseWhole('--pull-concurrency', value, 'an integer from 1 to 32'))
-        .default(undefined, `${DOCKER_CONCURRENT_DOWNLOADS}, as Docker's`),
-    )
-    .addOption(
-      new Option(
-        '--pull-storage <where>',
-        `where the pulling engine writes layers: ${PULL_STORAGES.join(' (a tmpfs, which leaves the host disk out) or ')}`,
-      ).default(undefined, DEFAULT_PULL_STORAGE),
-    )
-    .addOption(
-      new Option(
-        '--pull-dockerd <path>',
-        'the dockerd the pulling engine runs (a containerd and shim beside it are used first)',
-      ).default(undefined, 'the dockerd on PATH'),
-    )
-    .addOption(
-      new Option(
-        '--pull-image-store <store>',
-        `the pulling engine's image store: ${IMAGE_STORES.join(' or ')}`,
-      ).default(undefined, DEFAULT_PULL_IMAGE_STORE),
-    )
+    );
+  // Each metric's own options, as its folder declares them.
+  for (const option of Object.values(METRIC_OPTIONS)) command.addOption(commanderOption(option));
+  return command
     .addOption(
       new Option('--variants <list>', 'variants to run, in order, comma-separated').default(
         undefined,
@@ -171,7 +123,7 @@ export function declareRun() {
         '--port <n>',
         'the port the service listens on inside the container; left out, found by starting the first image built',
       )
-        .argParser((value) => parseWhole('--port', value, 'a TCP port from 1 to 65535'))
+        .argParser(wholeNumber('--port', 'a TCP port from 1 to 65535'))
         .default(undefined, `${DEFAULT_SERVICE_PORT} for the sample`),
     )
     .addOption(
@@ -204,12 +156,12 @@ export function declareRun() {
     )
     .addOption(
       new Option('--load-requests <n>', 'GETs the memory load sends')
-        .argParser((value) => parseWhole('--load-requests', value, 'a whole number'))
+        .argParser(wholeNumber('--load-requests', 'a whole number'))
         .default(undefined, String(DEFAULT_LOAD_REQUESTS)),
     )
     .addOption(
       new Option('--load-concurrency <n>', 'connections the memory load sends them on')
-        .argParser((value) => parseWhole('--load-concurrency', value, 'a whole number'))
+        .argParser(wholeNumber('--load-concurrency', 'a whole number'))
         .default(undefined, String(DEFAULT_LOAD_CONCURRENCY)),
     )
     .addOption(
@@ -223,7 +175,7 @@ export function declareRun() {
         '--bases-timeout <seconds>',
         'how long --bases auto waits for a registry to answer before it uses the stand-ins',
       )
-        .argParser((value) => parseWhole('--bases-timeout', value, 'a whole number of seconds'))
+        .argParser(wholeNumber('--bases-timeout', 'a whole number of seconds'))
         .default(undefined, String(DEFAULT_BASES_TIMEOUT_MS / 1000)),
     )
     .addOption(
@@ -316,12 +268,7 @@ function runInput(values: RunCommandValues, config: Config): RunOptionsInput {
     ...(values.basesTimeout !== undefined ? { basesTimeoutMs: values.basesTimeout * 1000 } : {}),
     ...(values.repeat !== undefined ? { repeat: values.repeat } : {}),
     ...(values.quick ? { quick: true } : {}),
-    ...(values.link ? { links: parseList('--link', values.link) } : {}),
-    ...(values.registryPort !== undefined ? { registryPort: values.registryPort } : {}),
-    ...(values.pullConcurrency !== undefined ? { pullConcurrency: values.pullConcurrency } : {}),
-    ...(values.pullStorage !== undefined ? { pullStorage: values.pullStorage } : {}),
-    ...(values.pullImageStore !== undefined ? { pullImageStore: values.pullImageStore } : {}),
-    ...(values.pullDockerd ? { pullDockerd: values.pullDockerd } : {}),
+    ...optionInputs(METRIC_OPTIONS, values),
     ...(values.bail ? { bail: true } : {}),
     ...(values.reference ? { reference: values.reference } : {}),
     ...(values.timeout !== undefined ? { timeouts: parseTimeouts(values.timeout) } : {}),

@@ -1,0 +1,113 @@
+import { Option } from '@commander-js/extra-typings';
+import type { z } from 'zod';
+import { UsageError } from '../errors.js';
+
+/**
+ * One option of `imgbench run`, declared once: its flag and help, how the
+ * command line's text becomes its input, and the zod schema that checks
+ * the input and gives the run's value, the default filled in.
+ */
+export interface RunOption<Input = unknown, Value = unknown> {
+  /** `--pull-concurrency <n>`, as commander takes it. */
+  flags: string;
+  description: string;
+  /** How `--help` shows the default the schema fills in. */
+  defaultHelp: string;
+  /** The command line's text → the input (a whole number, a list). @default the text */
+  parse?: (text: string) => Input;
+  /** Checks the input (undefined: not given) and gives the run's value. */
+  schema: z.ZodType<Value, Input | undefined>;
+  /** What the input must be: `Expected \`--flag\` to be <expected>, got \`x\``. */
+  expected: string;
+}
+
+/** A run option, its input and value types kept. */
+export const runOption = <Input, Value>(option: RunOption<Input, Value>) => option;
+
+/** Options by the key the library's input and the run's options give them. */
+export type RunOptions = Readonly<Record<string, RunOption<unknown, unknown>>>;
+
+/** What a library caller may give for each of `options`. */
+export type OptionInputs<O extends RunOptions> = {
+  [K in keyof O]?: O[K] extends RunOption<infer I, infer _V> ? I : never;
+};
+/** The run's value of each of `options`. */
+export type OptionValues<O extends RunOptions> = {
+  [K in keyof O]: O[K] extends RunOption<infer _I, infer V> ? V : never;
+};
+
+/** The option as commander declares it, its default shown and not set (the schema sets it). */
+export function commanderOption(option: RunOption<unknown, unknown>): Option {
+  const declared = new Option(option.flags, option.description).default(
+    undefined,
+    option.defaultHelp,
+  );
+  return option.parse ? declared.argParser(option.parse) : declared;
+}
+
+/** The name commander gives the option's value: `pullConcurrency` for `--pull-concurrency`. */
+export const attributeOf = (option: RunOption<unknown, unknown>): string =>
+  new Option(option.flags).attributeName();
+
+/** `--pull-concurrency`. */
+const flagOf = (option: RunOption<unknown, unknown>): string =>
+  new Option(option.flags).long ?? option.flags;
+
+/** The input checked and its default filled in; bad input is one line naming the flag. */
+export function optionValue<I, V>(option: RunOption<I, V>, input: I | undefined): V {
+  const parsed = option.schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const own = parsed.error.issues.find((issue) => issue.code === 'custom')?.message;
+  throw new UsageError(
+    own ??
+      `Expected \`${flagOf(option as RunOption<unknown, unknown>)}\` to be ${option.expected}, got \`${String(input)}\``,
+  );
+}
+
+/** Every option's value from the input, by key. */
+export function optionValues<O extends RunOptions>(
+  options: O,
+  input: Partial<Record<keyof O, unknown>>,
+): OptionValues<O> {
+  return Object.fromEntries(
+    Object.entries(options).map(([key, option]) => [
+      key,
+      optionValue(option as RunOption<unknown, unknown>, input[key]),
+    ]),
+  ) as OptionValues<O>;
+}
+
+/** The options given on the command line (commander's values), as the library's input. */
+export function optionInputs<O extends RunOptions>(
+  options: O,
+  values: Readonly<Record<string, unknown>>,
+): OptionInputs<O> {
+  return Object.fromEntries(
+    Object.entries(options).flatMap(([key, option]) => {
+      const value = values[attributeOf(option)];
+      return value === undefined ? [] : [[key, value]];
+    }),
+  ) as OptionInputs<O>;
+}
+
+/** A whole number as given on the command line; its range is the schema's to check. */
+export function wholeNumber(flag: string, expected: string): (text: string) => number {
+  return (text) => {
+    const n = Number(text);
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) {
+      throw new UsageError(`Expected \`${flag}\` to be ${expected}, got \`${text}\``);
+    }
+    return n;
+  };
+}
+
+/** Splits `a,b , c` into names, rejecting empty lists. */
+export function parseList(option: string, value: string): string[] {
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (items.length === 0)
+    throw new UsageError(`Expected \`${option}\` to list at least one name, got \`${value}\``);
+  return items;
+}
