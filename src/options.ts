@@ -1,9 +1,8 @@
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { BaseRole } from './bases/base-roles.js';
-import type { BaseProfileRequest } from './bases/resolve-bases.js';
+import { z } from 'zod';
+import { BASE_PROFILES, type BaseRole } from './bases/base-roles.js';
 import { DEFAULT_BASES_TIMEOUT_MS, parseBaseProfile } from './bases/resolve-bases.js';
-import { IMAGE_STORES, type ImageStore } from './engine/engine.js';
 import { UsageError } from './errors.js';
 import { METRIC_OPTIONS, METRICS, type MetricName, REPEATED_METRICS } from './metrics/registry.js';
 import { sampleServiceDir, variantsDir } from './paths.js';
@@ -19,6 +18,8 @@ import {
   type OptionValues,
   optionValues,
   parseList,
+  runOption,
+  wholeNumber,
 } from './validation/run-option.js';
 
 export { parseList };
@@ -29,6 +30,62 @@ export const DEFAULT_OUT_DIR = 'results';
 export const DEFAULT_MAIN_PACKAGE = '.';
 /** @default 'auto' — upstream when every upstream base is in the engine, else the stand-ins. */
 export const DEFAULT_BASES = 'auto';
+
+/**
+ * The run-wide options declared once, as the metrics' are (a runOption each:
+ * flag, help, parsing, and the schema that checks the input and fills the
+ * default); the others are still declared in the run command and checked
+ * below.
+ */
+export const RUN_OPTIONS = {
+  /** Folder of variant Dockerfiles. */
+  variantsDir: runOption({
+    flags: '--variants-dir <dir>',
+    description: 'your own Dockerfiles: one sub-folder per variant, each holding a Dockerfile',
+    defaultHelp: 'the six that come with imgbench',
+    expected: 'a folder',
+    schema: z
+      .string()
+      .optional()
+      .transform((dir) => resolve(dir ?? variantsDir())),
+  }),
+  /** The variant the relative figures (÷ ref) are taken against. Absent: the first variant run. */
+  reference: runOption({
+    flags: '--reference <variant>',
+    description: 'the variant the relative figures (÷ ref) are taken against, round by round',
+    defaultHelp: 'the first variant run',
+    expected: 'a variant name',
+    schema: z.string().min(1).optional(),
+  }),
+  bases: runOption({
+    flags: '--bases <profile>',
+    description: `base images: ${BASE_PROFILES.join(' names, ')} stand-ins, or auto (upstream when every one is in the engine or its registry answers, then pulled before the builds)`,
+    defaultHelp: DEFAULT_BASES,
+    expected: 'one of auto, upstream, offline',
+    schema: z.string().default(DEFAULT_BASES).transform(parseBaseProfile),
+  }),
+  /** How long `auto` waits for a registry to answer, ms. */
+  basesTimeoutMs: runOption({
+    flags: '--bases-timeout <seconds>',
+    description:
+      'how long --bases auto waits for a registry to answer before it uses the stand-ins',
+    defaultHelp: String(DEFAULT_BASES_TIMEOUT_MS / 1000),
+    parse: (text) => wholeNumber('--bases-timeout', 'a whole number of seconds')(text) * 1000,
+    expected: 'a whole number of milliseconds',
+    schema: z.number().int().min(0).default(DEFAULT_BASES_TIMEOUT_MS),
+  }),
+  /** Where run folders go. */
+  outDir: runOption({
+    flags: '--out <dir>',
+    description: 'where run folders go',
+    defaultHelp: DEFAULT_OUT_DIR,
+    expected: 'a folder',
+    schema: z
+      .string()
+      .default(DEFAULT_OUT_DIR)
+      .transform((dir) => resolve(dir)),
+  }),
+};
 /** Samples per variant of each repeated metric: its default, or `--quick`'s. */
 export function defaultSamples(quick: boolean): Record<MetricName, number> {
   return Object.fromEntries(
@@ -40,13 +97,13 @@ export function defaultSamples(quick: boolean): Record<MetricName, number> {
 }
 
 /** What a user may pass to `runSuite`; `normalizeRunOptions` fills in the rest. */
-export interface RunOptionsInput extends OptionInputs<typeof METRIC_OPTIONS> {
+export interface RunOptionsInput
+  extends OptionInputs<typeof RUN_OPTIONS>,
+    OptionInputs<typeof METRIC_OPTIONS> {
   /** @default every metric (METRICS) */
   metrics?: readonly string[];
   /** Variant names, in the order to run them. @default every variant under variants/ */
   variants?: readonly string[];
-  /** Where run folders go. @default 'results' */
-  outDir?: string;
   /** The Go service to package. @default the sample service in bench/service */
   serviceDir?: string;
   /**
@@ -61,47 +118,36 @@ export interface RunOptionsInput extends OptionInputs<typeof METRIC_OPTIONS> {
    * @default `.` when it is a main package, else the module's one main package (resolveMainPackage)
    */
   mainPackage?: string;
-  /** @default 'auto' */
-  bases?: string;
-  /** How long `auto` waits for a registry to answer. @default DEFAULT_BASES_TIMEOUT_MS */
-  basesTimeoutMs?: number;
   /** Limits per engine operation, ms; those not given keep DEFAULT_TIMEOUTS. */
   timeouts?: Partial<Timeouts>;
   /** Samples per variant for every repeated metric; overrides the per-metric defaults. */
   repeat?: number;
   /** Fewer samples (QUICK_*), for a fast look. @default false */
   quick?: boolean;
-  /** Folder of variant Dockerfiles. @default the package's variants/ */
-  variantsDir?: string;
   /** Stop at the first failed variant. @default false */
   bail?: boolean;
-  /** The variant the relative figures (÷ ref) are taken against. @default the first variant run */
-  reference?: string;
   /** How the service runs in its container: port, ready check, arguments, environment, memory load. */
   service?: ServiceSettingsInput;
   /** Images for some base roles in place of the profile's (`--base-image golang=golang:1.25`). */
   baseImages?: Partial<Record<BaseRole, string>>;
 }
 
-export interface RunOptions extends OptionValues<typeof METRIC_OPTIONS> {
+export interface RunOptions
+  extends OptionValues<typeof RUN_OPTIONS>,
+    OptionValues<typeof METRIC_OPTIONS> {
   metrics: MetricName[];
   variants: string[] | undefined;
-  outDir: string;
   serviceDir: string;
   /** The build context and the service's folder in it. */
   source: ServiceSource;
   mainPackage: string;
-  bases: BaseProfileRequest;
-  basesTimeoutMs: number;
   timeouts: Timeouts;
-  variantsDir: string;
   /**
    * Samples per variant of each metric: a repeated metric's (build: rounds
    * of its three scenarios), 1 for the others.
    */
   samples: Readonly<Record<MetricName, number>>;
   bail: boolean;
-  reference: string | undefined;
   /** Dockerfiles of the user's own, by variant name, with absolute paths. */
   dockerfiles: Record<string, string>;
   service: ServiceSettings;
@@ -142,7 +188,7 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     );
   }
   const timeouts = normalizeTimeouts(input.timeouts);
-  const resolvedVariantsDir = resolve(input.variantsDir ?? variantsDir());
+  const run = optionValues(RUN_OPTIONS, input);
   if (input.repeat !== undefined && (!Number.isInteger(input.repeat) || input.repeat < 2)) {
     throw new UsageError(
       `Expected \`--repeat\` to be an integer of at least 2 (a spread needs two samples), got \`${input.repeat}\``,
@@ -152,16 +198,12 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
   return {
     metrics: [...new Set(metrics)],
     variants: input.variants ? [...input.variants] : undefined,
-    outDir: resolve(input.outDir ?? DEFAULT_OUT_DIR),
     serviceDir,
     source: resolveServiceSource(serviceDir, input.contextDir),
     mainPackage,
-    bases: parseBaseProfile(input.bases ?? DEFAULT_BASES),
-    basesTimeoutMs: input.basesTimeoutMs ?? DEFAULT_BASES_TIMEOUT_MS,
     timeouts,
-    variantsDir: resolvedVariantsDir,
     // A variants folder of the user's own without one gets imgbench's Go default.
-    fallbackIgnoreFile: [resolvedVariantsDir, variantsDir()]
+    fallbackIgnoreFile: [run.variantsDir, variantsDir()]
       .map((dir) => join(dir, '.dockerignore'))
       .find((file) => existsSync(file)) as string,
     samples: Object.fromEntries(
@@ -170,9 +212,9 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
         REPEATED_METRICS.some((m) => m.name === name) ? (input.repeat ?? n) : n,
       ]),
     ) as Record<MetricName, number>,
+    ...run,
     ...optionValues(METRIC_OPTIONS, input),
     bail: input.bail ?? false,
-    reference: input.reference,
     dockerfiles: Object.fromEntries(
       Object.entries(input.dockerfiles ?? {}).map(([name, path]) => [name, resolve(path)]),
     ),

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { Command, Option } from '@commander-js/extra-typings';
-import { BASE_PROFILES, BASE_ROLES } from '../../bases/base-roles.js';
-import { DEFAULT_BASES_TIMEOUT_MS, parseBaseImage } from '../../bases/resolve-bases.js';
+import { BASE_ROLES } from '../../bases/base-roles.js';
+import { parseBaseImage } from '../../bases/resolve-bases.js';
 import { type Config, DEFAULT_CONFIG_FILE, loadConfig } from '../../config/config.js';
 import type { Engine } from '../../engine/engine.js';
 import { UsageError } from '../../errors.js';
@@ -12,7 +12,7 @@ import {
   METRICS,
   REPEATED_METRICS,
 } from '../../metrics/registry.js';
-import { DEFAULT_BASES, DEFAULT_OUT_DIR, parseList, type RunOptionsInput } from '../../options.js';
+import { parseList, RUN_OPTIONS, type RunOptionsInput } from '../../options.js';
 import { checkMaxBudgets } from '../../report/budgets.js';
 import { verdictCounts, verdictsForReport } from '../../report/claims-table.js';
 import { toJson } from '../../report/json.js';
@@ -73,12 +73,7 @@ export function declareRun() {
         'every variant of the variants folder',
       ),
     )
-    .addOption(
-      new Option(
-        '--variants-dir <dir>',
-        'your own Dockerfiles: one sub-folder per variant, each holding a Dockerfile',
-      ).default(undefined, 'the six that come with imgbench'),
-    )
+    .addOption(commanderOption(RUN_OPTIONS.variantsDir))
     .addOption(
       new Option(
         '--dockerfile <NAME=PATH>',
@@ -88,12 +83,7 @@ export function declareRun() {
         .default(undefined, 'none'),
     )
     .option('--bail', 'stop at the first variant that fails; later steps do not run')
-    .addOption(
-      new Option(
-        '--reference <variant>',
-        'the variant the relative figures (÷ ref) are taken against, round by round',
-      ).default(undefined, 'the first variant run'),
-    )
+    .addOption(commanderOption(RUN_OPTIONS.reference))
     .addOption(
       new Option(
         '--timeout <limits>',
@@ -164,20 +154,8 @@ export function declareRun() {
         .argParser(wholeNumber('--load-concurrency', 'a whole number'))
         .default(undefined, String(DEFAULT_LOAD_CONCURRENCY)),
     )
-    .addOption(
-      new Option(
-        '--bases <profile>',
-        `base images: ${BASE_PROFILES.join(' names, ')} stand-ins, or auto (upstream when every one is in the engine or its registry answers, then pulled before the builds)`,
-      ).default(undefined, DEFAULT_BASES),
-    )
-    .addOption(
-      new Option(
-        '--bases-timeout <seconds>',
-        'how long --bases auto waits for a registry to answer before it uses the stand-ins',
-      )
-        .argParser(wholeNumber('--bases-timeout', 'a whole number of seconds'))
-        .default(undefined, String(DEFAULT_BASES_TIMEOUT_MS / 1000)),
-    )
+    .addOption(commanderOption(RUN_OPTIONS.bases))
+    .addOption(commanderOption(RUN_OPTIONS.basesTimeoutMs))
     .addOption(
       new Option(
         '--base-image <ROLE=IMAGE>',
@@ -186,9 +164,7 @@ export function declareRun() {
         .argParser(collect)
         .default(undefined, 'none'),
     )
-    .addOption(
-      new Option('--out <dir>', 'where run folders go').default(undefined, DEFAULT_OUT_DIR),
-    )
+    .addOption(commanderOption(RUN_OPTIONS.outDir))
     .addOption(
       new Option('--config <file>', 'budgets to check').default(
         undefined,
@@ -258,19 +234,15 @@ function runInput(values: RunCommandValues, config: Config): RunOptionsInput {
     ...(values.variants !== undefined
       ? { variants: parseList('--variants', values.variants) }
       : {}),
-    ...(values.variantsDir ? { variantsDir: values.variantsDir } : {}),
     ...ownDockerfiles(values.dockerfile, config.dockerfiles),
-    ...(values.out !== undefined ? { outDir: values.out } : {}),
     ...(values.service ? { serviceDir: values.service } : {}),
     ...(values.main !== undefined ? { mainPackage: values.main } : {}),
     ...(values.context !== undefined ? { contextDir: values.context } : {}),
-    ...(values.bases !== undefined ? { bases: values.bases } : {}),
-    ...(values.basesTimeout !== undefined ? { basesTimeoutMs: values.basesTimeout * 1000 } : {}),
     ...(values.repeat !== undefined ? { repeat: values.repeat } : {}),
     ...(values.quick ? { quick: true } : {}),
+    ...optionInputs(RUN_OPTIONS, values),
     ...optionInputs(METRIC_OPTIONS, values),
     ...(values.bail ? { bail: true } : {}),
-    ...(values.reference ? { reference: values.reference } : {}),
     ...(values.timeout !== undefined ? { timeouts: parseTimeouts(values.timeout) } : {}),
     service: serviceInput(config.service, values),
     baseImages: {
