@@ -12,7 +12,13 @@ import {
   type ServiceSettings,
   type ServiceSettingsInput,
 } from './service/service-settings.js';
-import { normalizeTimeouts, type Timeouts } from './timeouts.js';
+import {
+  DEFAULT_TIMEOUTS,
+  formatTimeoutList,
+  normalizeTimeouts,
+  parseTimeouts,
+  type Timeouts,
+} from './timeouts.js';
 import {
   type OptionInputs,
   type OptionValues,
@@ -31,6 +37,30 @@ export const DEFAULT_MAIN_PACKAGE = '.';
 /** @default 'auto' — upstream when every upstream base is in the engine, else the stand-ins. */
 export const DEFAULT_BASES = 'auto';
 
+/** The service folder, when it holds a Go module; bad input otherwise. */
+function checkServiceDir(dir: string): string {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new UsageError(
+      `\`--service\` \`${dir}\` is not a directory; point it at a Go module (a folder with go.mod)`,
+    );
+  }
+  if (!existsSync(join(dir, 'go.mod'))) {
+    throw new UsageError(
+      `\`--service\` \`${dir}\` has no go.mod; point it at the root of a Go module`,
+    );
+  }
+  return dir;
+}
+
+function checkMetric(name: string): MetricName {
+  if (!(METRICS as readonly string[]).includes(name)) {
+    throw new UsageError(
+      `Unknown metric \`${name}\` in \`--metrics\`; this version measures: ${METRICS.join(', ')}`,
+    );
+  }
+  return name as MetricName;
+}
+
 /**
  * The run-wide options declared once, as the metrics' are (a runOption each:
  * flag, help, parsing, and the schema that checks the input and fills the
@@ -38,6 +68,66 @@ export const DEFAULT_BASES = 'auto';
  * below.
  */
 export const RUN_OPTIONS = {
+  /** What to measure. @default every metric (METRICS) */
+  metrics: runOption({
+    flags: '--metrics <list>',
+    description: 'what to measure, comma-separated',
+    defaultHelp: `all: ${METRICS.join(',')}`,
+    parse: (text) => parseList('--metrics', text),
+    expected: `a list of ${METRICS.join(', ')}`,
+    schema: z
+      .array(z.string())
+      .readonly()
+      .optional()
+      .transform((given): MetricName[] => [...new Set((given ?? METRICS).map(checkMetric))]),
+  }),
+  /** Samples per variant for every repeated metric; overrides the per-metric defaults. */
+  repeat: runOption({
+    flags: '--repeat <n>',
+    description: 'samples per variant of every repeated metric (at least 2)',
+    defaultHelp: REPEATED_METRICS.map((m) => `${m.name} ${m.samples.default}`).join(', '),
+    parse: wholeNumber('--repeat', 'an integer of at least 2'),
+    expected: 'an integer of at least 2 (a spread needs two samples)',
+    schema: z.number().int().min(2).optional(),
+  }),
+  /** Limits per engine operation, ms; those not given keep DEFAULT_TIMEOUTS. */
+  timeouts: runOption({
+    flags: '--timeout <limits>',
+    description:
+      'limits per engine operation, e.g. build=30m,ready=1m (ms, s, m, h); a variant whose operation runs past one fails and says which',
+    defaultHelp: formatTimeoutList(DEFAULT_TIMEOUTS),
+    parse: parseTimeouts,
+    expected: 'limits such as build=30m,ready=1m',
+    schema: z
+      .custom<Partial<Timeouts>>((value) => typeof value === 'object' && value !== null)
+      .optional()
+      .transform((given) => normalizeTimeouts(given)),
+  }),
+  /** The Go service to package. @default the sample service in bench/service */
+  serviceDir: runOption({
+    flags: '--service <dir>',
+    description: 'your Go module instead of the sample service',
+    defaultHelp: 'the sample service in bench/service',
+    expected: 'a Go module folder',
+    schema: z
+      .string()
+      .optional()
+      .transform((dir) => checkServiceDir(resolve(dir ?? sampleServiceDir()))),
+  }),
+  /**
+   * Main package path inside the service, as `go build` takes it.
+   * @default `.` when it is a main package, else the module's one main package (resolveMainPackage)
+   */
+  mainPackage: runOption({
+    flags: '--main <package>',
+    description: 'main package inside --service, as `go build` takes it',
+    defaultHelp: ". when it is one, else the module's only main package",
+    expected: 'a package path inside the service such as `./cmd/server`',
+    schema: z
+      .string()
+      .default(DEFAULT_MAIN_PACKAGE)
+      .refine((main) => /^\.(\/[\w.@~-]+)*\/?$/.test(main) && !main.split('/').includes('..')),
+  }),
   /** Folder of variant Dockerfiles. */
   variantsDir: runOption({
     flags: '--variants-dir <dir>',
@@ -100,12 +190,8 @@ export function defaultSamples(quick: boolean): Record<MetricName, number> {
 export interface RunOptionsInput
   extends OptionInputs<typeof RUN_OPTIONS>,
     OptionInputs<typeof METRIC_OPTIONS> {
-  /** @default every metric (METRICS) */
-  metrics?: readonly string[];
   /** Variant names, in the order to run them. @default every variant under variants/ */
   variants?: readonly string[];
-  /** The Go service to package. @default the sample service in bench/service */
-  serviceDir?: string;
   /**
    * The build context: the service's folder or one above it (a monorepo whose
    * go.mod replaces sibling modules). @default the service's folder
@@ -113,15 +199,6 @@ export interface RunOptionsInput
   contextDir?: string;
   /** Dockerfiles of the user's own, by variant name, measured after the chosen variants. @default none */
   dockerfiles?: Readonly<Record<string, string>>;
-  /**
-   * Main package path inside the service, as `go build` takes it.
-   * @default `.` when it is a main package, else the module's one main package (resolveMainPackage)
-   */
-  mainPackage?: string;
-  /** Limits per engine operation, ms; those not given keep DEFAULT_TIMEOUTS. */
-  timeouts?: Partial<Timeouts>;
-  /** Samples per variant for every repeated metric; overrides the per-metric defaults. */
-  repeat?: number;
   /** Fewer samples (QUICK_*), for a fast look. @default false */
   quick?: boolean;
   /** Stop at the first failed variant. @default false */
@@ -135,13 +212,9 @@ export interface RunOptionsInput
 export interface RunOptions
   extends OptionValues<typeof RUN_OPTIONS>,
     OptionValues<typeof METRIC_OPTIONS> {
-  metrics: MetricName[];
   variants: string[] | undefined;
-  serviceDir: string;
   /** The build context and the service's folder in it. */
   source: ServiceSource;
-  mainPackage: string;
-  timeouts: Timeouts;
   /**
    * Samples per variant of each metric: a repeated metric's (build: rounds
    * of its three scenarios), 1 for the others.
@@ -156,52 +229,13 @@ export interface RunOptions
   fallbackIgnoreFile: string;
 }
 
-function checkServiceDir(dir: string): void {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new UsageError(
-      `\`--service\` \`${dir}\` is not a directory; point it at a Go module (a folder with go.mod)`,
-    );
-  }
-  if (!existsSync(join(dir, 'go.mod'))) {
-    throw new UsageError(
-      `\`--service\` \`${dir}\` has no go.mod; point it at the root of a Go module`,
-    );
-  }
-}
-
 /** Applies every default in one place and validates the result. */
 export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
-  const metrics = (input.metrics ?? METRICS).map((m: string) => {
-    if (!(METRICS as readonly string[]).includes(m)) {
-      throw new UsageError(
-        `Unknown metric \`${m}\` in \`--metrics\`; this version measures: ${METRICS.join(', ')}`,
-      );
-    }
-    return m as MetricName;
-  });
-  const serviceDir = resolve(input.serviceDir ?? sampleServiceDir());
-  checkServiceDir(serviceDir);
-  const mainPackage = input.mainPackage ?? DEFAULT_MAIN_PACKAGE;
-  if (!/^\.(\/[\w.@~-]+)*\/?$/.test(mainPackage) || mainPackage.split('/').includes('..')) {
-    throw new UsageError(
-      `Expected \`--main\` to be a package path inside the service such as \`./cmd/server\`, got \`${mainPackage}\``,
-    );
-  }
-  const timeouts = normalizeTimeouts(input.timeouts);
   const run = optionValues(RUN_OPTIONS, input);
-  if (input.repeat !== undefined && (!Number.isInteger(input.repeat) || input.repeat < 2)) {
-    throw new UsageError(
-      `Expected \`--repeat\` to be an integer of at least 2 (a spread needs two samples), got \`${input.repeat}\``,
-    );
-  }
   const quick = input.quick ?? false;
   return {
-    metrics: [...new Set(metrics)],
     variants: input.variants ? [...input.variants] : undefined,
-    serviceDir,
-    source: resolveServiceSource(serviceDir, input.contextDir),
-    mainPackage,
-    timeouts,
+    source: resolveServiceSource(run.serviceDir, input.contextDir),
     // A variants folder of the user's own without one gets imgbench's Go default.
     fallbackIgnoreFile: [run.variantsDir, variantsDir()]
       .map((dir) => join(dir, '.dockerignore'))
@@ -209,7 +243,7 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
     samples: Object.fromEntries(
       Object.entries(defaultSamples(quick)).map(([name, n]) => [
         name,
-        REPEATED_METRICS.some((m) => m.name === name) ? (input.repeat ?? n) : n,
+        REPEATED_METRICS.some((m) => m.name === name) ? (run.repeat ?? n) : n,
       ]),
     ) as Record<MetricName, number>,
     ...run,
@@ -219,6 +253,9 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
       Object.entries(input.dockerfiles ?? {}).map(([name, path]) => [name, resolve(path)]),
     ),
     baseImages: { ...input.baseImages },
-    service: normalizeServiceSettings(input.service, serviceDir === resolve(sampleServiceDir())),
+    service: normalizeServiceSettings(
+      input.service,
+      run.serviceDir === resolve(sampleServiceDir()),
+    ),
   };
 }

@@ -57,10 +57,9 @@ const flagOf = (option: RunOption<unknown, unknown>): string =>
 export function optionValue<I, V>(option: RunOption<I, V>, input: I | undefined): V {
   const parsed = option.schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const own = parsed.error.issues.find((issue) => issue.code === 'custom')?.message;
+  // A check with words of its own throws its UsageError from the schema itself.
   throw new UsageError(
-    own ??
-      `Expected \`${flagOf(option as RunOption<unknown, unknown>)}\` to be ${option.expected}, got \`${String(input)}\``,
+    `Expected \`${flagOf(option as RunOption<unknown, unknown>)}\` to be ${option.expected}, got \`${String(input)}\``,
   );
 }
 

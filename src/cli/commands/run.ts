@@ -6,12 +6,7 @@ import { type Config, DEFAULT_CONFIG_FILE, loadConfig } from '../../config/confi
 import type { Engine } from '../../engine/engine.js';
 import { UsageError } from '../../errors.js';
 import { formatDuration, formatMB } from '../../format/format.js';
-import {
-  METRIC_MODULES,
-  METRIC_OPTIONS,
-  METRICS,
-  REPEATED_METRICS,
-} from '../../metrics/registry.js';
+import { METRIC_MODULES, METRIC_OPTIONS, REPEATED_METRICS } from '../../metrics/registry.js';
 import { parseList, RUN_OPTIONS, type RunOptionsInput } from '../../options.js';
 import { checkMaxBudgets } from '../../report/budgets.js';
 import { verdictCounts, verdictsForReport } from '../../report/claims-table.js';
@@ -26,7 +21,6 @@ import {
   SAMPLE_LOAD_PATH,
   type ServiceSettingsInput,
 } from '../../service/service-settings.js';
-import { DEFAULT_TIMEOUTS, formatTimeoutList, parseTimeouts } from '../../timeouts.js';
 import { commanderOption, optionInputs, wholeNumber } from '../../validation/run-option.js';
 import { firstRepeated, parseOwnDockerfile } from '../../variants/variant-catalog.js';
 import type { Output } from '../output.js';
@@ -46,20 +40,8 @@ export function declareRun() {
     .description(
       'Builds every Dockerfile variant of a Go service and measures it: image size, practical gaps, -ldflags, build time, cold pulls, startup and memory. Prints a table and writes a run folder (results.json, results.csv, summary.md, report.html).',
     )
-    .addOption(
-      new Option('--metrics <list>', 'what to measure, comma-separated').default(
-        undefined,
-        `all: ${METRICS.join(',')}`,
-      ),
-    )
-    .addOption(
-      new Option('--repeat <n>', 'samples per variant of every repeated metric (at least 2)')
-        .argParser(wholeNumber('--repeat', 'an integer of at least 2'))
-        .default(
-          undefined,
-          REPEATED_METRICS.map((m) => `${m.name} ${m.samples.default}`).join(', '),
-        ),
-    )
+    .addOption(commanderOption(RUN_OPTIONS.metrics))
+    .addOption(commanderOption(RUN_OPTIONS.repeat))
     .option(
       '--quick',
       `fewer samples: ${REPEATED_METRICS.map((m) => `${m.name} ${m.samples.quick}`).join(', ')}`,
@@ -84,24 +66,9 @@ export function declareRun() {
     )
     .option('--bail', 'stop at the first variant that fails; later steps do not run')
     .addOption(commanderOption(RUN_OPTIONS.reference))
-    .addOption(
-      new Option(
-        '--timeout <limits>',
-        'limits per engine operation, e.g. build=30m,ready=1m (ms, s, m, h); a variant whose operation runs past one fails and says which',
-      ).default(undefined, formatTimeoutList(DEFAULT_TIMEOUTS)),
-    )
-    .addOption(
-      new Option('--service <dir>', 'your Go module instead of the sample service').default(
-        undefined,
-        'the sample service in bench/service',
-      ),
-    )
-    .addOption(
-      new Option(
-        '--main <package>',
-        'main package inside --service, as `go build` takes it',
-      ).default(undefined, ". when it is one, else the module's only main package"),
-    )
+    .addOption(commanderOption(RUN_OPTIONS.timeouts))
+    .addOption(commanderOption(RUN_OPTIONS.serviceDir))
+    .addOption(commanderOption(RUN_OPTIONS.mainPackage))
     .addOption(
       new Option(
         '--context <dir>',
@@ -230,20 +197,15 @@ function ownDockerfiles(
 /** The run's input from the command line and the config file: every list parsed, before the engine is reached. */
 function runInput(values: RunCommandValues, config: Config): RunOptionsInput {
   return {
-    ...(values.metrics ? { metrics: parseList('--metrics', values.metrics) } : {}),
     ...(values.variants !== undefined
       ? { variants: parseList('--variants', values.variants) }
       : {}),
     ...ownDockerfiles(values.dockerfile, config.dockerfiles),
-    ...(values.service ? { serviceDir: values.service } : {}),
-    ...(values.main !== undefined ? { mainPackage: values.main } : {}),
     ...(values.context !== undefined ? { contextDir: values.context } : {}),
-    ...(values.repeat !== undefined ? { repeat: values.repeat } : {}),
     ...(values.quick ? { quick: true } : {}),
     ...optionInputs(RUN_OPTIONS, values),
     ...optionInputs(METRIC_OPTIONS, values),
     ...(values.bail ? { bail: true } : {}),
-    ...(values.timeout !== undefined ? { timeouts: parseTimeouts(values.timeout) } : {}),
     service: serviceInput(config.service, values),
     baseImages: {
       ...config.baseImages,

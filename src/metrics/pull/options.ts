@@ -2,6 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { IMAGE_STORES, type ImageStore } from '../../engine/engine.js';
+import { UsageError } from '../../errors.js';
 import {
   DEFAULT_PULL_STORAGE,
   DOCKER_CONCURRENT_DOWNLOADS,
@@ -89,10 +90,15 @@ export const PULL_OPTIONS = {
     schema: z
       .string()
       .optional()
-      .transform((path) => (path === undefined ? undefined : resolve(path)))
-      .refine((path) => path === undefined || isExecutable(path), {
-        error: (issue) =>
-          `\`--pull-dockerd\` ${resolve(String(issue.input))} is not an executable file; pass the path of a dockerd binary`,
+      .transform((given) => {
+        if (given === undefined) return undefined;
+        const path = resolve(given);
+        if (!isExecutable(path)) {
+          throw new UsageError(
+            `\`--pull-dockerd\` ${path} is not an executable file; pass the path of a dockerd binary`,
+          );
+        }
+        return path;
       }),
   }),
   /** The second engine's image store: `classic` or `containerd`. */
