@@ -68,6 +68,31 @@ function checkMetric(name: string): MetricName {
  * below.
  */
 export const RUN_OPTIONS = {
+  /** Variant names, in the order to run them. @default every variant under variants/ */
+  variants: runOption({
+    flags: '--variants <list>',
+    description: 'variants to run, in order, comma-separated',
+    defaultHelp: 'every variant of the variants folder',
+    parse: (text) => parseList('--variants', text),
+    expected: 'a list of variant names',
+    schema: z
+      .array(z.string())
+      .readonly()
+      .optional()
+      .transform((given) => (given ? [...given] : undefined)),
+  }),
+  /**
+   * The build context: the service's folder or one above it (a monorepo whose
+   * go.mod replaces sibling modules). @default the service's folder
+   */
+  contextDir: runOption({
+    flags: '--context <dir>',
+    description:
+      "the build context: --service's folder or one above it, for a module whose go.mod replaces sibling modules (a monorepo)",
+    defaultHelp: '--service',
+    expected: 'a folder',
+    schema: z.string().optional(),
+  }),
   /** What to measure. @default every metric (METRICS) */
   metrics: runOption({
     flags: '--metrics <list>',
@@ -190,13 +215,6 @@ export function defaultSamples(quick: boolean): Record<MetricName, number> {
 export interface RunOptionsInput
   extends OptionInputs<typeof RUN_OPTIONS>,
     OptionInputs<typeof METRIC_OPTIONS> {
-  /** Variant names, in the order to run them. @default every variant under variants/ */
-  variants?: readonly string[];
-  /**
-   * The build context: the service's folder or one above it (a monorepo whose
-   * go.mod replaces sibling modules). @default the service's folder
-   */
-  contextDir?: string;
   /** Dockerfiles of the user's own, by variant name, measured after the chosen variants. @default none */
   dockerfiles?: Readonly<Record<string, string>>;
   /** Fewer samples (QUICK_*), for a fast look. @default false */
@@ -212,7 +230,6 @@ export interface RunOptionsInput
 export interface RunOptions
   extends OptionValues<typeof RUN_OPTIONS>,
     OptionValues<typeof METRIC_OPTIONS> {
-  variants: string[] | undefined;
   /** The build context and the service's folder in it. */
   source: ServiceSource;
   /**
@@ -234,8 +251,7 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
   const run = optionValues(RUN_OPTIONS, input);
   const quick = input.quick ?? false;
   return {
-    variants: input.variants ? [...input.variants] : undefined,
-    source: resolveServiceSource(run.serviceDir, input.contextDir),
+    source: resolveServiceSource(run.serviceDir, run.contextDir),
     // A variants folder of the user's own without one gets imgbench's Go default.
     fallbackIgnoreFile: [run.variantsDir, variantsDir()]
       .map((dir) => join(dir, '.dockerignore'))

@@ -7,7 +7,7 @@ import type { Engine } from '../../engine/engine.js';
 import { UsageError } from '../../errors.js';
 import { formatDuration, formatMB } from '../../format/format.js';
 import { METRIC_MODULES, METRIC_OPTIONS, REPEATED_METRICS } from '../../metrics/registry.js';
-import { parseList, RUN_OPTIONS, type RunOptionsInput } from '../../options.js';
+import { RUN_OPTIONS, type RunOptionsInput } from '../../options.js';
 import { checkMaxBudgets } from '../../report/budgets.js';
 import { verdictCounts, verdictsForReport } from '../../report/claims-table.js';
 import { toJson } from '../../report/json.js';
@@ -49,12 +49,7 @@ export function declareRun() {
   // Each metric's own options, as its folder declares them.
   for (const option of Object.values(METRIC_OPTIONS)) command.addOption(commanderOption(option));
   return command
-    .addOption(
-      new Option('--variants <list>', 'variants to run, in order, comma-separated').default(
-        undefined,
-        'every variant of the variants folder',
-      ),
-    )
+    .addOption(commanderOption(RUN_OPTIONS.variants))
     .addOption(commanderOption(RUN_OPTIONS.variantsDir))
     .addOption(
       new Option(
@@ -69,12 +64,7 @@ export function declareRun() {
     .addOption(commanderOption(RUN_OPTIONS.timeouts))
     .addOption(commanderOption(RUN_OPTIONS.serviceDir))
     .addOption(commanderOption(RUN_OPTIONS.mainPackage))
-    .addOption(
-      new Option(
-        '--context <dir>',
-        "the build context: --service's folder or one above it, for a module whose go.mod replaces sibling modules (a monorepo)",
-      ).default(undefined, '--service'),
-    )
+    .addOption(commanderOption(RUN_OPTIONS.contextDir))
     .addOption(
       new Option(
         '--port <n>',
@@ -197,11 +187,7 @@ function ownDockerfiles(
 /** The run's input from the command line and the config file: every list parsed, before the engine is reached. */
 function runInput(values: RunCommandValues, config: Config): RunOptionsInput {
   return {
-    ...(values.variants !== undefined
-      ? { variants: parseList('--variants', values.variants) }
-      : {}),
     ...ownDockerfiles(values.dockerfile, config.dockerfiles),
-    ...(values.context !== undefined ? { contextDir: values.context } : {}),
     ...(values.quick ? { quick: true } : {}),
     ...optionInputs(RUN_OPTIONS, values),
     ...optionInputs(METRIC_OPTIONS, values),
