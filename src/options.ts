@@ -20,6 +20,7 @@ import {
   type Timeouts,
 } from './timeouts.js';
 import {
+  givenList,
   type OptionInputs,
   type OptionValues,
   optionValues,
@@ -75,11 +76,7 @@ export const RUN_OPTIONS = {
     defaultHelp: 'every variant of the variants folder',
     parse: (text) => parseList('--variants', text),
     expected: 'a list of variant names',
-    schema: z
-      .array(z.string())
-      .readonly()
-      .optional()
-      .transform((given) => (given ? [...given] : undefined)),
+    schema: givenList.transform((given) => (given ? [...given] : undefined)),
   }),
   /**
    * The build context: the service's folder or one above it (a monorepo whose
@@ -100,11 +97,9 @@ export const RUN_OPTIONS = {
     defaultHelp: `all: ${METRICS.join(',')}`,
     parse: (text) => parseList('--metrics', text),
     expected: `a list of ${METRICS.join(', ')}`,
-    schema: z
-      .array(z.string())
-      .readonly()
-      .optional()
-      .transform((given): MetricName[] => [...new Set((given ?? METRICS).map(checkMetric))]),
+    schema: givenList.transform((given): MetricName[] => [
+      ...new Set((given ?? METRICS).map(checkMetric)),
+    ]),
   }),
   /** Samples per variant for every repeated metric; overrides the per-metric defaults. */
   repeat: runOption({

@@ -1,5 +1,5 @@
 import { Option } from '@commander-js/extra-typings';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { UsageError } from '../errors.js';
 
 /**
@@ -21,18 +21,21 @@ export interface RunOption<Input = unknown, Value = unknown> {
   expected: string;
 }
 
+/** A list option's input: names as `parseList` gives them, or none. */
+export const givenList = z.array(z.string()).readonly().optional();
+
 /** A run option, its input and value types kept. */
 export const runOption = <Input, Value>(option: RunOption<Input, Value>) => option;
 
 /** Options by the key the library's input and the run's options give them. */
-export type RunOptions = Readonly<Record<string, RunOption<unknown, unknown>>>;
+export type OptionSet = Readonly<Record<string, RunOption<unknown, unknown>>>;
 
 /** What a library caller may give for each of `options`. */
-export type OptionInputs<O extends RunOptions> = {
+export type OptionInputs<O extends OptionSet> = {
   [K in keyof O]?: O[K] extends RunOption<infer I, infer _V> ? I : never;
 };
 /** The run's value of each of `options`. */
-export type OptionValues<O extends RunOptions> = {
+export type OptionValues<O extends OptionSet> = {
   [K in keyof O]: O[K] extends RunOption<infer _I, infer V> ? V : never;
 };
 
@@ -64,7 +67,7 @@ export function optionValue<I, V>(option: RunOption<I, V>, input: I | undefined)
 }
 
 /** Every option's value from the input, by key. */
-export function optionValues<O extends RunOptions>(
+export function optionValues<O extends OptionSet>(
   options: O,
   input: Partial<Record<keyof O, unknown>>,
 ): OptionValues<O> {
@@ -77,7 +80,7 @@ export function optionValues<O extends RunOptions>(
 }
 
 /** The options given on the command line (commander's values), as the library's input. */
-export function optionInputs<O extends RunOptions>(
+export function optionInputs<O extends OptionSet>(
   options: O,
   values: Readonly<Record<string, unknown>>,
 ): OptionInputs<O> {

@@ -10,7 +10,7 @@ import {
   type PullStorage,
 } from '../../second-engine/isolated-engine.js';
 import { type LinkProfile, parseLink, UNLIMITED_LINK } from '../../second-engine/link-shaper.js';
-import { parseList, runOption, wholeNumber } from '../../validation/run-option.js';
+import { givenList, parseList, runOption, wholeNumber } from '../../validation/run-option.js';
 
 /** The second engine's image store. @default 'classic' */
 export const DEFAULT_PULL_IMAGE_STORE: ImageStore = 'classic';
@@ -39,17 +39,13 @@ export const PULL_OPTIONS = {
     defaultHelp: 'none',
     parse: (text) => parseList('--link', text),
     expected: 'a list of rates such as 100mbit',
-    schema: z
-      .array(z.string())
-      .readonly()
-      .optional()
-      .transform((given): LinkProfile[] => {
-        const links = [UNLIMITED_LINK];
-        for (const link of (given ?? []).map(parseLink)) {
-          if (!links.some((l) => l.name === link.name)) links.push(link);
-        }
-        return links;
-      }),
+    schema: givenList.transform((given): LinkProfile[] => {
+      const links = [UNLIMITED_LINK];
+      for (const link of (given ?? []).map(parseLink)) {
+        if (!links.some((l) => l.name === link.name)) links.push(link);
+      }
+      return links;
+    }),
   }),
   /** Port of the run's registry on 127.0.0.1; 0 picks a free one. */
   registryPort: runOption({
