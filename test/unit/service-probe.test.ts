@@ -11,10 +11,10 @@ import {
   ProbeNotFound,
   probeService,
 } from '../../src/measure/service-probe.js';
-import { runSuite } from '../../src/run/run-suite.js';
 import { normalizeServiceSettings } from '../../src/service/service-settings.js';
 import { tempDir } from '../temp-dir.js';
 import { type FakeEngine, type FakeScript, fakeEngineWithStandIns } from './fake-engine.js';
+import { runMetric } from './metrics/metric-run.js';
 
 const HEADER =
   '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode';
@@ -170,26 +170,9 @@ function ownService(): string {
 
 describe('a run of a service whose port and ready check are not given', () => {
   it('finds them on the first image, says so, records them, and starts every variant with them', async () => {
-    const engine = fakeEngineWithStandIns();
-    const said: string[] = [];
-    const { run } = await runSuite(
-      engine,
-      {
-        bases: 'offline',
-        outDir: tempDir('probed-out'),
-        metrics: ['size', 'startup'],
-        serviceDir: ownService(),
-        variants: ['scratch', 'distroless'],
-        repeat: 2,
-      },
-      {
-        pullSite: engine.pullSite(),
-        root: true,
-        onEvent: (e) => e.type === 'stage' && said.push(e.message),
-      },
-    );
+    const { run, stages } = await runMetric('startup', {}, { serviceDir: ownService() });
     const port = run.service.runtime?.port;
-    expect(said.filter((m) => m.startsWith('service: found'))).toEqual([
+    expect(stages.filter((m) => m.startsWith('service: found'))).toEqual([
       `service: found port ${port} and ready check tcp (every path answers alike) by starting \`${run.variants[0]?.image}\` once; \`--port ${port} --ready tcp\` skips this`,
     ]);
     expect(port).not.toBe(8080);
@@ -198,18 +181,10 @@ describe('a run of a service whose port and ready check are not given', () => {
   }, 30_000);
 
   it('stops after the first image when the service runs but never listens, keeping its size', async () => {
-    const engine = fakeEngineWithStandIns({ ready: () => ({ hang: true }) });
-    const { run } = await runSuite(
-      engine,
-      {
-        bases: 'offline',
-        outDir: tempDir('unprobed-out'),
-        metrics: ['size', 'startup'],
-        serviceDir: ownService(),
-        variants: ['scratch', 'distroless'],
-        timeouts: { ready: 500 },
-      },
-      { pullSite: engine.pullSite(), root: true },
+    const { run } = await runMetric(
+      'startup',
+      { ready: () => ({ hang: true }) },
+      { serviceDir: ownService(), timeouts: { ready: 500 } },
     );
     expect(run).toMatchObject({ complete: false, stoppedBy: 'service' });
     const [first, second] = run.variants;

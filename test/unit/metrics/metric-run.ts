@@ -9,7 +9,7 @@ import { type FakeScript, fakeEngineWithStandIns } from '../fake-engine.js';
 /**
  * One metric (with size, which every run measures) of scratch and
  * distroless on the scriptable fake engine, two samples each; the run, its
- * table and its CSV.
+ * table, its CSV and the stage lines it said.
  */
 export async function runMetric(
   metric: string,
@@ -17,6 +17,7 @@ export async function runMetric(
   input: RunOptionsInput = {},
 ) {
   const engine = fakeEngineWithStandIns(script);
+  const stages: string[] = [];
   const { run } = await runSuite(
     engine,
     {
@@ -27,9 +28,13 @@ export async function runMetric(
       repeat: 2,
       ...input,
     },
-    { pullSite: engine.pullSite(), root: true },
+    {
+      pullSite: engine.pullSite(),
+      root: true,
+      onEvent: (event) => event.type === 'stage' && stages.push(event.message),
+    },
   );
-  return { run, engine, table: toTable(run), csv: toCsv(run) };
+  return { run, engine, stages, table: toTable(run), csv: toCsv(run) };
 }
 
 /** A variant of the run by name; a test's mistake when it is not there. */
