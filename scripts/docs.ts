@@ -13,12 +13,12 @@ import { judgeClaims } from '../src/claims/claims.js';
 import { cliReference } from '../src/cli/cli-doc.js';
 import { engineName } from '../src/engine/engine.js';
 import { formatFigure, formatMB } from '../src/format/format.js';
+import { figuresOf, type RunResult } from '../src/metrics/run-result.js';
 import { claimsTable, verdictCounts } from '../src/report/claims-table.js';
 import { toDemoMarkdown } from '../src/report/demo-table.js';
 import { markdownTable, toMarkdown } from '../src/report/markdown.js';
 import { RESULTS_SCHEMA_FILE, resultsJsonSchema } from '../src/results/json-schema.js';
 import { readRun } from '../src/results/read-run.js';
-import { figuresOf, type RunResult } from '../src/types.js';
 
 const root = join(import.meta.dirname, '..');
 const check = process.argv.includes('--check');

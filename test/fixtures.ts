@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunResult } from '../src/metrics/run-result.js';
 import { readRun } from '../src/results/read-run.js';
-import type { RunResult } from '../src/types.js';
 
 /**
  * Real runs, frozen: copies of results/history as it stood when they were

@@ -1,4 +1,4 @@
-import type { RunResult, VariantResult } from '../src/types.js';
+import type { RunResult, VariantResult } from '../src/metrics/run-result.js';
 
 /** The sample's six variants, in the catalogue's order. */
 export const SIX_VARIANTS: readonly string[] = [

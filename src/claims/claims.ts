@@ -5,7 +5,7 @@
  * folder, `claims/`), built on the kit every kind shares (kit/).
  */
 
+export type { BaseRead } from '../metrics/claim-kit/base-reads.js';
 export { basesRead, judgeClaims } from './judge.js';
-export type { BaseRead } from './kit/base-reads.js';
 export { claimsDir, loadClaims } from './load.js';
 export type { ArticleClaims, Claim, ClaimCheck, ClaimVerdict, Verdict } from './schema.js';

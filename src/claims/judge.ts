@@ -1,6 +1,6 @@
-import type { RunResult } from '../types.js';
-import { type BaseRead, BaseReads } from './kit/base-reads.js';
-import { Missing, type Outcome } from './kit/check-kind.js';
+import { type BaseRead, BaseReads } from '../metrics/claim-kit/base-reads.js';
+import { Missing, type Outcome } from '../metrics/claim-kit/check-kind.js';
+import type { RunResult } from '../metrics/run-result.js';
 import { loadClaims } from './load.js';
 import {
   type ClaimCheck,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import type { BaseRead } from '../metrics/claim-kit/base-reads.js';
+import { type CheckKind, text } from '../metrics/claim-kit/check-kind.js';
 import { metricList } from '../metrics/registry.js';
 import { closed, must } from '../validation/messages.js';
 import { FIGURE_CHECKS } from './kinds/index.js';
-import type { BaseRead } from './kit/base-reads.js';
-import { type CheckKind, text } from './kit/check-kind.js';
 
 let kinds: ReadonlyMap<string, CheckKind> | undefined;
 

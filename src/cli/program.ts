@@ -1,6 +1,6 @@
 import { Command, type Option } from '@commander-js/extra-typings';
 import type { Engine } from '../engine/engine.js';
-import { DEFAULT_OUT_DIR } from '../options.js';
+import { DEFAULT_OUT_DIR } from '../metrics/run-options.js';
 import { packageJson } from '../package-json.js';
 import { checkOutDir } from '../run/out-dir.js';
 import { basesCommand, declareBases } from './commands/bases.js';

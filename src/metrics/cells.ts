@@ -1,8 +1,8 @@
 import type { SampleStatistics } from '../measure/statistics.js';
-import type { RunResult } from '../types.js';
-import { figuresOf } from '../types.js';
 import type { CsvCells, Figure, FigureDefinition, Unit, VariantRow } from './metric.js';
 import { referenceOf, relativeFor } from './ratio.js';
+import type { RunResult } from './run-result.js';
+import { figuresOf } from './run-result.js';
 
 /** The rme of a statistic as a cell: `3.4 %`, or `–` when it is not finite (one sample). */
 export const rmeCell = (s: SampleStatistics | undefined): string =>

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunResult } from '../types.js';
 import type { Chart } from './metric.js';
+import type { RunResult } from './run-result.js';
 
 export const MB = 1e6;
 export const VARIANT_COLOR = { field: 'variant', type: 'nominal', legend: null } as const;

@@ -1,7 +1,7 @@
-import type { VariantResult } from '../types.js';
-import { figuresOf } from '../types.js';
 import type { Figure, FigureDefinition } from './metric.js';
 import { metricList } from './registry.js';
+import type { VariantResult } from './run-result.js';
+import { figuresOf } from './run-result.js';
 
 export type { Figure } from './metric.js';
 

@@ -1,14 +1,14 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { z } from 'zod';
 import type { BaseRole } from '../bases/base-roles.js';
-import type { CheckKind } from '../claims/kit/check-kind.js';
 import type { Engine } from '../engine/engine.js';
 import type { HostChanges } from '../exec/host-changes.js';
-import type { RunOptions } from '../options.js';
 import type { PullSite } from '../second-engine/pull-site.js';
-import type { RunResult, VariantFigures, VariantResult } from '../types.js';
 import type { Variant } from '../variants/variant-catalog.js';
 import type { ColdBuilds } from './build/scenarios.js';
+import type { CheckKind } from './claim-kit/check-kind.js';
+import type { RunOptions } from './run-options.js';
+import type { RunResult, VariantFigures, VariantResult } from './run-result.js';
 import type { SecondEngine } from './second-engine.js';
 
 /**

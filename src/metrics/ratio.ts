@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { jsonNumber, median, summarize } from '../measure/statistics.js';
-import { figuresOf, type RunResult, type VariantResult } from '../types.js';
 import type { FigureDefinition } from './metric.js';
+import { figuresOf, type RunResult, type VariantResult } from './run-result.js';
 
 /**
  * A variant's figure over another's, round by round: each round runs every

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { RunResult } from '../types.js';
-import { figuresOf } from '../types.js';
 import { FIGURE_DEFINITIONS } from './figures.js';
 import { referenceOf, relativeFigureSchema, relativeOfFigure } from './ratio.js';
+import type { RunResult } from './run-result.js';
+import { figuresOf } from './run-result.js';
 
 /** Every variant's repeated figures against the reference variant and against their rounds. */
 export const relativeSchema = z.object({

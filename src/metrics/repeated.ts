@@ -3,14 +3,14 @@ import { LABEL_RUN_ID, LABEL_VARIANT } from '../engine/labels.js';
 import { runRounds, type Sample } from '../measure/sampler.js';
 import { summarize } from '../measure/statistics.js';
 import { type ServiceSource, serviceBuildArgs } from '../service/service-context.js';
+import type { StageContext } from './metric.js';
 import type {
   OkVariant,
   RunResult,
   VariantFailure,
   VariantIdentity,
   VariantResult,
-} from '../types.js';
-import type { StageContext } from './metric.js';
+} from './run-result.js';
 import { toFailure } from './variant-failure.js';
 
 /**

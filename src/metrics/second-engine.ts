@@ -9,7 +9,6 @@ import {
 } from '../measure/container-runtime.js';
 import type { Sample } from '../measure/sampler.js';
 import type { PullEngine, RunRegistry } from '../second-engine/pull-site.js';
-import type { OkVariant, PullResult, RunResult } from '../types.js';
 import type { SecondEngineStage, StageContext } from './metric.js';
 import {
   bailedOut,
@@ -18,6 +17,7 @@ import {
   okVariants,
   type RepeatedMeasurement,
 } from './repeated.js';
+import type { OkVariant, PullResult, RunResult } from './run-result.js';
 
 /** What a variant's push left in the run's registry: a pull's figures before any pull. */
 export type Pushed = Omit<PullResult, 'links'>;

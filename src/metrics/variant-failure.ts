@@ -1,6 +1,6 @@
 import { BuildError, errorMessage, ImgbenchError } from '../errors.js';
 import { StartupFailure } from '../measure/container-runtime.js';
-import type { VariantFailure } from '../types.js';
+import type { VariantFailure } from './run-result.js';
 
 /** How a variant failed, as recorded: the error's own words, the log tail, the engine's error. */
 export function toFailure(stage: VariantFailure['stage'], error: unknown): VariantFailure {

@@ -2,7 +2,7 @@ import { formatFigure } from '../format/format.js';
 import { figuresByName } from '../metrics/figures.js';
 import { capabilitiesOf } from '../metrics/gaps/capabilities-of.js';
 import { pairedRatio, ratioExcludesOne } from '../metrics/ratio.js';
-import { figuresOf, type OkVariant, type RunResult } from '../types.js';
+import { figuresOf, type OkVariant, type RunResult } from '../metrics/run-result.js';
 
 /** The questions a reader brings, each answered by one figure: the lowest wins. */
 const QUESTIONS = [

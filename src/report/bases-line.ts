@@ -1,4 +1,4 @@
-import type { RunResult } from '../types.js';
+import type { RunResult } from '../metrics/run-result.js';
 
 /** One line saying which base images the numbers come from, and why those; stand-ins are named as such. */
 export function basesLine(run: RunResult): string {

@@ -1,7 +1,7 @@
 import type { Budget, Config } from '../config/config.js';
 import { formatMB } from '../format/format.js';
 import { figuresByName } from '../metrics/figures.js';
-import type { RunResult } from '../types.js';
+import type { RunResult } from '../metrics/run-result.js';
 import type { Comparison } from './compare.js';
 
 /** A budget that a run or a compare broke, with what was measured. */

@@ -2,7 +2,7 @@ import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { Chart } from '../metrics/metric.js';
 import { metricList } from '../metrics/registry.js';
-import type { RunResult } from '../types.js';
+import type { RunResult } from '../metrics/run-result.js';
 
 export type { Chart } from '../metrics/metric.js';
 

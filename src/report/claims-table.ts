@@ -1,7 +1,7 @@
 import { basesRead, type ClaimVerdict, judgeClaims, type Verdict } from '../claims/claims.js';
 import { errorMessage } from '../errors.js';
 import type { Column } from '../metrics/metric.js';
-import type { RunResult } from '../types.js';
+import type { RunResult } from '../metrics/run-result.js';
 import { type RenderedTable, tableOf } from './sections.js';
 
 const ORDER: Verdict[] = [

@@ -5,7 +5,7 @@ import { type Figure, figureDefinition, figuresByName } from '../metrics/figures
 import type { Unit } from '../metrics/metric.js';
 import { SECOND_ENGINE_METRICS } from '../metrics/registry.js';
 import { relativeOf } from '../metrics/relative.js';
-import { figuresOf, type RunResult } from '../types.js';
+import { figuresOf, type RunResult } from '../metrics/run-result.js';
 
 /** One figure of a variant, as both runs have it. */
 export interface FigureChange {

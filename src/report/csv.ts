@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { variantRows } from '../metrics/cells.js';
 import type { CsvCells } from '../metrics/metric.js';
 import { metricList } from '../metrics/registry.js';
-import type { RunResult } from '../types.js';
+import type { RunResult } from '../metrics/run-result.js';
 
 /** Columns every row has, first. */
 const HEAD = ['run_id', 'variant', 'state', 'metric', 'scenario', 'bases_profile'];

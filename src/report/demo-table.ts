@@ -1,5 +1,5 @@
 import { formatMB } from '../format/format.js';
-import type { RunResult } from '../types.js';
+import type { RunResult } from '../metrics/run-result.js';
 import { basesLine } from './bases-line.js';
 
 /** `170 ms`, `9.83 s`: a pull's median, which runs from a tenth of a second to tens of seconds. */

@@ -5,9 +5,9 @@ import { UsageError } from '../errors.js';
 import { formatFigure } from '../format/format.js';
 import { figuresByName, isFigureName } from '../metrics/figures.js';
 import type { Column } from '../metrics/metric.js';
+import type { RunResult } from '../metrics/run-result.js';
 import { runSizeBasis } from '../metrics/size/index.js';
 import { readRun } from '../results/read-run.js';
-import type { RunResult } from '../types.js';
 import { tableOf } from './sections.js';
 import { renderColumns } from './table.js';
 

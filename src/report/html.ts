@@ -1,5 +1,5 @@
 import { formatDuration } from '../format/format.js';
-import type { RunResult } from '../types.js';
+import type { RunResult } from '../metrics/run-result.js';
 import { answerLines } from './answer.js';
 import { basesLine, skippedLine } from './bases-line.js';
 import { chartsOf, renderSvg } from './charts.js';

@@ -1,4 +1,4 @@
-import type { RunResult } from '../types.js';
+import type { RunResult } from '../metrics/run-result.js';
 
 /** results.json: the run as documented in results/README.md. */
 export function toJson(run: RunResult): string {

@@ -1,7 +1,7 @@
 import { variantRows } from '../metrics/cells.js';
 import type { Align, Column, TablePart, VariantRow } from '../metrics/metric.js';
 import { metricList } from '../metrics/registry.js';
-import type { RunResult } from '../types.js';
+import type { RunResult } from '../metrics/run-result.js';
 
 /** A table as the writers render it: its column heads, text cells and the note under it. */
 export interface RenderedTable {

@@ -1,4 +1,4 @@
-import type { RunResult } from '../types.js';
+import type { RunResult } from '../metrics/run-result.js';
 import { basesLine, skippedLine } from './bases-line.js';
 import { type RenderedTable, reportTables } from './sections.js';
 

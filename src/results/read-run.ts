@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { type RunResult, SCHEMA_VERSION } from '../types.js';
+import { runResultSchema } from '../metrics/results-schema.js';
+import { type RunResult, SCHEMA_VERSION } from '../metrics/run-result.js';
 import { firstProblem } from '../validation/messages.js';
-import { runResultSchema } from './schema.js';
 
 export const RESULTS_FILE = 'results.json';
 

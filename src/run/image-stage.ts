@@ -8,10 +8,15 @@ import { type ColdBuilds, scenarioRun } from '../metrics/build/scenarios.js';
 import type { Metric, StageContext } from '../metrics/metric.js';
 import { METRICS, metricList } from '../metrics/registry.js';
 import { buildArgsFor } from '../metrics/repeated.js';
+import type {
+  RunResult,
+  VariantFigures,
+  VariantIdentity,
+  VariantResult,
+} from '../metrics/run-result.js';
 import { toFailure } from '../metrics/variant-failure.js';
 import { buildService } from '../service/build-context.js';
 import { formatReady, recordedServiceSettings, withFound } from '../service/service-settings.js';
-import type { RunResult, VariantFigures, VariantIdentity, VariantResult } from '../types.js';
 import type { Variant } from '../variants/variant-catalog.js';
 
 export interface VariantEvents {

@@ -1,8 +1,8 @@
 import type { Metric, SecondEngineStage, Stage, StageContext } from '../metrics/metric.js';
 import { metricList } from '../metrics/registry.js';
 import { bailedOut } from '../metrics/repeated.js';
+import type { RunResult } from '../metrics/run-result.js';
 import { onSecondEngine } from '../metrics/second-engine.js';
-import type { RunResult } from '../types.js';
 
 /**
  * The stages of the metrics asked for, in registry order, each taking the

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { type EngineInfo, engineName, imageStoreOfInfo } from '../engine/engine.js';
 import { UsageError } from '../errors.js';
 import { SECOND_ENGINE_METRICS } from '../metrics/registry.js';
-import type { RunOptions } from '../options.js';
+import type { RunOptions } from '../metrics/run-options.js';
 import { memoryDataRootBytes } from '../second-engine/isolated-engine.js';
 import { checkOutDir } from './out-dir.js';
 

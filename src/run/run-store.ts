@@ -1,12 +1,12 @@
 import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RunResult } from '../metrics/run-result.js';
 import { toCsv } from '../report/csv.js';
 import { toHtml } from '../report/html.js';
 import { toJson } from '../report/json.js';
 import { toMarkdown } from '../report/markdown.js';
 import { redactDeep } from '../report/redact.js';
 import { RESULTS_FILE } from '../results/read-run.js';
-import type { RunResult } from '../types.js';
 
 export { RESULTS_FILE };
 

@@ -17,8 +17,10 @@ import {
 } from '../metrics/registry.js';
 import { relativeFigures } from '../metrics/relative.js';
 import { bailedOut } from '../metrics/repeated.js';
-import type { RunOptions, RunOptionsInput } from '../options.js';
-import { normalizeRunOptions } from '../options.js';
+import type { RunOptions, RunOptionsInput } from '../metrics/run-options.js';
+import { normalizeRunOptions } from '../metrics/run-options.js';
+import type { RunResult, VariantResult } from '../metrics/run-result.js';
+import { SCHEMA_VERSION } from '../metrics/run-result.js';
 import { packageJson } from '../package-json.js';
 import { HOST_PULL_SITE, type PullSite } from '../second-engine/pull-site.js';
 import { readIgnoreRules } from '../service/build-context.js';
@@ -26,8 +28,6 @@ import { checkGoToolchain } from '../service/go-toolchain.js';
 import { type MainPackage, resolveMainPackage } from '../service/main-package.js';
 import { checkLocalReplaces } from '../service/service-context.js';
 import { recordedServiceSettings } from '../service/service-settings.js';
-import type { RunResult, VariantResult } from '../types.js';
-import { SCHEMA_VERSION } from '../types.js';
 import type { Variant } from '../variants/variant-catalog.js';
 import {
   checkVariantsTakeContext,

@@ -1,5 +1,5 @@
+import { z } from 'zod';
 import { UsageError } from '../errors.js';
-import type { RecordedServiceSettings } from '../types.js';
 
 /** How a started service counts as ready. */
 export type ReadyCheck =
@@ -197,3 +197,22 @@ export function commandWith(
   if (args.length === 0) return undefined;
   return image.entrypoint.length > 0 ? [...args] : [...image.cmd, ...args];
 }
+
+/** How the service was run, as results.json records it (the environment by name only). */
+export const recordedServiceSettingsSchema = z.object({
+  port: z.number().int(),
+  /** An HTTP path, or `tcp`. */
+  ready: z.string(),
+  args: z.array(z.string()),
+  envNames: z.array(z.string()),
+  load: z.object({
+    path: z.string(),
+    requests: z.number().int(),
+    concurrency: z.number().int(),
+    settleMs: z.number(),
+  }),
+  /** The settings that were not given but found by starting the first image built (absent: all given or known). */
+  found: z.array(z.enum(['port', 'ready'])).optional(),
+});
+
+export type RecordedServiceSettings = z.infer<typeof recordedServiceSettingsSchema>;

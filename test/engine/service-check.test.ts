@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { figuresOf } from '../../src/metrics/run-result.js';
 import { sampleServiceDir } from '../../src/paths.js';
 import { readRun } from '../../src/results/read-run.js';
-import { figuresOf } from '../../src/types.js';
 import { tempDir } from '../temp-dir.js';
 import {
   dockerCli,

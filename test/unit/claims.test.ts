@@ -7,9 +7,9 @@ import { checkKinds } from '../../src/claims/schema.js';
 import { UsageError } from '../../src/errors.js';
 import type { BinaryFlagsResult } from '../../src/metrics/flags/binary-flags.js';
 import { metricList } from '../../src/metrics/registry.js';
+import type { RunResult } from '../../src/metrics/run-result.js';
 import { verdictCounts } from '../../src/report/claims-table.js';
 import { readRun } from '../../src/results/read-run.js';
-import type { RunResult } from '../../src/types.js';
 import { ALL_VARIANTS_RUN, historyRun } from '../fixtures.js';
 import { tempDir } from '../temp-dir.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { RunResult } from '../../src/metrics/run-result.js';
 import { checkMaxBudgets, checkRegressionBudgets } from '../../src/report/budgets.js';
 import { compareRuns } from '../../src/report/compare.js';
 import { toCompareTable } from '../../src/report/compare-table.js';
-import type { RunResult } from '../../src/types.js';
 import { historyRun } from '../fixtures.js';
 
 /** Real all-metric runs of the same code on this kind of machine, frozen from results/history. */

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { normalizeRunOptions, parseList } from '../../src/options.js';
+import { normalizeRunOptions, parseList } from '../../src/metrics/run-options.js';
 import { sampleServiceDir } from '../../src/paths.js';
 import { tempDir } from '../temp-dir.js';
 

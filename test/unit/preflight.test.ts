@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { imageStoreOf } from '../../src/engine/docker-engine.js';
-import { normalizeRunOptions } from '../../src/options.js';
+import { normalizeRunOptions } from '../../src/metrics/run-options.js';
 import {
   checkDiskSpace,
   checkEngineBuilds,

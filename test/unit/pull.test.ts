@@ -4,7 +4,7 @@ import { splitReference } from '../../src/engine/reference.js';
 import { UsageError } from '../../src/errors.js';
 import { summarize } from '../../src/measure/statistics.js';
 import { linkResult } from '../../src/metrics/pull/index.js';
-import { normalizeRunOptions } from '../../src/options.js';
+import { normalizeRunOptions } from '../../src/metrics/run-options.js';
 import { toCsv } from '../../src/report/csv.js';
 import { toMarkdown } from '../../src/report/markdown.js';
 import { toTable } from '../../src/report/table.js';

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { summarize } from '../../src/measure/statistics.js';
 import { pairedRatio, ratioExcludesOne, roundMedians } from '../../src/metrics/ratio.js';
 import { relativeFigures } from '../../src/metrics/relative.js';
+import type { RunResult } from '../../src/metrics/run-result.js';
 import { answerLines } from '../../src/report/answer.js';
 import { compareRuns } from '../../src/report/compare.js';
 import { toCompareTable } from '../../src/report/compare-table.js';
-import type { RunResult } from '../../src/types.js';
 import { historyRun } from '../fixtures.js';
 
 /** A real default run: six variants, 50 rounds of startup. */

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
+import { figuresOf, type VariantResult } from '../../src/metrics/run-result.js';
 import { RESULTS_SCHEMA_FILE, resultsJsonSchema } from '../../src/results/json-schema.js';
 import { readRun } from '../../src/results/read-run.js';
-import { figuresOf, type VariantResult } from '../../src/types.js';
 import {
   ALL_VARIANTS_RUN,
   HISTORY_FIXTURE_IDS,

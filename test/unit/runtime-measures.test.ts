@@ -6,7 +6,7 @@ import { exitReason } from '../../src/measure/container-runtime.js';
 import { waitForHttp200 } from '../../src/measure/http-probe.js';
 import { memoryCgroupPath, parseMemoryStat } from '../../src/metrics/memory/cgroup-memory.js';
 import { runLoad } from '../../src/metrics/memory/load.js';
-import { normalizeRunOptions } from '../../src/options.js';
+import { normalizeRunOptions } from '../../src/metrics/run-options.js';
 
 let server: Server | undefined;
 afterEach(

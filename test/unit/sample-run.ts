@@ -1,4 +1,4 @@
-import type { RunResult, VariantResult } from '../../src/types.js';
+import type { RunResult, VariantResult } from '../../src/metrics/run-result.js';
 
 const okVariant = (
   name: string,

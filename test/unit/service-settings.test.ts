@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RUNTIME_OPTIONS } from '../../src/measure/container-runtime.js';
 import { ReadyRefused, ReadyTimeout, waitForReady } from '../../src/measure/http-probe.js';
 import { probeRuntime } from '../../src/metrics/gaps/runtime-probes.js';
-import { normalizeRunOptions } from '../../src/options.js';
+import { normalizeRunOptions } from '../../src/metrics/run-options.js';
 import { toTable } from '../../src/report/table.js';
 import { runSuite } from '../../src/run/run-suite.js';
 import { hostGoBuildArgs, proxyOnLoopback } from '../../src/service/host-go-env.js';

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ContainerState } from '../../src/engine/engine.js';
 import { UsageError } from '../../src/errors.js';
 import { DEFAULT_RUNTIME_OPTIONS, StartupFailure } from '../../src/measure/container-runtime.js';
+import { normalizeRunOptions } from '../../src/metrics/run-options.js';
 import { measureStartup } from '../../src/metrics/startup/measure-startup.js';
-import { normalizeRunOptions } from '../../src/options.js';
 import {
   DEFAULT_TIMEOUTS,
   formatLimit,

@@ -1,5 +1,5 @@
 import { formatFigure } from '../../format/format.js';
-import { aNumber, checkKind, judged, text } from '../kit/check-kind.js';
+import { aNumber, checkKind, judged, text } from '../../metrics/claim-kit/check-kind.js';
 import { figure, figureName, show } from './figure.js';
 
 /** `figure` of `of` minus (`minusFigure`, default `figure`) of `minus` lies in [min, max]. */

@@ -1,15 +1,15 @@
 import { formatFigure } from '../../format/format.js';
+import type { BaseReads } from '../../metrics/claim-kit/base-reads.js';
+import { Missing, text } from '../../metrics/claim-kit/check-kind.js';
+import { okVariant } from '../../metrics/claim-kit/run-reads.js';
 import {
   FIGURE_NAMES,
   figureDefinition,
   figuresByName,
   isFigureName,
 } from '../../metrics/figures.js';
-import type { RunResult } from '../../types.js';
+import type { RunResult } from '../../metrics/run-result.js';
 import { describe } from '../../validation/messages.js';
-import type { BaseReads } from '../kit/base-reads.js';
-import { Missing, text } from '../kit/check-kind.js';
-import { okVariant } from '../kit/run-reads.js';
 
 /** A figure's name as the tables give it (`image size`). */
 export const figureName = text.refine(isFigureName, {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { checkKind, judged, text } from '../../metrics/claim-kit/check-kind.js';
+import { binaryOf, compilersNote, variantOf } from '../../metrics/claim-kit/run-reads.js';
 import { must } from '../../validation/messages.js';
-import { checkKind, judged, text } from '../kit/check-kind.js';
-import { binaryOf, compilersNote, variantOf } from '../kit/run-reads.js';
 
 /** The variant's binary is statically or dynamically linked. */
 export const linkage = checkKind(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkKind, judged, text } from '../kit/check-kind.js';
+import { checkKind, judged, text } from '../../metrics/claim-kit/check-kind.js';
 import { figure, figureName, type Measured, show } from './figure.js';
 
 /** `figure` strictly decreases along `variants`. */

@@ -1,8 +1,8 @@
-import type { RunResult } from '../../types.js';
+import type { BaseReads } from '../../metrics/claim-kit/base-reads.js';
+import { checkKind, judged, nonNegative, text } from '../../metrics/claim-kit/check-kind.js';
+import { bytes } from '../../metrics/claim-kit/run-reads.js';
+import type { RunResult } from '../../metrics/run-result.js';
 import { closed } from '../../validation/messages.js';
-import type { BaseReads } from '../kit/base-reads.js';
-import { checkKind, judged, nonNegative, text } from '../kit/check-kind.js';
-import { bytes } from '../kit/run-reads.js';
 import { figure } from './figure.js';
 
 const accepted = (min: number, max: number) =>

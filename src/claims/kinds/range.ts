@@ -1,5 +1,5 @@
 import { formatFigure } from '../../format/format.js';
-import { checkKind, judged, nonNegative, text } from '../kit/check-kind.js';
+import { checkKind, judged, nonNegative, text } from '../../metrics/claim-kit/check-kind.js';
 import { figure, figureName, show } from './figure.js';
 
 /** `figure` of `variant` lies in [min, max]: a figure the article gives a range for. */

@@ -1,4 +1,4 @@
-import { checkKind, judged, nonNegative, text } from '../kit/check-kind.js';
+import { checkKind, judged, nonNegative, text } from '../../metrics/claim-kit/check-kind.js';
 import { byRound, figure, figureName, show } from './figure.js';
 
 /** `figure` of `of` ÷ (`toFigure`, default `figure`) of `to` is within `factor` of `claimed`. */

@@ -1,4 +1,10 @@
-import { aNumber, checkKind, judged, nonNegative, text } from '../kit/check-kind.js';
+import {
+  aNumber,
+  checkKind,
+  judged,
+  nonNegative,
+  text,
+} from '../../metrics/claim-kit/check-kind.js';
 import { byRound, figure, figureName, show } from './figure.js';
 
 /** 1 − to/from, in percent, is within `points` of `claimedPct`. */

@@ -4,7 +4,7 @@ import { ensureStandIns } from '../../bases/stand-in-builder.js';
 import type { Engine } from '../../engine/engine.js';
 import { UsageError } from '../../errors.js';
 import { formatDuration } from '../../format/format.js';
-import { parseList } from '../../options.js';
+import { parseList } from '../../metrics/run-options.js';
 import type { Output } from '../output.js';
 
 export function declareBases() {

@@ -1,5 +1,5 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { parseList } from '../../options.js';
+import { parseList } from '../../metrics/run-options.js';
 import { loadHistory, toTrendTable } from '../../report/history.js';
 import type { Output } from '../output.js';
 

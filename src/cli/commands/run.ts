@@ -7,7 +7,7 @@ import type { Engine } from '../../engine/engine.js';
 import { UsageError } from '../../errors.js';
 import { formatDuration, formatMB } from '../../format/format.js';
 import { METRIC_MODULES, METRIC_OPTIONS, REPEATED_METRICS } from '../../metrics/registry.js';
-import { RUN_OPTIONS, type RunOptionsInput } from '../../options.js';
+import { RUN_OPTIONS, type RunOptionsInput } from '../../metrics/run-options.js';
 import { checkMaxBudgets } from '../../report/budgets.js';
 import { verdictCounts, verdictsForReport } from '../../report/claims-table.js';
 import { toJson } from '../../report/json.js';

@@ -1,6 +1,5 @@
 import { LABEL_RUN_ID, managedLabels } from '../../engine/labels.js';
 import { summarize } from '../../measure/statistics.js';
-import { figuresOf, type RunResult } from '../../types.js';
 import {
   present,
   RATIO_CSV_COLUMNS,
@@ -14,6 +13,7 @@ import {
 import { groupedBars, missingMetric } from '../charts.js';
 import type { Chart, FigureDefinition, Metric, StageContext, VariantPart } from '../metric.js';
 import { buildArgsFor, measureRepeated } from '../repeated.js';
+import { figuresOf, type RunResult } from '../run-result.js';
 import { moduleCache } from './claims/module-cache.js';
 import {
   BUILD_SCENARIOS,

@@ -1,5 +1,5 @@
-import { figuresOf, type RunResult } from '../../types.js';
 import type { Column, Metric, VariantPart, VariantRow } from '../metric.js';
+import { figuresOf, type RunResult } from '../run-result.js';
 import { capabilitiesOf } from './capabilities-of.js';
 import { GAPS_CHECKS } from './claims/index.js';
 import { measureGaps } from './measure-gaps.js';

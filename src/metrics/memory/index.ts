@@ -1,10 +1,10 @@
 import { formatMB } from '../../format/format.js';
 import { type SampleStatistics, summarize } from '../../measure/statistics.js';
-import { figuresOf, type RunResult } from '../../types.js';
 import { present, RATIO_CSV_COLUMNS, ratioCell, ratioCells, ratioNote, timed } from '../cells.js';
 import { groupedBars, MB, missingMetric } from '../charts.js';
 import type { Chart, FigureDefinition, Metric, VariantPart } from '../metric.js';
 import { stats } from '../repeated.js';
+import { figuresOf, type RunResult } from '../run-result.js';
 import { measureContainers } from '../second-engine.js';
 import { type MemoryDetail, measureMemory } from './measure-memory.js';
 import { type MemoryResult, memorySchema } from './schema.js';

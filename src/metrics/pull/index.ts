@@ -8,7 +8,6 @@ import {
   shapeRegistryLink,
   transferBoundMs,
 } from '../../second-engine/link-shaper.js';
-import { figuresOf, type RunResult } from '../../types.js';
 import {
   exact,
   present,
@@ -31,6 +30,7 @@ import type {
   VariantRow,
 } from '../metric.js';
 import { bailedOut, measureRepeated, stats } from '../repeated.js';
+import { figuresOf, type RunResult } from '../run-result.js';
 import type { SecondEngine } from '../second-engine.js';
 import { REFERENCE_VARIANT } from '../size/index.js';
 import { type PullLinkResult, type PullResult, pullSchema } from './schema.js';

@@ -2,10 +2,10 @@ import { engineName } from '../../engine/engine.js';
 import { MeasuredFailure } from '../../errors.js';
 import { formatMB, formatRatio } from '../../format/format.js';
 import { measureImageSize, type SizeBasis, sizeBasisOf } from '../../measure/image-size.js';
-import { figuresOf, type RunResult, type VariantResult } from '../../types.js';
 import { exact, present } from '../cells.js';
 import { groupedBars, MB } from '../charts.js';
 import type { Chart, Metric, VariantPart, VariantRow } from '../metric.js';
+import { figuresOf, type RunResult, type VariantResult } from '../run-result.js';
 import { sizeSchema } from './schema.js';
 
 /** The variant every ratio is taken against: the seeds' starting point. */

@@ -1,6 +1,5 @@
 import { PROBE_INTERVAL_MS } from '../../measure/http-probe.js';
 import type { SampleStatistics } from '../../measure/statistics.js';
-import { figuresOf, type RunResult } from '../../types.js';
 import {
   present,
   RATIO_CSV_COLUMNS,
@@ -22,6 +21,7 @@ import type {
   VariantRow,
 } from '../metric.js';
 import { stats } from '../repeated.js';
+import { figuresOf, type RunResult } from '../run-result.js';
 import { measureContainers } from '../second-engine.js';
 import { measureStartup, type StartupDetail } from './measure-startup.js';
 import { type StartupResult, startupSchema } from './schema.js';

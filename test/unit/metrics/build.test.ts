@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { figuresOf } from '../../../src/types.js';
+import { figuresOf } from '../../../src/metrics/run-result.js';
 import { runMetric } from './metric-run.js';
 
 describe('the build metric on the fake engine', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judgeClaims } from '../../../src/claims/claims.js';
-import { figuresOf } from '../../../src/types.js';
+import { figuresOf } from '../../../src/metrics/run-result.js';
 import { runMetric, variant } from './metric-run.js';
 
 describe('the gaps metric on the fake engine', () => {

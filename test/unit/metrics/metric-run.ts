@@ -1,8 +1,8 @@
-import type { RunOptionsInput } from '../../../src/options.js';
+import type { RunOptionsInput } from '../../../src/metrics/run-options.js';
+import type { RunResult, VariantResult } from '../../../src/metrics/run-result.js';
 import { toCsv } from '../../../src/report/csv.js';
 import { toTable } from '../../../src/report/table.js';
 import { runSuite } from '../../../src/run/run-suite.js';
-import type { RunResult, VariantResult } from '../../../src/types.js';
 import { tempDir } from '../../temp-dir.js';
 import { type FakeScript, fakeEngineWithStandIns } from '../fake-engine.js';
 

@@ -1,6 +1,6 @@
-import { checkKind, judged, Missing, text, trueOrFalse } from '../../../claims/kit/check-kind.js';
-import { list, variantOf } from '../../../claims/kit/run-reads.js';
-import { figuresOf } from '../../../types.js';
+import { checkKind, judged, Missing, text, trueOrFalse } from '../../claim-kit/check-kind.js';
+import { list, variantOf } from '../../claim-kit/run-reads.js';
+import { figuresOf } from '../../run-result.js';
 
 /** `go mod download` is (or is not) a cache hit in the warm build of each listed variant. */
 export const moduleCache = checkKind(

@@ -1,5 +1,5 @@
-import { aNumber, checkKind, judged, nonNegative } from '../../../claims/kit/check-kind.js';
-import { bytes } from '../../../claims/kit/run-reads.js';
+import { aNumber, checkKind, judged, nonNegative } from '../../claim-kit/check-kind.js';
+import { bytes } from '../../claim-kit/run-reads.js';
 import { flagBuild, flagsOf } from './flags-of.js';
 
 /** The binary built with `build`'s flags is smaller than the one without (or than `after`) by about `claimedPct`. */

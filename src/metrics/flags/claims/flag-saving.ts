@@ -1,5 +1,5 @@
-import { aNumber, checkKind, judged } from '../../../claims/kit/check-kind.js';
-import { exactBytes } from '../../../claims/kit/run-reads.js';
+import { aNumber, checkKind, judged } from '../../claim-kit/check-kind.js';
+import { exactBytes } from '../../claim-kit/run-reads.js';
 import { flagBuild, flagsOf } from './flags-of.js';
 
 /** The flags build `build` is smaller than `after` (default the unflagged one) by between `min` and `max` bytes. */

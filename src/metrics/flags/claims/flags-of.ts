@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Missing } from '../../../claims/kit/check-kind.js';
-import type { RunResult } from '../../../types.js';
+import { Missing } from '../../claim-kit/check-kind.js';
+import type { RunResult } from '../../run-result.js';
 import { FLAG_BUILDS, type FlagBuild } from '../binary-flags.js';
 
 /** The run's flags builds, or why it has none. */

@@ -1,4 +1,4 @@
-import { checkKind, judged, Missing } from '../../../claims/kit/check-kind.js';
+import { checkKind, judged, Missing } from '../../claim-kit/check-kind.js';
 import { flagsOf } from './flags-of.js';
 
 /** A -s -w binary names its functions in a panic trace. */

@@ -1,5 +1,5 @@
-import { checkKind, judged, text, trueOrFalse } from '../../../claims/kit/check-kind.js';
-import { binaryOf, compilersNote, exactBytes, variantOf } from '../../../claims/kit/run-reads.js';
+import { checkKind, judged, text, trueOrFalse } from '../../claim-kit/check-kind.js';
+import { binaryOf, compilersNote, exactBytes, variantOf } from '../../claim-kit/run-reads.js';
 import { flagBuild, flagsOf } from './flags-of.js';
 
 /** The variant's binary has the same size as the flags build `build` (`expected: true`), or differs. */

@@ -1,4 +1,4 @@
-import { checkKind, judged } from '../../../claims/kit/check-kind.js';
+import { checkKind, judged } from '../../claim-kit/check-kind.js';
 import { flagsOf } from './flags-of.js';
 
 /** -trimpath gives the same bytes from two folders, and without it they differ. */

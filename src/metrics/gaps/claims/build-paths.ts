@@ -1,5 +1,5 @@
-import { checkKind, judged, text, trueOrFalse } from '../../../claims/kit/check-kind.js';
-import { list } from '../../../claims/kit/run-reads.js';
+import { checkKind, judged, text, trueOrFalse } from '../../claim-kit/check-kind.js';
+import { list } from '../../claim-kit/run-reads.js';
 import { gapsOf } from './gaps-of.js';
 
 /** Each listed variant's binary carries absolute build paths (`expected: true`) or none. */

@@ -1,7 +1,7 @@
-import type { BaseReads } from '../../../claims/kit/base-reads.js';
-import { checkKind, judged, Missing, text, trueOrFalse } from '../../../claims/kit/check-kind.js';
-import { list, recorded, variantOf } from '../../../claims/kit/run-reads.js';
-import type { RunResult } from '../../../types.js';
+import type { BaseReads } from '../../claim-kit/base-reads.js';
+import { checkKind, judged, Missing, text, trueOrFalse } from '../../claim-kit/check-kind.js';
+import { list, recorded, variantOf } from '../../claim-kit/run-reads.js';
+import type { RunResult } from '../../run-result.js';
 import { capabilitiesOf } from '../capabilities-of.js';
 import { gapsOf } from './gaps-of.js';
 

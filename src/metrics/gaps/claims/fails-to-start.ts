@@ -1,6 +1,6 @@
-import { checkKind, judged, Missing, text } from '../../../claims/kit/check-kind.js';
-import { variantOf } from '../../../claims/kit/run-reads.js';
-import { figuresOf } from '../../../types.js';
+import { checkKind, judged, Missing, text } from '../../claim-kit/check-kind.js';
+import { variantOf } from '../../claim-kit/run-reads.js';
+import { figuresOf } from '../../run-result.js';
 
 /** The variant fails to start, with the runtime's words matching `pattern`. */
 export const failsToStart = checkKind(

@@ -1,6 +1,6 @@
-import { Missing } from '../../../claims/kit/check-kind.js';
-import { variantOf } from '../../../claims/kit/run-reads.js';
-import { figuresOf, type GapsResult, type RunResult } from '../../../types.js';
+import { Missing } from '../../claim-kit/check-kind.js';
+import { variantOf } from '../../claim-kit/run-reads.js';
+import { figuresOf, type GapsResult, type RunResult } from '../../run-result.js';
 
 /** A variant's gaps, or why the run has none. */
 export function gapsOf(run: RunResult, name: string): GapsResult {

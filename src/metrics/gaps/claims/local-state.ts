@@ -1,4 +1,4 @@
-import { checkKind, judged, text } from '../../../claims/kit/check-kind.js';
+import { checkKind, judged, text } from '../../claim-kit/check-kind.js';
 import { gapsOf } from './gaps-of.js';
 
 /** The variant's image carries local state (.git, .env) from the build context; `control`'s has none. */

@@ -1,24 +1,23 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { BASE_PROFILES, type BaseRole } from './bases/base-roles.js';
-import { DEFAULT_BASES_TIMEOUT_MS, parseBaseProfile } from './bases/resolve-bases.js';
-import { UsageError } from './errors.js';
-import { METRIC_OPTIONS, METRICS, type MetricName, REPEATED_METRICS } from './metrics/registry.js';
-import { sampleServiceDir, variantsDir } from './paths.js';
-import { resolveServiceSource, type ServiceSource } from './service/service-context.js';
+import { BASE_PROFILES, type BaseRole } from '../bases/base-roles.js';
+import { DEFAULT_BASES_TIMEOUT_MS, parseBaseProfile } from '../bases/resolve-bases.js';
+import { UsageError } from '../errors.js';
+import { sampleServiceDir, variantsDir } from '../paths.js';
+import { resolveServiceSource, type ServiceSource } from '../service/service-context.js';
 import {
   normalizeServiceSettings,
   type ServiceSettings,
   type ServiceSettingsInput,
-} from './service/service-settings.js';
+} from '../service/service-settings.js';
 import {
   DEFAULT_TIMEOUTS,
   formatTimeoutList,
   normalizeTimeouts,
   parseTimeouts,
   type Timeouts,
-} from './timeouts.js';
+} from '../timeouts.js';
 import {
   givenList,
   type OptionInputs,
@@ -27,7 +26,8 @@ import {
   parseList,
   runOption,
   wholeNumber,
-} from './validation/run-option.js';
+} from '../validation/run-option.js';
+import { METRIC_OPTIONS, METRICS, type MetricName, REPEATED_METRICS } from './registry.js';
 
 export { parseList };
 

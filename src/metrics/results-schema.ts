@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { BASE_ROLES, type BaseImage } from '../bases/base-roles.js';
 import { type EngineInfo, IMAGE_STORES } from '../engine/engine.js';
 import { ERROR_CODES } from '../errors.js';
-import type { Metric, ResultPart } from '../metrics/metric.js';
-import { METRICS, metricList, REPEATED_METRICS } from '../metrics/registry.js';
-import { relativeSchema } from '../metrics/relative.js';
-import { SCHEMA_VERSION } from '../types.js';
+import { recordedServiceSettingsSchema } from '../service/service-settings.js';
+import type { Metric, ResultPart } from './metric.js';
+import { METRICS, metricList, REPEATED_METRICS } from './registry.js';
+import { relativeSchema } from './relative.js';
+import { SCHEMA_VERSION } from './run-result.js';
 
 /**
  * The schema of results.json. The parts every run has are here; each
@@ -75,22 +76,6 @@ export const variantFailureSchema = z
     engineError: z.string().optional(),
   })
   .meta({ id: 'VariantFailure' });
-
-export const recordedServiceSettingsSchema = z.object({
-  port: z.number().int(),
-  /** An HTTP path, or `tcp`. */
-  ready: z.string(),
-  args: z.array(z.string()),
-  envNames: z.array(z.string()),
-  load: z.object({
-    path: z.string(),
-    requests: z.number().int(),
-    concurrency: z.number().int(),
-    settleMs: z.number(),
-  }),
-  /** The settings that were not given but found by starting the first image built (absent: all given or known). */
-  found: z.array(z.enum(['port', 'ready'])).optional(),
-});
 
 export const hostSchema = z.object({
   platform: z.string(),

@@ -1,22 +1,21 @@
 import type { z } from 'zod';
-import type { BuildMetricResult, BuildScenarioResult } from './metrics/build/schema.js';
-import type { GapsResult } from './metrics/gaps/schema.js';
-import type { MemoryResult } from './metrics/memory/schema.js';
-import type { PullLinkResult, PullResult } from './metrics/pull/schema.js';
-import type { METRIC_MODULES, MetricName } from './metrics/registry.js';
-import type { StartupResult } from './metrics/startup/schema.js';
+import type { BuildMetricResult, BuildScenarioResult } from './build/schema.js';
+import type { GapsResult } from './gaps/schema.js';
+import type { MemoryResult } from './memory/schema.js';
+import type { PullLinkResult, PullResult } from './pull/schema.js';
+import type { METRIC_MODULES, MetricName } from './registry.js';
 import type {
   buildRecordSchema,
   hostSchema,
-  recordedServiceSettingsSchema,
   runBaseSchema,
   runSettingsSchema,
   variantFailureSchema,
   variantIdentitySchema,
-} from './results/schema.js';
+} from './results-schema.js';
+import type { StartupResult } from './startup/schema.js';
 
 /**
- * The results types, each read from its schema (results/schema.ts for the
+ * The results types, each read from its schema (metrics/results-schema.ts for the
  * parts every run has, metrics/<name>/schema.ts for each metric's part): a
  * metric in the registry is a field of every variant, or of the run.
  */
@@ -37,7 +36,7 @@ export type {
 export type VariantIdentity = z.infer<typeof variantIdentitySchema>;
 export type BuildRecord = z.infer<typeof buildRecordSchema>;
 export type VariantFailure = z.infer<typeof variantFailureSchema>;
-export type RecordedServiceSettings = z.infer<typeof recordedServiceSettingsSchema>;
+export type { RecordedServiceSettings } from '../service/service-settings.js';
 export type HostFacts = z.infer<typeof hostSchema>;
 export type RunSettings = z.infer<typeof runSettingsSchema>;
 

@@ -1,5 +1,5 @@
 import { formatFigure } from '../../format/format.js';
-import { figuresOf, type RunResult, type VariantResult } from '../../types.js';
+import { figuresOf, type RunResult, type VariantResult } from '../run-result.js';
 import { basesOf } from './base-reads.js';
 import { Missing } from './check-kind.js';
 

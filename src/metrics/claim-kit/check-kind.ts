@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { RunResult } from '../../types.js';
 import { closed, must } from '../../validation/messages.js';
+import type { RunResult } from '../run-result.js';
 import type { BaseReads } from './base-reads.js';
 
 /** A check's verdict before the bases it read label it, and the figures it rests on. */

@@ -1,5 +1,5 @@
 import { type BaseImage, GO_BUILDER_ROLES } from '../../bases/base-roles.js';
-import type { VariantResult } from '../../types.js';
+import type { VariantResult } from '../run-result.js';
 
 /** One base image a verdict's evidence read, and what of it: its bytes, its files. */
 export interface BaseRead {
