@@ -8,7 +8,7 @@ import type { Variant } from '../variants/variant-catalog.js';
 import type { ColdBuilds } from './build/scenarios.js';
 import type { CheckKind } from './claim-kit/check-kind.js';
 import type { RunOptions } from './run-options.js';
-import type { RunResult, VariantFigures, VariantResult } from './run-result.js';
+import type { OkVariant, RunResult, VariantFigures, VariantResult } from './run-result.js';
 import type { SecondEngine } from './second-engine.js';
 
 /**
@@ -52,6 +52,23 @@ export interface MetricAbout<Name extends string, Result extends ResultPart> {
   chart?: (run: RunResult) => Chart;
   /** The kinds of claim check that read its figures (the claims files' `check.kind`). */
   claimChecks?: readonly CheckKind[];
+  /** The figures a reader looks at first (history, the answer, the README's table). */
+  headlines?: readonly Headline[];
+}
+
+/**
+ * A figure a reader looks at first. Each is a table of `imgbench history`
+ * (registry order); one with a question is a line of the answer that opens
+ * summary.md and report.html (the lowest wins); one with a column is a column
+ * of the README's first table.
+ */
+export interface Headline {
+  /** One of the metric's figure names; for a family, a member (`pull unlimited`). */
+  figure: string;
+  /** What the figure answers, the lowest winning: `Smallest image`. */
+  question?: string;
+  /** Its column in the README's table: the header, and the cell of a variant that is ok. */
+  column?: { header: string; cell: (v: OkVariant) => string };
 }
 
 /**

@@ -1,16 +1,9 @@
 import { formatFigure } from '../format/format.js';
 import { figuresByName } from '../metrics/figures.js';
 import { capabilitiesOf } from '../metrics/gaps/capabilities-of.js';
+import { HEADLINES } from '../metrics/headlines.js';
 import { pairedRatio, ratioExcludesOne } from '../metrics/ratio.js';
 import { figuresOf, type OkVariant, type RunResult } from '../metrics/run-result.js';
-
-/** The questions a reader brings, each answered by one figure: the lowest wins. */
-const QUESTIONS = [
-  { label: 'Smallest image', figure: 'image size' },
-  { label: 'Fastest cold pull (loopback)', figure: 'pull unlimited' },
-  { label: 'Fastest start (start → ready)', figure: 'startup start→ready' },
-  { label: 'Least memory after the load', figure: 'memory load rss' },
-] as const;
 
 /** What a variant's image lacks that a service notices, from its gaps figures. */
 function givesUp(v: OkVariant): string[] {
@@ -36,34 +29,39 @@ const times = (r: number) => `${r.toFixed(r >= 10 ? 0 : 2)}×`;
  */
 export function answerLines(run: RunResult): string[] {
   const ok = run.variants.filter((v): v is OkVariant => v.state === 'ok');
-  return QUESTIONS.map(({ label, figure }) => {
-    const ranked = ok
-      .flatMap((v) => {
-        const f = figuresByName(v).get(figure);
-        return f ? [{ v, f }] : [];
-      })
-      .sort((a, b) => a.f.value - b.f.value);
-    const [best, next] = ranked;
-    if (!best) return `${label}: not measured in this run.`;
-    if (!next) return `${label}: only ${best.v.name} has the figure.`;
-    const show = (x: typeof best) => `${x.v.name} ${formatFigure(x.f.value, x.f.unit)}`;
-    const named = (detail: string) => {
-      const lacks = givesUp(best.v);
-      return `${label}: **${best.v.name}**, ${formatFigure(best.f.value, best.f.unit)} (${detail}).${lacks.length ? ` It gives up: ${lacks.join(', ')}.` : ''}`;
-    };
-    if (!best.f.samples || !next.f.samples) {
-      // An exact figure: any difference is a difference.
-      return best.f.value < next.f.value
-        ? named(`${times(next.f.value / best.f.value)} smaller than ${show(next)}`)
-        : `${label}: ${best.v.name} and ${next.v.name} are the same.`;
-    }
-    const ratio = pairedRatio(best.f.samples, next.f.samples);
-    if (!ratio?.ci) {
-      return `${label}: ${best.v.name} (${show(best)} vs ${show(next)}), but ${ratio?.n ?? 0} rounds give no interval of their ratio (6 do); no difference is claimed.`;
-    }
-    const interval = `${times(ratio.p50)} of ${show(next)}, 95 % interval ${ratio.ci[0].toFixed(2)}–${ratio.ci[1].toFixed(2)}, round by round`;
-    return ratioExcludesOne(ratio)
-      ? named(interval)
-      : `${label}: no measurable difference between ${best.v.name} and ${next.v.name} (${best.v.name} ${interval}).`;
-  });
+  return HEADLINES.flatMap(({ question: label, figure }) =>
+    label ? [answerLine(ok, label, figure)] : [],
+  );
+}
+
+/** The answer to one question: see answerLines. */
+function answerLine(ok: OkVariant[], label: string, figure: string): string {
+  const ranked = ok
+    .flatMap((v) => {
+      const f = figuresByName(v).get(figure);
+      return f ? [{ v, f }] : [];
+    })
+    .sort((a, b) => a.f.value - b.f.value);
+  const [best, next] = ranked;
+  if (!best) return `${label}: not measured in this run.`;
+  if (!next) return `${label}: only ${best.v.name} has the figure.`;
+  const show = (x: typeof best) => `${x.v.name} ${formatFigure(x.f.value, x.f.unit)}`;
+  const named = (detail: string) => {
+    const lacks = givesUp(best.v);
+    return `${label}: **${best.v.name}**, ${formatFigure(best.f.value, best.f.unit)} (${detail}).${lacks.length ? ` It gives up: ${lacks.join(', ')}.` : ''}`;
+  };
+  if (!best.f.samples || !next.f.samples) {
+    // An exact figure: any difference is a difference.
+    return best.f.value < next.f.value
+      ? named(`${times(next.f.value / best.f.value)} smaller than ${show(next)}`)
+      : `${label}: ${best.v.name} and ${next.v.name} are the same.`;
+  }
+  const ratio = pairedRatio(best.f.samples, next.f.samples);
+  if (!ratio?.ci) {
+    return `${label}: ${best.v.name} (${show(best)} vs ${show(next)}), but ${ratio?.n ?? 0} rounds give no interval of their ratio (6 do); no difference is claimed.`;
+  }
+  const interval = `${times(ratio.p50)} of ${show(next)}, 95 % interval ${ratio.ci[0].toFixed(2)}–${ratio.ci[1].toFixed(2)}, round by round`;
+  return ratioExcludesOne(ratio)
+    ? named(interval)
+    : `${label}: no measurable difference between ${best.v.name} and ${next.v.name} (${best.v.name} ${interval}).`;
 }

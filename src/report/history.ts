@@ -4,6 +4,7 @@ import { engineName } from '../engine/engine.js';
 import { UsageError } from '../errors.js';
 import { formatFigure } from '../format/format.js';
 import { figuresByName, isFigureName } from '../metrics/figures.js';
+import { HEADLINE_FIGURES } from '../metrics/headlines.js';
 import type { Column } from '../metrics/metric.js';
 import type { RunResult } from '../metrics/run-result.js';
 import { runSizeBasis } from '../metrics/size/index.js';
@@ -12,15 +13,6 @@ import { tableOf } from './sections.js';
 import { renderColumns } from './table.js';
 
 /** The figures a trend shows by default: one per metric. */
-export const TREND_FIGURES = [
-  'image size',
-  'compressed size',
-  'build cold',
-  'pull unlimited',
-  'startup start→ready',
-  'memory load rss',
-];
-
 /** Every run in `dir` (run folders, or results.json files under any name), oldest first. */
 export async function loadHistory(dir: string): Promise<RunResult[]> {
   const entries = await readdir(dir).catch(() => {
@@ -50,7 +42,7 @@ export async function loadHistory(dir: string): Promise<RunResult[]> {
  */
 export function toTrendTable(
   runs: RunResult[],
-  figures: readonly string[] = TREND_FIGURES,
+  figures: readonly string[] = HEADLINE_FIGURES,
 ): string {
   for (const figure of figures) {
     if (!isFigureName(figure)) {

@@ -1,4 +1,5 @@
 import { Command, Option } from '@commander-js/extra-typings';
+import { HEADLINE_FIGURES } from '../../metrics/headlines.js';
 import { parseList } from '../../metrics/run-options.js';
 import { loadHistory, toTrendTable } from '../../report/history.js';
 import type { Output } from '../output.js';
@@ -14,7 +15,7 @@ export function declareHistory() {
       new Option(
         '--figure <list>',
         'figures to show, comma-separated, e.g. "image size,startup start→ready"',
-      ).default(undefined, 'every figure'),
+      ).default(undefined, `the headline figures: ${HEADLINE_FIGURES.join(', ')}`),
     );
 }
 

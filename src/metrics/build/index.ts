@@ -151,6 +151,7 @@ export const build: Metric<'build', VariantPart<'builds', typeof buildsSchema, f
    */
   samples: { default: 2, quick: 2 },
   figures: BUILD_FIGURES,
+  headlines: [{ figure: 'build cold' }],
   table: {
     table: 'build',
     includes: ({ figures }) => figures.builds !== undefined,

@@ -113,6 +113,16 @@ export const memory: Metric<'memory', VariantPart<'memory', typeof memorySchema,
   /** Each sample settles and serves a load; RSS after the load varied by a few percent between samples. */
   samples: { default: 3, quick: 2 },
   figures: MEMORY_FIGURES,
+  headlines: [
+    {
+      figure: IDLE_RSS.name,
+      column: {
+        header: 'Idle RSS p50',
+        cell: (v) => (v.memory ? formatMB(v.memory.idleRssBytes.p50) : '–'),
+      },
+    },
+    { figure: LOAD_RSS.name, question: 'Least memory after the load' },
+  ],
   table: {
     table: 'runtime',
     includes: ({ figures }) => figures.memory !== undefined,

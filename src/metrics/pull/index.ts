@@ -134,6 +134,9 @@ const PULL_LINKS: FigureDefinition = {
 };
 
 const seconds = (s: SampleStatistics) => `${(s.p50 / 1000).toFixed(2)} s`;
+/** `170 ms`, `9.83 s`: a pull's median, which runs from a tenth of a second to tens of seconds. */
+const subSecond = (ms: number) =>
+  ms < 1_000 ? `${ms.toFixed(0)} ms` : `${(ms / 1_000).toFixed(2)} s`;
 
 /**
  * Compressed size, push, then per link: median and rme, and for shaped
@@ -265,6 +268,26 @@ export const pull: Metric<'pull', VariantPart<'pull', typeof pullSchema, false>>
         present([['compressed size', exact(f.pull?.compressedBytes, COMPRESSED_SIZE_NOISE_PCT)]]),
     },
     PULL_LINKS,
+  ],
+  headlines: [
+    {
+      figure: 'compressed size',
+      column: {
+        header: 'Compressed',
+        cell: (v) => (v.pull ? formatMB(v.pull.compressedBytes) : '–'),
+      },
+    },
+    {
+      figure: 'pull unlimited',
+      question: 'Fastest cold pull (loopback)',
+      column: {
+        header: 'Cold pull p50',
+        cell: (v) => {
+          const pull = v.pull?.links.find((l) => l.link === 'unlimited');
+          return pull ? subSecond(pull.durationMs.p50) : '–';
+        },
+      },
+    },
   ],
   table: {
     table: 'pull',

@@ -108,6 +108,20 @@ export const size: Metric<'size', VariantPart<'size', typeof sizeSchema, true>> 
       read: (f) => present([['binary size', exact(f.size?.binary.sizeBytes)]]),
     },
   ],
+  headlines: [
+    {
+      figure: 'image size',
+      question: 'Smallest image',
+      column: { header: 'Image size', cell: (v) => formatMB(v.size.sizeBytes) },
+    },
+    {
+      figure: 'binary size',
+      column: {
+        header: 'Binary',
+        cell: (v) => `${formatMB(v.size.binary.sizeBytes)} ${v.size.binary.linkage}`,
+      },
+    },
+  ],
   table: {
     table: 'size',
     includes: () => true,

@@ -115,6 +115,16 @@ export const startup: Metric<'startup', VariantPart<'startup', typeof startupSch
    */
   samples: { default: 50, quick: 5 },
   figures: [START_TO_READY],
+  headlines: [
+    {
+      figure: START_TO_READY.name,
+      question: 'Fastest start (start → ready)',
+      column: {
+        header: 'Start→ready p50',
+        cell: (v) => (v.startup ? `${v.startup.startToReadyMs.p50.toFixed(0)} ms` : '–'),
+      },
+    },
+  ],
   table: {
     table: 'runtime',
     includes: ({ figures }) => figures.startup !== undefined,
