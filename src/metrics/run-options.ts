@@ -1,8 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { BASE_PROFILES, type BaseRole } from '../bases/base-roles.js';
-import { DEFAULT_BASES_TIMEOUT_MS, parseBaseProfile } from '../bases/resolve-bases.js';
+import { BASE_PROFILES, BASE_ROLES, type BaseRole } from '../bases/base-roles.js';
+import {
+  DEFAULT_BASES_TIMEOUT_MS,
+  parseBaseImage,
+  parseBaseProfile,
+} from '../bases/resolve-bases.js';
 import { UsageError } from '../errors.js';
 import { sampleServiceDir, variantsDir } from '../paths.js';
 import { resolveServiceSource, type ServiceSource } from '../service/service-context.js';
@@ -20,6 +24,7 @@ import {
 } from '../timeouts.js';
 import {
   givenList,
+  keyed,
   type OptionInputs,
   type OptionValues,
   optionValues,
@@ -27,6 +32,7 @@ import {
   runOption,
   wholeNumber,
 } from '../validation/run-option.js';
+import { parseOwnDockerfile } from '../variants/variant-catalog.js';
 import { METRIC_OPTIONS, METRICS, type MetricName, REPEATED_METRICS } from './registry.js';
 
 export { parseList };
@@ -65,8 +71,7 @@ function checkMetric(name: string): MetricName {
 /**
  * The run-wide options declared once, as the metrics' are (a runOption each:
  * flag, help, parsing, and the schema that checks the input and fills the
- * default); the others are still declared in the run command and checked
- * below.
+ * default). The service's own are SERVICE_OPTIONS.
  */
 export const RUN_OPTIONS = {
   /** Variant names, in the order to run them. @default every variant under variants/ */
@@ -100,6 +105,13 @@ export const RUN_OPTIONS = {
     schema: givenList.transform((given): MetricName[] => [
       ...new Set((given ?? METRICS).map(checkMetric)),
     ]),
+  }),
+  /** Fewer samples (each repeated metric's `samples.quick`), for a fast look. */
+  quick: runOption({
+    flags: '--quick',
+    description: `fewer samples: ${REPEATED_METRICS.map((m) => `${m.name} ${m.samples.quick}`).join(', ')}`,
+    expected: 'true or false',
+    schema: z.boolean().default(false),
   }),
   /** Samples per variant for every repeated metric; overrides the per-metric defaults. */
   repeat: runOption({
@@ -159,6 +171,30 @@ export const RUN_OPTIONS = {
       .optional()
       .transform((dir) => resolve(dir ?? variantsDir())),
   }),
+  /** Dockerfiles of the user's own, by variant name, measured after the chosen variants. */
+  dockerfiles: runOption({
+    flags: '--dockerfile <NAME=PATH>',
+    description:
+      'a Dockerfile of your own, measured as variant NAME after the others, with the same context (repeat it)',
+    defaultHelp: 'none',
+    collect: keyed('--dockerfile', parseOwnDockerfile, 'give each Dockerfile a name of its own'),
+    expected: 'NAME=PATH',
+    schema: z
+      .record(z.string(), z.string())
+      .optional()
+      .transform((given) =>
+        Object.fromEntries(
+          Object.entries(given ?? {}).map(([name, path]) => [name, resolve(path)]),
+        ),
+      ),
+  }),
+  /** Stop at the first failed variant. */
+  bail: runOption({
+    flags: '--bail',
+    description: 'stop at the first variant that fails; later steps do not run',
+    expected: 'true or false',
+    schema: z.boolean().default(false),
+  }),
   /** The variant the relative figures (÷ ref) are taken against. Absent: the first variant run. */
   reference: runOption({
     flags: '--reference <variant>',
@@ -183,6 +219,20 @@ export const RUN_OPTIONS = {
     parse: (text) => wholeNumber('--bases-timeout', 'a whole number of seconds')(text) * 1000,
     expected: 'a whole number of milliseconds',
     schema: z.number().int().min(0).default(DEFAULT_BASES_TIMEOUT_MS),
+  }),
+  /** Images for some base roles in place of the profile's (`--base-image golang=golang:1.25`). */
+  baseImages: runOption({
+    flags: '--base-image <ROLE=IMAGE>',
+    description: `the image for one base role instead of the profile's, already in the engine (repeat it); roles: ${BASE_ROLES.join(', ')}`,
+    defaultHelp: 'none',
+    collect: keyed('--base-image', parseBaseImage, 'give each role one image'),
+    expected: 'ROLE=IMAGE',
+    schema: z
+      .custom<Partial<Record<BaseRole, string>>>(
+        (value) => typeof value === 'object' && value !== null,
+      )
+      .optional()
+      .transform((given) => ({ ...given })),
   }),
   /** Where run folders go. */
   outDir: runOption({
@@ -210,16 +260,8 @@ export function defaultSamples(quick: boolean): Record<MetricName, number> {
 export interface RunOptionsInput
   extends OptionInputs<typeof RUN_OPTIONS>,
     OptionInputs<typeof METRIC_OPTIONS> {
-  /** Dockerfiles of the user's own, by variant name, measured after the chosen variants. @default none */
-  dockerfiles?: Readonly<Record<string, string>>;
-  /** Fewer samples (QUICK_*), for a fast look. @default false */
-  quick?: boolean;
-  /** Stop at the first failed variant. @default false */
-  bail?: boolean;
-  /** How the service runs in its container: port, ready check, arguments, environment, memory load. */
+  /** How the service runs in its container: port, ready check, arguments, environment, memory load (SERVICE_OPTIONS). */
   service?: ServiceSettingsInput;
-  /** Images for some base roles in place of the profile's (`--base-image golang=golang:1.25`). */
-  baseImages?: Partial<Record<BaseRole, string>>;
 }
 
 export interface RunOptions
@@ -232,11 +274,7 @@ export interface RunOptions
    * of its three scenarios), 1 for the others.
    */
   samples: Readonly<Record<MetricName, number>>;
-  bail: boolean;
-  /** Dockerfiles of the user's own, by variant name, with absolute paths. */
-  dockerfiles: Record<string, string>;
   service: ServiceSettings;
-  baseImages: Partial<Record<BaseRole, string>>;
   /** The .dockerignore of the variants folder (or imgbench's Go default), for services without their own. */
   fallbackIgnoreFile: string;
 }
@@ -244,7 +282,6 @@ export interface RunOptions
 /** Applies every default in one place and validates the result. */
 export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
   const run = optionValues(RUN_OPTIONS, input);
-  const quick = input.quick ?? false;
   return {
     source: resolveServiceSource(run.serviceDir, run.contextDir),
     // A variants folder of the user's own without one gets imgbench's Go default.
@@ -252,18 +289,13 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
       .map((dir) => join(dir, '.dockerignore'))
       .find((file) => existsSync(file)) as string,
     samples: Object.fromEntries(
-      Object.entries(defaultSamples(quick)).map(([name, n]) => [
+      Object.entries(defaultSamples(run.quick)).map(([name, n]) => [
         name,
         REPEATED_METRICS.some((m) => m.name === name) ? (run.repeat ?? n) : n,
       ]),
     ) as Record<MetricName, number>,
     ...run,
     ...optionValues(METRIC_OPTIONS, input),
-    bail: input.bail ?? false,
-    dockerfiles: Object.fromEntries(
-      Object.entries(input.dockerfiles ?? {}).map(([name, path]) => [name, resolve(path)]),
-    ),
-    baseImages: { ...input.baseImages },
     service: normalizeServiceSettings(
       input.service,
       run.serviceDir === resolve(sampleServiceDir()),

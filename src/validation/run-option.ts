@@ -11,10 +11,15 @@ export interface RunOption<Input = unknown, Value = unknown> {
   /** `--pull-concurrency <n>`, as commander takes it. */
   flags: string;
   description: string;
-  /** How `--help` shows the default the schema fills in. */
-  defaultHelp: string;
+  /** How `--help` shows the default the schema fills in; absent for a switch that is off unless given. */
+  defaultHelp?: string;
   /** The command line's text → the input (a whole number, a list). @default the text */
   parse?: (text: string) => Input;
+  /**
+   * For an option given more than once (`--env A=1 --env B=2`): the input so
+   * far and one more text → the input. Takes parse's place.
+   */
+  collect?(text: string, previous: Input | undefined): Input;
   /** Checks the input (undefined: not given) and gives the run's value. */
   schema: z.ZodType<Value, Input | undefined>;
   /** What the input must be: `Expected \`--flag\` to be <expected>, got \`x\``. */
@@ -41,11 +46,34 @@ export type OptionValues<O extends OptionSet> = {
 
 /** The option as commander declares it, its default shown and not set (the schema sets it). */
 export function commanderOption(option: RunOption<unknown, unknown>): Option {
-  const declared = new Option(option.flags, option.description).default(
-    undefined,
-    option.defaultHelp,
-  );
-  return option.parse ? declared.argParser(option.parse) : declared;
+  const declared = new Option(option.flags, option.description);
+  if (option.defaultHelp !== undefined) declared.default(undefined, option.defaultHelp);
+  const parse = option.collect ?? option.parse;
+  return parse ? declared.argParser(parse) : declared;
+}
+
+/** A repeatable option's collect: each text appended, in the order given. */
+export const appended = (text: string, previous: readonly string[] | undefined): string[] => [
+  ...(previous ?? []),
+  text,
+];
+
+/** A repeatable `KEY=VALUE` option's collect: each pair parsed and added; a key given twice is bad input. */
+export function keyed<K extends string>(
+  flag: string,
+  parse: (text: string) => [K, string],
+  remedy: string,
+): (
+  text: string,
+  previous: Readonly<Partial<Record<K, string>>> | undefined,
+) => Partial<Record<K, string>> {
+  return (text, previous) => {
+    const [key, value] = parse(text);
+    if (previous && key in previous) {
+      throw new UsageError(`\`${flag}\` names \`${key}\` twice; ${remedy}`);
+    }
+    return { ...previous, [key]: value };
+  };
 }
 
 /** The name commander gives the option's value: `pullConcurrency` for `--pull-concurrency`. */

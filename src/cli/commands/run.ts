@@ -1,37 +1,20 @@
 import { relative } from 'node:path';
 import { Command, Option } from '@commander-js/extra-typings';
-import { BASE_ROLES } from '../../bases/base-roles.js';
-import { parseBaseImage } from '../../bases/resolve-bases.js';
 import { type Config, DEFAULT_CONFIG_FILE, loadConfig } from '../../config/config.js';
 import type { Engine } from '../../engine/engine.js';
-import { UsageError } from '../../errors.js';
 import { formatDuration, formatMB } from '../../format/format.js';
-import { METRIC_MODULES, METRIC_OPTIONS, REPEATED_METRICS } from '../../metrics/registry.js';
+import { METRIC_MODULES, METRIC_OPTIONS } from '../../metrics/registry.js';
 import { RUN_OPTIONS, type RunOptionsInput } from '../../metrics/run-options.js';
 import { checkMaxBudgets } from '../../report/budgets.js';
 import { verdictCounts, verdictsForReport } from '../../report/claims-table.js';
 import { toJson } from '../../report/json.js';
 import { toTable } from '../../report/table.js';
 import { runSuite } from '../../run/run-suite.js';
-import {
-  DEFAULT_LOAD_CONCURRENCY,
-  DEFAULT_LOAD_REQUESTS,
-  DEFAULT_READY_PATH,
-  DEFAULT_SERVICE_PORT,
-  SAMPLE_LOAD_PATH,
-  type ServiceSettingsInput,
-} from '../../service/service-settings.js';
-import { commanderOption, optionInputs, wholeNumber } from '../../validation/run-option.js';
-import { firstRepeated, parseOwnDockerfile } from '../../variants/variant-catalog.js';
+import { SERVICE_OPTIONS, serviceInput } from '../../service/service-options.js';
+import { commanderOption, optionInputs } from '../../validation/run-option.js';
 import type { Output } from '../output.js';
 import { paint } from '../output.js';
 import { ALL_PASSED, BUDGET_BREACHED, VARIANT_FAILED } from './exit-codes.js';
-
-/** A repeatable option's values, in the order given. */
-const collect = (value: string, previous: string[] | undefined): string[] => [
-  ...(previous ?? []),
-  value,
-];
 
 /** `imgbench run`'s options, each declared once: its flags, help and default. */
 export function declareRun() {
@@ -42,85 +25,27 @@ export function declareRun() {
     )
     .addOption(commanderOption(RUN_OPTIONS.metrics))
     .addOption(commanderOption(RUN_OPTIONS.repeat))
-    .option(
-      '--quick',
-      `fewer samples: ${REPEATED_METRICS.map((m) => `${m.name} ${m.samples.quick}`).join(', ')}`,
-    );
+    .addOption(commanderOption(RUN_OPTIONS.quick));
   // Each metric's own options, as its folder declares them.
   for (const option of Object.values(METRIC_OPTIONS)) command.addOption(commanderOption(option));
+  for (const key of [
+    'variants',
+    'variantsDir',
+    'dockerfiles',
+    'bail',
+    'reference',
+    'timeouts',
+    'serviceDir',
+    'mainPackage',
+    'contextDir',
+  ] as const) {
+    command.addOption(commanderOption(RUN_OPTIONS[key]));
+  }
+  for (const option of Object.values(SERVICE_OPTIONS)) command.addOption(commanderOption(option));
   return command
-    .addOption(commanderOption(RUN_OPTIONS.variants))
-    .addOption(commanderOption(RUN_OPTIONS.variantsDir))
-    .addOption(
-      new Option(
-        '--dockerfile <NAME=PATH>',
-        'a Dockerfile of your own, measured as variant NAME after the others, with the same context (repeat it)',
-      )
-        .argParser(collect)
-        .default(undefined, 'none'),
-    )
-    .option('--bail', 'stop at the first variant that fails; later steps do not run')
-    .addOption(commanderOption(RUN_OPTIONS.reference))
-    .addOption(commanderOption(RUN_OPTIONS.timeouts))
-    .addOption(commanderOption(RUN_OPTIONS.serviceDir))
-    .addOption(commanderOption(RUN_OPTIONS.mainPackage))
-    .addOption(commanderOption(RUN_OPTIONS.contextDir))
-    .addOption(
-      new Option(
-        '--port <n>',
-        'the port the service listens on inside the container; left out, found by starting the first image built',
-      )
-        .argParser(wholeNumber('--port', 'a TCP port from 1 to 65535'))
-        .default(undefined, `${DEFAULT_SERVICE_PORT} for the sample`),
-    )
-    .addOption(
-      new Option(
-        '--ready <path|tcp>',
-        'when the service is ready: the first HTTP 200 of this path, or tcp for "the port accepts a connection"; left out, found with the port',
-      ).default(undefined, `${DEFAULT_READY_PATH} for the sample`),
-    )
-    .addOption(
-      new Option(
-        '--arg <arg>',
-        "an argument for the service, after the image's command (repeat it)",
-      )
-        .argParser(collect)
-        .default(undefined, 'none'),
-    )
-    .addOption(
-      new Option(
-        '--env <NAME=VALUE>',
-        "a variable for the service's environment (repeat it); results keep its name, never its value",
-      )
-        .argParser(collect)
-        .default(undefined, 'none'),
-    )
-    .addOption(
-      new Option('--load <path>', "the path the memory metric's load asks for").default(
-        undefined,
-        `${SAMPLE_LOAD_PATH} for the sample service, the ready path for any other`,
-      ),
-    )
-    .addOption(
-      new Option('--load-requests <n>', 'GETs the memory load sends')
-        .argParser(wholeNumber('--load-requests', 'a whole number'))
-        .default(undefined, String(DEFAULT_LOAD_REQUESTS)),
-    )
-    .addOption(
-      new Option('--load-concurrency <n>', 'connections the memory load sends them on')
-        .argParser(wholeNumber('--load-concurrency', 'a whole number'))
-        .default(undefined, String(DEFAULT_LOAD_CONCURRENCY)),
-    )
     .addOption(commanderOption(RUN_OPTIONS.bases))
     .addOption(commanderOption(RUN_OPTIONS.basesTimeoutMs))
-    .addOption(
-      new Option(
-        '--base-image <ROLE=IMAGE>',
-        `the image for one base role instead of the profile's, already in the engine (repeat it); roles: ${BASE_ROLES.join(', ')}`,
-      )
-        .argParser(collect)
-        .default(undefined, 'none'),
-    )
+    .addOption(commanderOption(RUN_OPTIONS.baseImages))
     .addOption(commanderOption(RUN_OPTIONS.outDir))
     .addOption(
       new Option('--config <file>', 'budgets to check').default(
@@ -147,56 +72,15 @@ function metricsHelp(): string {
 
 export type RunCommandValues = ReturnType<ReturnType<typeof declareRun>['opts']>;
 
-/** The service settings: the config file's `service` section, each setting given on the command line replacing it. */
-function serviceInput(
-  fromConfig: ServiceSettingsInput | undefined,
-  values: RunCommandValues,
-): ServiceSettingsInput {
-  const load = {
-    ...fromConfig?.load,
-    ...(values.load !== undefined ? { path: values.load } : {}),
-    ...(values.loadRequests !== undefined ? { requests: values.loadRequests } : {}),
-    ...(values.loadConcurrency !== undefined ? { concurrency: values.loadConcurrency } : {}),
-  };
-  return {
-    ...fromConfig,
-    ...(values.port !== undefined ? { port: values.port } : {}),
-    ...(values.ready !== undefined ? { ready: values.ready } : {}),
-    ...(values.arg !== undefined ? { args: values.arg } : {}),
-    ...(values.env !== undefined ? { env: values.env } : {}),
-    ...(Object.keys(load).length > 0 ? { load } : {}),
-  };
-}
-
-/** `--dockerfile` entries over the config file's `dockerfiles`; a name given twice on the command line is bad input. */
-function ownDockerfiles(
-  given: readonly string[] | undefined,
-  fromConfig: Readonly<Record<string, string>> | undefined,
-): { dockerfiles?: Record<string, string> } {
-  const entries = (given ?? []).map(parseOwnDockerfile);
-  const twice = firstRepeated(entries.map(([name]) => name));
-  if (twice !== undefined) {
-    throw new UsageError(
-      `\`--dockerfile\` names \`${twice}\` twice; give each Dockerfile a name of its own`,
-    );
-  }
-  const dockerfiles = { ...fromConfig, ...Object.fromEntries(entries) };
-  return Object.keys(dockerfiles).length > 0 ? { dockerfiles } : {};
-}
-
 /** The run's input from the command line and the config file: every list parsed, before the engine is reached. */
 function runInput(values: RunCommandValues, config: Config): RunOptionsInput {
+  const given = optionInputs(RUN_OPTIONS, values);
   return {
-    ...ownDockerfiles(values.dockerfile, config.dockerfiles),
-    ...(values.quick ? { quick: true } : {}),
-    ...optionInputs(RUN_OPTIONS, values),
+    ...given,
     ...optionInputs(METRIC_OPTIONS, values),
-    ...(values.bail ? { bail: true } : {}),
-    service: serviceInput(config.service, values),
-    baseImages: {
-      ...config.baseImages,
-      ...Object.fromEntries((values.baseImage ?? []).map(parseBaseImage)),
-    },
+    dockerfiles: { ...config.dockerfiles, ...given.dockerfiles },
+    baseImages: { ...config.baseImages, ...given.baseImages },
+    service: serviceInput(optionInputs(SERVICE_OPTIONS, values), config.service),
   };
 }
 
