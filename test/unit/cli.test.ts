@@ -5,18 +5,20 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliReference } from '../../src/cli/cli-doc.js';
 import { declareRun } from '../../src/cli/commands/run.js';
+import { runCli } from '../../src/cli/run-cli.js';
 import { packageRoot } from '../../src/paths.js';
 
 const root = packageRoot();
 
-/** `imgbench ARGS` from the sources, as a user runs it (no engine is reached by these). */
 /**
- * Each call starts node and transpiles the CLI: seconds on a busy two-core
- * machine, so the tests that make them get more than vitest's default 5 s.
+ * `imgbench ARGS` as a user runs it: node started on the sources. Each call
+ * starts node and transpiles the CLI, seconds on a busy two-core machine, so
+ * only what needs a process of its own does this (the entry's Node check,
+ * another user's permissions), with more than vitest's default 5 s.
  */
 const SPAWNS = { timeout: 60_000 };
 
-async function imgbench(args: string[], options: { uid?: number; gid?: number } = {}) {
+async function spawned(args: string[], options: { uid?: number; gid?: number } = {}) {
   const result = await execa(
     process.execPath,
     ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args],
@@ -28,6 +30,19 @@ async function imgbench(args: string[], options: { uid?: number; gid?: number } 
     },
   );
   return { status: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** `imgbench ARGS` in this process, its output captured; no engine is reached by these. */
+async function imgbench(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const status = await runCli(args, {
+    stdout: { write: (text: string) => out.push(text) > 0 },
+    stderr: { write: (text: string) => err.push(text) > 0, isTTY: false, columns: 80 },
+    env: { CI: '1' },
+    connect: () => Promise.reject(new Error('these tests reach no engine')),
+  });
+  return { status, stdout: out.join(''), stderr: err.join('') };
 }
 
 describe('the declared command line', SPAWNS, () => {
@@ -90,7 +105,7 @@ describe('the declared command line', SPAWNS, () => {
 
   it('`imgbench --version` prints the package version and exits 0', async () => {
     const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-    const { status, stdout } = await imgbench(['--version']);
+    const { status, stdout } = await spawned(['--version']);
     expect({ status, stdout: stdout.trim() }).toEqual({ status: 0, stdout: version });
   });
 
@@ -166,7 +181,7 @@ describe('`--out` checked before anything else', SPAWNS, () => {
     // Root passes every mode bit; the check is made as an unprivileged user there.
     const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     for (const out of [dir, join(dir, 'runs')]) {
-      const { status, stderr } = await imgbench(['run', '--out', out], user);
+      const { status, stderr } = await spawned(['run', '--out', out], user);
       expect(status).toBe(2);
       expect(stderr.trim().split('\n')).toHaveLength(1);
       expect(stderr).toMatch(/is not writable \(EACCES\); pass a folder you can write to/);
