@@ -4,6 +4,7 @@ import type { BaseRole } from '../bases/base-roles.js';
 import type { Engine } from '../engine/engine.js';
 import type { HostChanges } from '../exec/host-changes.js';
 import type { PullSite } from '../second-engine/pull-site.js';
+import type { OptionSet } from '../validation/run-option.js';
 import type { Variant } from '../variants/variant-catalog.js';
 import type { ColdBuilds } from './build/scenarios.js';
 import type { CheckKind } from './claim-kit/check-kind.js';
@@ -20,9 +21,14 @@ import type { SecondEngine } from './second-engine.js';
 export type Metric<
   Name extends string = string,
   Result extends ResultPart = ResultPart,
-> = MetricAbout<Name, Result> & Measure;
+  Options extends OptionSet = OptionSet,
+> = MetricAbout<Name, Result, Options> & Measure;
 
-export interface MetricAbout<Name extends string, Result extends ResultPart> {
+export interface MetricAbout<
+  Name extends string,
+  Result extends ResultPart,
+  Options extends OptionSet = OptionSet,
+> {
   /** As `--metrics` takes it. */
   name: Name;
   /** One line, for `--help` and the docs. */
@@ -40,6 +46,11 @@ export interface MetricAbout<Name extends string, Result extends ResultPart> {
    * by a probe of the first image when not given). @default false
    */
   runsTheService?: boolean;
+  /**
+   * Its own options of `imgbench run`, by the key of the run's options that
+   * holds each value (a runOption each: flag, help, parsing, check, default).
+   */
+  options?: Options;
   /** Base images it builds on besides the variants' (flags: the Alpine Go builder). */
   baseRoles?: readonly BaseRole[];
   /** Its figures as compare, budgets, claims and history name them. */

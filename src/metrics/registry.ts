@@ -1,10 +1,10 @@
+import type { OptionSet } from '../validation/run-option.js';
 import { build } from './build/index.js';
 import { flags } from './flags/index.js';
 import { gaps } from './gaps/index.js';
 import { memory } from './memory/index.js';
 import type { Metric } from './metric.js';
 import { pull } from './pull/index.js';
-import { PULL_OPTIONS } from './pull/options.js';
 import { size } from './size/index.js';
 import { startup } from './startup/index.js';
 
@@ -36,9 +36,19 @@ export const REPEATED_METRICS = METRIC_MODULES.flatMap((m) =>
   'samples' in m && m.samples ? [{ name: m.name, samples: m.samples }] : [],
 );
 
+type OptionsOf<M> = M extends { options?: infer O extends OptionSet } ? O : never;
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (
+  x: infer I,
+) => void
+  ? I
+  : never;
+
 /**
  * The metrics' own options of `imgbench run`, by key: each declared once in
- * its metric's folder (`options.ts`), from which come its flag, help and
+ * its metric's folder (Metric.options), from which come its flag, help and
  * default, its check and message, and its field of the run's options.
  */
-export const METRIC_OPTIONS = { ...PULL_OPTIONS };
+export const METRIC_OPTIONS = Object.assign(
+  {},
+  ...METRIC_MODULES.map((m: Metric) => m.options ?? {}),
+) as UnionToIntersection<OptionsOf<MetricModule>>;

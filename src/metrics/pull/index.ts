@@ -33,6 +33,7 @@ import { bailedOut, measureRepeated, stats } from '../repeated.js';
 import { figuresOf, type RunResult } from '../run-result.js';
 import type { SecondEngine } from '../second-engine.js';
 import { REFERENCE_VARIANT } from '../size/index.js';
+import { PULL_OPTIONS } from './options.js';
 import { type PullLinkResult, type PullResult, pullSchema } from './schema.js';
 
 /**
@@ -248,8 +249,13 @@ function pullChart(run: RunResult): Chart {
   };
 }
 
-export const pull: Metric<'pull', VariantPart<'pull', typeof pullSchema, false>> = {
+export const pull: Metric<
+  'pull',
+  VariantPart<'pull', typeof pullSchema, false>,
+  typeof PULL_OPTIONS
+> = {
   name: 'pull',
+  options: PULL_OPTIONS,
   description:
     'bytes a pull transfers (from the registry’s manifest) and cold pulls into an emptied second dockerd, over loopback and shaped links',
   runsOn: 'second engine',
