@@ -12,10 +12,18 @@ import { startup } from './startup/index.js';
  * Every metric, in the order a run measures them and the reports show them:
  * the run's stages, `--metrics`, the report's tables, results.csv's rows,
  * the chart list, the figure names of compare and budgets, results.json's
- * schema and `--help` all come from this list. A metric is a folder and a
- * line here.
+ * schema and `--help` all come from this list. A metric is a folder, and
+ * here its import and its line.
  */
-export const METRIC_MODULES = [size, gaps, flags, build, pull, startup, memory] as const;
+export const METRIC_MODULES = [
+  size, // the image's bytes, its layers and its binary
+  gaps, // what the image lacks that a service notices
+  flags, // what -ldflags and -trimpath change in the binary
+  build, // cold, no-op and warm build times
+  pull, // bytes a pull moves, cold pulls
+  startup, // start→ready
+  memory, // idle and after a load
+] as const;
 
 export type MetricModule = (typeof METRIC_MODULES)[number];
 export type MetricName = MetricModule['name'];
