@@ -70,10 +70,12 @@ export interface SuiteOutcome {
 /**
  * Builds and measures each selected variant of a Go service. A variant that
  * fails is recorded as `failed` with its reason and the others go on; the
- * run folder is rewritten after every variant.
+ * run folder is rewritten after every variant. Given a connect function,
+ * it reaches the engine only once the input has been checked, so that bad
+ * input is said as such on a machine whose engine is down.
  */
 export async function runSuite(
-  engine: Engine,
+  engineOrConnect: Engine | (() => Promise<Engine>),
   input: RunOptionsInput = {},
   hooks: RunHooks = {},
 ): Promise<SuiteOutcome> {
@@ -97,9 +99,6 @@ export async function runSuite(
     });
   }
   await preflight(options, canStartEngine);
-  const engineInfo = await engine.info();
-  checkEngineBuilds(engineInfo);
-  await checkDiskSpace(engineInfo.dockerRootDir);
   const chosen = selectVariants(await loadVariants(options.variantsDir), options.variants);
   const variants = [...chosen, ...(await loadOwnDockerfiles(options.dockerfiles, chosen))];
   checkVariantsTakeContext(variants, options.source);
@@ -108,6 +107,10 @@ export async function runSuite(
       `\`--reference\` ${options.reference} is not a variant of this run; pass one of: ${variants.map((v) => v.name).join(', ')}`,
     );
   }
+  const engine = typeof engineOrConnect === 'function' ? await engineOrConnect() : engineOrConnect;
+  const engineInfo = await engine.info();
+  checkEngineBuilds(engineInfo);
+  await checkDiskSpace(engineInfo.dockerRootDir);
   const startedAt = new Date();
   const runId = makeRunId(startedAt);
   const release = root ? await claimRun(runId) : async () => {};

@@ -144,6 +144,21 @@ describe('the declared command line', SPAWNS, () => {
       ['run', '--repeat', 'x'],
       /^imgbench: Expected `--repeat` to be an integer of at least 2, got `x`$/,
     ],
+    // Checked by the options' schemas and the variants folder, before the engine is reached
+    // (these tests' engine connect fails: a check made after it would show that failure).
+    [
+      ['run', '--repeat', '1'],
+      /^imgbench: Expected `--repeat` to be an integer of at least 2 \(a spread needs two samples\), got `1`$/,
+    ],
+    [
+      ['run', '--metrics', 'sise'],
+      /^imgbench: Unknown metric `sise` in `--metrics`; this version measures: size, /,
+    ],
+    [['run', '--variants', 'nope'], /^imgbench: Unknown variant `nope` in `--variants`; known: /],
+    [
+      ['run', '--variants', 'scratch', '--reference', 'golang'],
+      /^imgbench: `--reference` golang is not a variant of this run; pass one of: scratch$/,
+    ],
   ])('%j: one line, exit 2', async (args, message) => {
     const { status, stderr } = await imgbench(args);
     expect(status).toBe(2);

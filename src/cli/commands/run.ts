@@ -94,7 +94,7 @@ export async function runCommand(
   // Read and checked before anything is built: a config with a mistake is bad input.
   const { config, file: configFile } = await loadConfig(values.config);
   const input = runInput(values, config);
-  const { run, dir } = await runSuite(await connect(), input, {
+  const { run, dir } = await runSuite(connect, input, {
     onEvent: (event) => {
       const elapsed = formatDuration(performance.now() - started);
       if (event.type === 'bases') output.progress(`bases: ${event.message} (${elapsed})`);
