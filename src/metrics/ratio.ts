@@ -44,8 +44,10 @@ export const ratioExcludesOne = (r: RatioStatistics | undefined): boolean =>
   r?.ci !== undefined && (r.ci[0] > 1 || r.ci[1] < 1);
 
 /** The reference of a run's ratios: the one it was asked for, else the first variant run. */
-export const referenceOf = (run: RunResult): string | undefined =>
-  run.settings?.reference ?? run.variants[0]?.name;
+export function referenceOf(run: RunResult): string | undefined {
+  const asked = run.settings?.reference;
+  return typeof asked === 'string' ? asked : run.variants[0]?.name;
+}
 
 /**
  * A variant's repeated figure set against the others of its rounds: `ref`,

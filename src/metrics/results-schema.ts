@@ -3,9 +3,11 @@ import { BASE_ROLES, type BaseImage } from '../bases/base-roles.js';
 import { type EngineInfo, IMAGE_STORES } from '../engine/engine.js';
 import { ERROR_CODES } from '../errors.js';
 import { recordedServiceSettingsSchema } from '../service/service-settings.js';
+import { recordedShape } from '../validation/run-option.js';
 import type { Metric, ResultPart } from './metric.js';
-import { METRICS, metricList, REPEATED_METRICS } from './registry.js';
+import { METRIC_OPTIONS, METRICS, metricList, REPEATED_METRICS } from './registry.js';
 import { relativeSchema } from './relative.js';
+import { RUN_OPTIONS } from './run-options.js';
 import { SCHEMA_VERSION } from './run-result.js';
 
 /**
@@ -103,25 +105,20 @@ export const engineInfoSchema: z.ZodType<EngineInfo> = z.object({
   imageStore: z.enum(IMAGE_STORES).optional(),
 });
 
-const ms = z.number().int();
-
-/** How the run was asked to measure: what a second run needs to be comparable. */
-export const runSettingsSchema = z.object({
+/**
+ * How the run was asked to measure: what a second run needs to be comparable.
+ * Besides the samples, each option that says so keeps its value here (see
+ * RunOption.recorded): the metrics' (links, pull concurrency, storage, image
+ * store), then the run's (timeouts, bail, variants folder, reference).
+ */
+export const runSettingsSchema: z.ZodType<{
+  samples: Record<string, number>;
+  /** The recorded options' fields, each checked by its option's own schema. */
+  [field: string]: unknown;
+}> = z.object({
   /** Samples per variant of each repeated metric (build: rounds of the three scenarios). */
   samples: z.object(Object.fromEntries(REPEATED_METRICS.map((m) => [m.name, z.number().int()]))),
-  /** Links pulls were timed over: `unlimited`, then shaped ones such as `100mbit`. */
-  links: z.array(z.string()),
-  pullConcurrency: z.number().int(),
-  pullStorage: z.enum(['disk', 'memory']),
-  /** The pulling engine's image store (`--pull-image-store`); absent in runs written before it was chosen: classic. */
-  pullImageStore: z.enum(IMAGE_STORES).optional(),
-  /** Limits per engine operation, ms. */
-  timeoutsMs: z.object({ build: ms, push: ms, pull: ms, start: ms, ready: ms }),
-  bail: z.boolean(),
-  /** The folder of variant Dockerfiles. */
-  variantsDir: z.string(),
-  /** The variant the relative figures are taken against (`--reference`); absent: the first variant. */
-  reference: z.string().optional(),
+  ...recordedShape(METRIC_OPTIONS, RUN_OPTIONS),
 });
 
 const variantParts = (always: boolean) =>

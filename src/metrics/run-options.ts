@@ -23,6 +23,7 @@ import {
   type Timeouts,
 } from '../timeouts.js';
 import {
+  asIs,
   givenList,
   keyed,
   type OptionInputs,
@@ -36,6 +37,8 @@ import { parseOwnDockerfile } from '../variants/variant-catalog.js';
 import { METRIC_OPTIONS, METRICS, type MetricName, REPEATED_METRICS } from './registry.js';
 
 export { parseList };
+
+const ms = z.number().int();
 
 /** @default 'results' */
 export const DEFAULT_OUT_DIR = 'results';
@@ -130,6 +133,8 @@ export const RUN_OPTIONS = {
     defaultHelp: formatTimeoutList(DEFAULT_TIMEOUTS),
     parse: parseTimeouts,
     expected: 'limits such as build=30m,ready=1m',
+    // Limits per engine operation, ms.
+    recorded: asIs(z.object({ build: ms, push: ms, pull: ms, start: ms, ready: ms }), 'timeoutsMs'),
     schema: z
       .custom<Partial<Timeouts>>((value) => typeof value === 'object' && value !== null)
       .optional()
@@ -160,17 +165,6 @@ export const RUN_OPTIONS = {
       .default(DEFAULT_MAIN_PACKAGE)
       .refine((main) => /^\.(\/[\w.@~-]+)*\/?$/.test(main) && !main.split('/').includes('..')),
   }),
-  /** Folder of variant Dockerfiles. */
-  variantsDir: runOption({
-    flags: '--variants-dir <dir>',
-    description: 'your own Dockerfiles: one sub-folder per variant, each holding a Dockerfile',
-    defaultHelp: 'the six that come with imgbench',
-    expected: 'a folder',
-    schema: z
-      .string()
-      .optional()
-      .transform((dir) => resolve(dir ?? variantsDir())),
-  }),
   /** Dockerfiles of the user's own, by variant name, measured after the chosen variants. */
   dockerfiles: runOption({
     flags: '--dockerfile <NAME=PATH>',
@@ -193,7 +187,20 @@ export const RUN_OPTIONS = {
     flags: '--bail',
     description: 'stop at the first variant that fails; later steps do not run',
     expected: 'true or false',
+    recorded: asIs(z.boolean()),
     schema: z.boolean().default(false),
+  }),
+  /** Folder of variant Dockerfiles. */
+  variantsDir: runOption({
+    flags: '--variants-dir <dir>',
+    description: 'your own Dockerfiles: one sub-folder per variant, each holding a Dockerfile',
+    defaultHelp: 'the six that come with imgbench',
+    expected: 'a folder',
+    recorded: asIs(z.string()),
+    schema: z
+      .string()
+      .optional()
+      .transform((dir) => resolve(dir ?? variantsDir())),
   }),
   /** The variant the relative figures (÷ ref) are taken against. Absent: the first variant run. */
   reference: runOption({
@@ -201,6 +208,8 @@ export const RUN_OPTIONS = {
     description: 'the variant the relative figures (÷ ref) are taken against, round by round',
     defaultHelp: 'the first variant run',
     expected: 'a variant name',
+    // Absent: the first variant.
+    recorded: asIs(z.string().optional()),
     schema: z.string().min(1).optional(),
   }),
   bases: runOption({

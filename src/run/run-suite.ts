@@ -10,6 +10,7 @@ import { HostChanges, recordHostChangesIn, withSignalUndo } from '../exec/host-c
 import { type ColdBuilds, copyService, removeServiceCopy } from '../metrics/build/scenarios.js';
 import type { SampleEvent, StageContext } from '../metrics/metric.js';
 import {
+  METRIC_OPTIONS,
   METRICS,
   metricList,
   REPEATED_METRICS,
@@ -18,8 +19,8 @@ import {
 import { relativeFigures } from '../metrics/relative.js';
 import { bailedOut } from '../metrics/repeated.js';
 import type { RunOptions, RunOptionsInput } from '../metrics/run-options.js';
-import { normalizeRunOptions } from '../metrics/run-options.js';
-import type { RunResult, VariantResult } from '../metrics/run-result.js';
+import { normalizeRunOptions, RUN_OPTIONS } from '../metrics/run-options.js';
+import type { RunResult, RunSettings, VariantResult } from '../metrics/run-result.js';
 import { SCHEMA_VERSION } from '../metrics/run-result.js';
 import { packageJson } from '../package-json.js';
 import { HOST_PULL_SITE, type PullSite } from '../second-engine/pull-site.js';
@@ -28,6 +29,7 @@ import { checkGoToolchain } from '../service/go-toolchain.js';
 import { type MainPackage, resolveMainPackage } from '../service/main-package.js';
 import { checkLocalReplaces } from '../service/service-context.js';
 import { recordedServiceSettings } from '../service/service-settings.js';
+import { recordedSettings } from '../validation/run-option.js';
 import type { Variant } from '../variants/variant-catalog.js';
 import {
   checkVariantsTakeContext,
@@ -210,15 +212,8 @@ async function startRun(
     metrics: options.metrics,
     settings: {
       samples: Object.fromEntries(REPEATED_METRICS.map((m) => [m.name, options.samples[m.name]])),
-      links: options.links.map((l) => l.name),
-      pullConcurrency: options.pullConcurrency,
-      pullStorage: options.pullStorage,
-      pullImageStore: options.pullImageStore,
-      timeoutsMs: options.timeouts,
-      bail: options.bail,
-      variantsDir: options.variantsDir,
-      ...(options.reference ? { reference: options.reference } : {}),
-    },
+      ...recordedSettings(options, METRIC_OPTIONS, RUN_OPTIONS),
+    } as RunSettings,
     host: {
       platform: platform(),
       arch: arch(),

@@ -24,6 +24,51 @@ export interface RunOption<Input = unknown, Value = unknown> {
   schema: z.ZodType<Value, Input | undefined>;
   /** What the input must be: `Expected \`--flag\` to be <expected>, got \`x\``. */
   expected: string;
+  /**
+   * How results.json's `settings` keeps the value, when a second run needs it
+   * to be comparable: the field (@default the option's key), its schema there,
+   * and what is written (undefined: left out). Absent: not recorded.
+   */
+  recorded?: Recorded<NoInfer<Value>>;
+}
+
+export interface Recorded<Value> {
+  as?: string;
+  schema: z.ZodType;
+  value(value: Value): unknown;
+}
+
+/** Records the value as it is. */
+export const asIs = <Value>(schema: z.ZodType, as?: string): Recorded<Value> => ({
+  schema,
+  value: (value) => value,
+  ...(as === undefined ? {} : { as }),
+});
+
+/** The `settings` fields the recorded options of each set make: their schemas, in declaration order. */
+export function recordedShape(...sets: readonly OptionSet[]): z.ZodRawShape {
+  return Object.fromEntries(
+    sets.flatMap((set) =>
+      Object.entries(set).flatMap(([key, option]) =>
+        option.recorded ? [[option.recorded.as ?? key, option.recorded.schema]] : [],
+      ),
+    ),
+  );
+}
+
+/** The `settings` fields of the recorded options, from the run's values. */
+export function recordedSettings(
+  values: Readonly<Record<string, unknown>>,
+  ...sets: readonly OptionSet[]
+): Record<string, unknown> {
+  return Object.fromEntries(
+    sets.flatMap((set) =>
+      Object.entries(set).flatMap(([key, option]) => {
+        const value = option.recorded?.value(values[key]);
+        return value === undefined ? [] : [[option.recorded?.as ?? key, value]];
+      }),
+    ),
+  );
 }
 
 /** A list option's input: names as `parseList` gives them, or none. */

@@ -10,7 +10,7 @@ import {
   type PullStorage,
 } from '../../second-engine/isolated-engine.js';
 import { type LinkProfile, parseLink, UNLIMITED_LINK } from '../../second-engine/link-shaper.js';
-import { givenList, parseList, runOption, wholeNumber } from '../../validation/run-option.js';
+import { asIs, givenList, parseList, runOption, wholeNumber } from '../../validation/run-option.js';
 
 /** The second engine's image store. @default 'classic' */
 export const DEFAULT_PULL_IMAGE_STORE: ImageStore = 'classic';
@@ -39,6 +39,8 @@ export const PULL_OPTIONS = {
     defaultHelp: 'none',
     parse: (text) => parseList('--link', text),
     expected: 'a list of rates such as 100mbit',
+    // Links pulls were timed over: `unlimited`, then shaped ones such as `100mbit`.
+    recorded: { schema: z.array(z.string()), value: (links) => links.map((l) => l.name) },
     schema: givenList.transform((given): LinkProfile[] => {
       const links = [UNLIMITED_LINK];
       for (const link of (given ?? []).map(parseLink)) {
@@ -63,6 +65,7 @@ export const PULL_OPTIONS = {
     defaultHelp: `${DOCKER_CONCURRENT_DOWNLOADS}, as Docker's`,
     parse: wholeNumber('--pull-concurrency', DOWNLOADS),
     expected: DOWNLOADS,
+    recorded: asIs(z.number().int()),
     schema: z.number().int().min(1).max(32).default(DOCKER_CONCURRENT_DOWNLOADS),
   }),
   /** Where the isolated engine writes pulled layers: `memory` (a tmpfs) or `disk`. */
@@ -71,6 +74,7 @@ export const PULL_OPTIONS = {
     description: `where the pulling engine writes layers: ${PULL_STORAGES.join(' (a tmpfs, which leaves the host disk out) or ')}`,
     defaultHelp: DEFAULT_PULL_STORAGE,
     expected: `one of ${PULL_STORAGES.join(', ')}`,
+    recorded: asIs(z.enum(['disk', 'memory'])),
     schema: z
       .string()
       .default(DEFAULT_PULL_STORAGE)
@@ -103,6 +107,8 @@ export const PULL_OPTIONS = {
     description: `the pulling engine's image store: ${IMAGE_STORES.join(' or ')}`,
     defaultHelp: DEFAULT_PULL_IMAGE_STORE,
     expected: `one of ${IMAGE_STORES.join(', ')}`,
+    // Absent in runs written before it was chosen: classic.
+    recorded: asIs(z.enum(IMAGE_STORES).optional()),
     schema: z.enum(IMAGE_STORES as ['classic', 'containerd']).default(DEFAULT_PULL_IMAGE_STORE),
   }),
 };

@@ -33,3 +33,31 @@ describe('the metrics’ headline figures', () => {
     expect(toDemoMarkdown(run).split('\n')[0]).toBe(`| Variant | ${headers.join(' | ')} |`);
   });
 });
+
+describe('the recorded settings', () => {
+  it('keep, after the samples, each option that records itself: the metrics’, then the run’s', async () => {
+    const { run } = await runMetric('pull', {}, { links: ['100mbit'], reference: 'distroless' });
+    expect(run.settings).toEqual({
+      samples: { build: 2, pull: 2, startup: 2, memory: 2 },
+      links: ['unlimited', '100mbit'],
+      pullConcurrency: 3,
+      pullStorage: 'memory',
+      pullImageStore: 'classic',
+      timeoutsMs: expect.objectContaining({ build: 1_200_000, ready: 30_000 }),
+      bail: false,
+      variantsDir: expect.stringMatching(/\/variants$/),
+      reference: 'distroless',
+    });
+    expect(Object.keys(run.settings ?? {})).toEqual([
+      'samples',
+      'links',
+      'pullConcurrency',
+      'pullStorage',
+      'pullImageStore',
+      'timeoutsMs',
+      'bail',
+      'variantsDir',
+      'reference',
+    ]);
+  });
+});
