@@ -8,11 +8,17 @@ export const BASE_ROLES = [
   'alpine',
   'distroless-static',
   'debian-slim',
+  'golang-alpine-tools',
+  'distroless-base',
 ] as const;
 export type BaseRole = (typeof BASE_ROLES)[number];
 
 /** The roles whose image compiles the service: its Go must be as new as go.mod asks. */
-export const GO_BUILDER_ROLES: readonly BaseRole[] = ['golang', 'golang-alpine'];
+export const GO_BUILDER_ROLES: readonly BaseRole[] = [
+  'golang',
+  'golang-alpine',
+  'golang-alpine-tools',
+];
 
 export const BASE_BUILD_ARGS: Record<BaseRole, string> = {
   golang: 'GOLANG_IMAGE',
@@ -20,6 +26,8 @@ export const BASE_BUILD_ARGS: Record<BaseRole, string> = {
   alpine: 'ALPINE_IMAGE',
   'distroless-static': 'DISTROLESS_IMAGE',
   'debian-slim': 'DEBIAN_SLIM_IMAGE',
+  'golang-alpine-tools': 'GOLANG_ALPINE_TOOLS_IMAGE',
+  'distroless-base': 'DISTROLESS_BASE_IMAGE',
 };
 
 /** The images the seeds name, pinned to one Go and Alpine release. */
@@ -29,6 +37,11 @@ export const UPSTREAM_IMAGES: Record<BaseRole, string> = {
   alpine: 'alpine:3.20',
   'distroless-static': 'gcr.io/distroless/static-debian12:nonroot',
   'debian-slim': 'debian:bookworm-slim',
+  // The same image as golang-alpine: the recipes that build on it `apk add`
+  // what they need (gcc musl-dev, upx, ca-certificates tzdata) in their own
+  // Dockerfile; offline, its stand-in comes with those already in.
+  'golang-alpine-tools': 'golang:1.24-alpine',
+  'distroless-base': 'gcr.io/distroless/base-debian12:nonroot',
 };
 
 export type BaseProfileName = 'upstream' | 'offline';

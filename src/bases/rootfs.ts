@@ -120,6 +120,7 @@ export async function makeUnpackedRootfs(
       );
     }
     await layoutDistroless(rootDir);
+    if (debs.has('libc6')) await linkMergedUsr(rootDir);
   } else {
     await mustRun(
       'dpkg-deb',
@@ -134,6 +135,25 @@ export async function makeUnpackedRootfs(
       60_000,
     );
     await layoutBusybox(rootDir, scratchDir);
+  }
+}
+
+/**
+ * Debian's packages install under /usr (the merged /usr); the links from /
+ * (/lib64 → usr/lib64 …) that a Debian system and distroless/base have come
+ * from no package unpacked here. A dynamic binary asks for its loader by
+ * the path /lib64/ld-linux-x86-64.so.2, so a root with glibc gets them.
+ */
+async function linkMergedUsr(rootDir: string): Promise<void> {
+  for (const dir of ['bin', 'sbin', 'lib', 'lib64']) {
+    const present = async (path: string) =>
+      readdir(path).then(
+        () => true,
+        () => false,
+      );
+    if (!(await present(join(rootDir, dir))) && (await present(join(rootDir, 'usr', dir)))) {
+      await symlink(`usr/${dir}`, join(rootDir, dir));
+    }
   }
 }
 

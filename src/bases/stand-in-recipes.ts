@@ -140,6 +140,36 @@ export const STAND_IN_RECIPES: Record<BaseRole, StandInRecipe> = {
     workdir: '/home/nonroot',
     user: '65532',
   },
+  'golang-alpine-tools': {
+    role: 'golang-alpine-tools',
+    tag: 'imgbench/standin-golang-alpine-tools:1.24',
+    standsInFor: UPSTREAM_IMAGES['golang-alpine-tools'],
+    summary:
+      "Debian trixie minbase with golang-go, gcc and musl-tools (musl-gcc as CC), upx-ucl, ca-certificates and tzdata: golang:1.24-alpine after the recipes' `apk add gcc musl-dev upx ca-certificates tzdata`, which cannot run here; cgo links against musl, as on Alpine",
+    rootfs: {
+      kind: 'minbase',
+      include: ['golang-go', 'gcc', 'musl-tools', 'upx-ucl', 'ca-certificates', 'tzdata'],
+      pathExcludes: DOC_EXCLUDES,
+      layers: [ADDED_PACKAGES_LAYER, ...GO_LAYERS],
+    },
+    env: { ...GO_ENV, CC: 'musl-gcc' },
+    workdir: '/go',
+  },
+  'distroless-base': {
+    role: 'distroless-base',
+    tag: 'imgbench/standin-distroless-base:nonroot',
+    standsInFor: UPSTREAM_IMAGES['distroless-base'],
+    summary:
+      "distroless/static's set (base-files, netbase, tzdata, ca-certificates) with glibc (libc6) and libssl3 from Debian trixie, nonroot 65532, no shell: what distroless/base is made of, so a cgo binary finds its loader",
+    rootfs: {
+      kind: 'unpacked',
+      packages: ['base-files', 'netbase', 'tzdata', 'ca-certificates', 'libc6', 'libssl3t64'],
+      layout: 'distroless-static',
+    },
+    env: { PATH },
+    workdir: '/home/nonroot',
+    user: '65532',
+  },
   'debian-slim': {
     role: 'debian-slim',
     tag: 'imgbench/standin-debian-slim:bookworm',

@@ -33,19 +33,22 @@ export interface Variant {
    */
   runtimeRole: BaseRole | null | undefined;
   /**
-   * A cautionary variant from `pitfalls/` (cgo on scratch, source copied
-   * before the module download): built only when asked for by name or with
-   * `--variants pitfalls`.
+   * The set of a variant beyond the ladder, built only when asked for by name,
+   * by its set's name or with `all`: `pitfalls` (cautionary: cgo on scratch,
+   * source copied before the module download) or `recipes` (what the
+   * articles recommend beyond the ladder: CA bundle in scratch, cache
+   * mounts, UPX…). Absent: the ladder, the default.
    */
-  pitfall: boolean;
+  set?: VariantSet;
   /** A `.dockerignore` in the variant's folder: used for its builds instead of the service's. */
   ignoreFile?: string;
   /** A Dockerfile of the user's own (`--dockerfile`), with the images its FROM lines name. */
   own?: { dockerfile: string; fromImages: string[] };
 }
 
-/** The sub-folder of the variants folder that holds the pitfall variants. */
-export const PITFALLS_DIR = 'pitfalls';
+/** The sub-folders of the variants folder that hold a set of variants beyond the ladder, in order. */
+export const VARIANT_SETS = ['recipes', 'pitfalls'] as const;
+export type VariantSet = (typeof VARIANT_SETS)[number];
 
 function headerField(dockerfile: string, field: string): string {
   const lines = dockerfile.split('\n');
@@ -80,7 +83,7 @@ export function parseVariant(
   name: string,
   dockerfilePath: string,
   dockerfile: string,
-  pitfall = false,
+  set?: VariantSet,
 ): Variant {
   const baseRoles: BaseRole[] = [];
   for (const match of dockerfile.matchAll(/^ARG\s+([A-Z_]+)=/gm)) {
@@ -95,7 +98,7 @@ export function parseVariant(
     dockerfilePath,
     dockerfile,
     baseRoles,
-    pitfall,
+    ...(set ? { set } : {}),
   };
 }
 
@@ -176,7 +179,7 @@ export function dockerfileProblem(dockerfile: string): string | undefined {
   return seenFrom ? undefined : 'it has no FROM instruction';
 }
 
-/** Every variant under `dir` (one folder each, holding a Dockerfile) in ladder order, then the pitfalls. */
+/** Every variant under `dir` (one folder each, holding a Dockerfile) in ladder order, then each set's (VARIANT_SETS). */
 export async function loadVariants(dir: string): Promise<Variant[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => {
     throw new UsageError(
@@ -184,7 +187,7 @@ export async function loadVariants(dir: string): Promise<Variant[]> {
     );
   });
   const names = entries
-    .filter((e) => e.isDirectory() && e.name !== PITFALLS_DIR)
+    .filter((e) => e.isDirectory() && !(VARIANT_SETS as readonly string[]).includes(e.name))
     .map((e) => e.name);
   if (names.length === 0) {
     throw new UsageError(
@@ -196,17 +199,22 @@ export async function loadVariants(dir: string): Promise<Variant[]> {
     return i < 0 ? DEFAULT_VARIANTS.length : i;
   };
   names.sort((a, b) => order(a) - order(b) || a.localeCompare(b));
-  const pitfalls = (await readdir(join(dir, PITFALLS_DIR), { withFileTypes: true }).catch(() => []))
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort();
+  const sets = await Promise.all(
+    VARIANT_SETS.map(async (set) =>
+      (await readdir(join(dir, set), { withFileTypes: true }).catch(() => []))
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort()
+        .map((name) => loadVariant(name, join(dir, set, name, 'Dockerfile'), set)),
+    ),
+  );
   return Promise.all([
-    ...names.map((name) => loadVariant(name, join(dir, name, 'Dockerfile'), false)),
-    ...pitfalls.map((name) => loadVariant(name, join(dir, PITFALLS_DIR, name, 'Dockerfile'), true)),
+    ...names.map((name) => loadVariant(name, join(dir, name, 'Dockerfile'))),
+    ...sets.flat(),
   ]);
 }
 
-async function loadVariant(name: string, path: string, pitfall: boolean): Promise<Variant> {
+async function loadVariant(name: string, path: string, set?: VariantSet): Promise<Variant> {
   const text = await readFile(path, 'utf8').catch(() => {
     throw new UsageError(
       `Variant \`${name}\` has no Dockerfile at \`${path}\`; add one or remove the folder`,
@@ -219,7 +227,7 @@ async function loadVariant(name: string, path: string, pitfall: boolean): Promis
     );
   }
   const ignoreFile = join(dirname(path), '.dockerignore');
-  const variant = parseVariant(name, path, text, pitfall);
+  const variant = parseVariant(name, path, text, set);
   return existsSync(ignoreFile) ? { ...variant, ignoreFile } : variant;
 }
 
@@ -277,7 +285,7 @@ export async function loadOwnDockerfiles(
         `\`--dockerfile ${name}=${path}\`: no such file; give the path of your Dockerfile`,
       );
     }
-    const variant = await loadVariant(name, path, false);
+    const variant = await loadVariant(name, path);
     own.push({
       ...variant,
       description: variant.description || `your own Dockerfile, \`${path}\``,
@@ -289,23 +297,24 @@ export async function loadOwnDockerfiles(
 }
 
 /**
- * The variants named by `--variants a,b`, in the order given; `pitfalls`
- * stands for every pitfall variant and `all` for every variant. Without
- * names: every variant except the pitfalls.
+ * The variants named by `--variants a,b`, in the order given; a set's name
+ * (`recipes`, `pitfalls`) stands for its variants and `all` for every
+ * variant. Without names: the ladder, no set's.
  */
 export function selectVariants(all: Variant[], names: readonly string[] | undefined): Variant[] {
-  if (!names) return all.filter((v) => !v.pitfall);
+  if (!names) return all.filter((v) => v.set === undefined);
   const twice = firstRepeated(names);
   if (twice !== undefined) {
     throw new UsageError(`\`--variants\` names \`${twice}\` twice; name each variant once`);
   }
   const selected = names.flatMap((name) => {
     if (name === 'all') return all;
-    if (name === PITFALLS_DIR) return all.filter((v) => v.pitfall);
+    if ((VARIANT_SETS as readonly string[]).includes(name))
+      return all.filter((v) => v.set === name);
     const variant = all.find((v) => v.name === name);
     if (!variant) {
       throw new UsageError(
-        `Unknown variant \`${name}\` in \`--variants\`; known: ${all.map((v) => v.name).join(', ')}, or \`pitfalls\`, \`all\``,
+        `Unknown variant \`${name}\` in \`--variants\`; known: ${all.map((v) => v.name).join(', ')}, or ${VARIANT_SETS.map((set) => `\`${set}\``).join(', ')}, \`all\``,
       );
     }
     return [variant];

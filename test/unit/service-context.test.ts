@@ -135,7 +135,6 @@ describe('the build context', () => {
       dockerfile,
       baseRoles: [],
       runtimeRole: null,
-      pitfall: false,
       ...(own ? { own: { dockerfile: '/Dockerfile', fromImages: [] } } : {}),
     });
     const reads = 'FROM x\nARG SERVICE_DIR=.\nRUN go build .\n';

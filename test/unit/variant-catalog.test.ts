@@ -14,17 +14,34 @@ import {
 } from '../../src/variants/variant-catalog.js';
 
 describe('variant catalogue', () => {
-  it('loads the six variants in ladder order, then the pitfalls, each with a description and its base roles', async () => {
+  it('loads the six variants in ladder order, then the recipes and the pitfalls, each with a description and its base roles', async () => {
     const all = await loadVariants(variantsDir());
-    expect(all.map((v) => [v.name, v.pitfall])).toEqual([
-      ...DEFAULT_VARIANTS.map((n) => [n, false]),
-      ['cgo-debian-slim', true],
-      ['cgo-distroless', true],
-      ['cgo-scratch', true],
-      ['copy-before-download', true],
-      ['no-dockerignore', true],
+    expect(all.map((v) => [v.name, v.set])).toEqual([
+      ...DEFAULT_VARIANTS.map((n) => [n, undefined]),
+      ['cache-mounts', 'recipes'],
+      ['cgo-static', 'recipes'],
+      ['distroless-base-cgo', 'recipes'],
+      ['scratch-certs', 'recipes'],
+      ['scratch-nonroot', 'recipes'],
+      ['upx', 'recipes'],
+      ['cgo-debian-slim', 'pitfalls'],
+      ['cgo-distroless', 'pitfalls'],
+      ['cgo-scratch', 'pitfalls'],
+      ['copy-before-download', 'pitfalls'],
+      ['no-dockerignore', 'pitfalls'],
     ]);
-    const variants = all.filter((v) => !v.pitfall);
+    const recipes = Object.fromEntries(
+      all.filter((v) => v.set === 'recipes').map((v) => [v.name, [v.baseRoles, v.runtimeRole]]),
+    );
+    expect(recipes).toEqual({
+      'cache-mounts': [['golang-alpine', 'distroless-static'], 'distroless-static'],
+      'cgo-static': [['golang-alpine-tools'], null],
+      'distroless-base-cgo': [['golang', 'distroless-base'], 'distroless-base'],
+      'scratch-certs': [['golang-alpine-tools'], null],
+      'scratch-nonroot': [['golang-alpine'], null],
+      upx: [['golang-alpine-tools', 'alpine'], 'alpine'],
+    });
+    const variants = all.filter((v) => v.set === undefined);
     for (const v of variants) expect(v.description.length).toBeGreaterThan(20);
     const roles = Object.fromEntries(variants.map((v) => [v.name, v.baseRoles]));
     expect(roles).toEqual({
@@ -36,7 +53,11 @@ describe('variant catalogue', () => {
       distroless: ['golang-alpine', 'distroless-static'],
     });
     // What each image ships of a base: the final stage's.
-    expect(Object.fromEntries(all.map((v) => [v.name, v.runtimeRole]))).toEqual({
+    expect(
+      Object.fromEntries(
+        all.filter((v) => v.set !== 'recipes').map((v) => [v.name, v.runtimeRole]),
+      ),
+    ).toEqual({
       golang: 'golang',
       alpine: 'golang-alpine',
       'multi-stage': 'alpine',
@@ -103,7 +124,7 @@ describe('variant catalogue', () => {
 });
 
 describe('selectVariants', () => {
-  it('leaves the pitfalls out by default, and takes them by name, as `pitfalls`, or with `all`', async () => {
+  it('leaves the recipes and pitfalls out by default, and takes them by name, by set, or with `all`', async () => {
     const all = await loadVariants(variantsDir());
     const names = (selection: string[] | undefined) =>
       selectVariants(all, selection).map((v) => v.name);
@@ -117,14 +138,22 @@ describe('selectVariants', () => {
       'copy-before-download',
       'no-dockerignore',
     ]);
-    expect(names(['all', 'scratch'])).toHaveLength(11);
+    expect(names(['recipes'])).toEqual([
+      'cache-mounts',
+      'cgo-static',
+      'distroless-base-cgo',
+      'scratch-certs',
+      'scratch-nonroot',
+      'upx',
+    ]);
+    expect(names(['all', 'scratch'])).toHaveLength(17);
   });
 });
 
 describe('dockerfileProblem', () => {
-  it('passes every Dockerfile imgbench ships, pitfalls included', async () => {
+  it('passes every Dockerfile imgbench ships, recipes and pitfalls included', async () => {
     const all = await loadVariants(variantsDir());
-    expect(all.length).toBe(11);
+    expect(all.length).toBe(17);
     expect(all.find((v) => v.name === 'no-dockerignore')?.ignoreFile).toMatch(
       /variants\/pitfalls\/no-dockerignore\/\.dockerignore$/,
     );
