@@ -349,6 +349,30 @@ export class DockerEngine implements Engine {
     }
   }
 
+  async removeCacheMounts(mark: string): Promise<number> {
+    const df = (await this.#docker.df()) as {
+      BuildCache?: Array<{ ID: string; Type: string; Description?: string; InUse?: boolean }>;
+    };
+    const ours = (df.BuildCache ?? []).filter(
+      (r) => r.Type === 'exec.cachemount' && (r.Description ?? '').includes(mark),
+    );
+    for (const record of ours) {
+      // dockerd takes one value per filter; `id` is matched as a pattern, so anchor it.
+      await new Promise((resolve, reject) => {
+        this.#docker.modem.dial(
+          {
+            path: '/build/prune?',
+            method: 'POST',
+            options: { all: true, filters: JSON.stringify({ id: [`^${record.ID}$`] }) },
+            statusCodes: { 200: true, 500: 'server error' },
+          } as never,
+          (error: unknown, data: unknown) => (error ? reject(error) : resolve(data)),
+        );
+      });
+    }
+    return ours.length;
+  }
+
   async tagImage(source: string, target: string): Promise<void> {
     const { repository, tag } = splitReference(target);
     await this.#docker.getImage(source).tag({ repo: repository, tag });

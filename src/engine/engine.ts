@@ -209,6 +209,12 @@ export interface Engine {
   layerSizes(ref: string): Promise<LayerSize[]>;
   /** Removes a tag or image; `force` also removes an image that several tags name. */
   removeImage(ref: string, options?: { force?: boolean }): Promise<void>;
+  /**
+   * Removes the BuildKit cache mounts (`RUN --mount=type=cache`) whose
+   * description (`cached mount /go/pkg/mod from exec /bin/sh -c …`) contains
+   * `mark`, and nothing else of the build cache; returns how many went.
+   */
+  removeCacheMounts(mark: string): Promise<number>;
   /** Gives the image `source` the extra name `target` (`host:port/repo:tag`). */
   tagImage(source: string, target: string): Promise<void>;
   /** Pushes `ref` to the registry its name points at; returns the manifest digest the engine reports. */

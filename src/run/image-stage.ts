@@ -16,6 +16,7 @@ import type {
 } from '../metrics/run-result.js';
 import { toFailure } from '../metrics/variant-failure.js';
 import { buildService } from '../service/build-context.js';
+import { cacheMountScope } from '../service/cache-mounts.js';
 import { formatReady, recordedServiceSettings, withFound } from '../service/service-settings.js';
 import type { Variant } from '../variants/variant-catalog.js';
 
@@ -135,6 +136,7 @@ async function buildVariant(
       }),
       timeoutMs: options.timeouts.build,
       noCache: cold !== undefined,
+      cacheMountScope: cacheMountScope(runId, variant.name),
     });
   } catch (error) {
     return { ...id, state: 'failed', failure: toFailure('build', error) };

@@ -25,6 +25,7 @@ import { SCHEMA_VERSION } from '../metrics/run-result.js';
 import { packageJson } from '../package-json.js';
 import { HOST_PULL_SITE, type PullSite } from '../second-engine/pull-site.js';
 import { readIgnoreRules } from '../service/build-context.js';
+import { hasCacheMounts, runCacheMountMark } from '../service/cache-mounts.js';
 import { checkGoToolchain } from '../service/go-toolchain.js';
 import { type MainPackage, resolveMainPackage } from '../service/main-package.js';
 import { checkLocalReplaces } from '../service/service-context.js';
@@ -299,11 +300,22 @@ async function measureRun(
         if (built.stoppedBy === 'service') return built;
         return runPipeline(ctx, built, pipelineOf(options.metrics));
       };
-      if (!cold) return measure();
+      // The cache mounts the run's builds fill are the run's own (cache-mounts.ts): removed at its end.
+      const measureThenRemoveMounts = start.variants.some((v) => hasCacheMounts(v.dockerfile))
+        ? () =>
+            changes.during(
+              `the cache mounts of run ${start.run.runId}`,
+              async () => {
+                await engine.removeCacheMounts(runCacheMountMark(start.run.runId));
+              },
+              measure,
+            )
+        : measure;
+      if (!cold) return measureThenRemoveMounts();
       return changes.during(
         `the service copy ${cold.serviceCopy}`,
         () => removeServiceCopy(cold.serviceCopy),
-        measure,
+        measureThenRemoveMounts,
       );
     },
     async (signal) => {

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import dockerignoreModule from '@balena/dockerignore';
 import { pack } from 'tar-fs';
 import type { BuildOutcome, Engine } from '../engine/engine.js';
+import { scopeCacheMounts } from './cache-mounts.js';
 import { contextDockerfile, SERVICE_PREFIX } from './context-dockerfile.js';
 import { embeddedPatterns, keptForEmbed } from './go-embed.js';
 import { hostGoBuildArgs, proxyOnLoopback } from './host-go-env.js';
@@ -96,13 +97,20 @@ export interface ServiceBuild {
   timeoutMs: number;
   /** @default false */
   noCache?: boolean;
+  /**
+   * The ids the build's cache mounts take (cache-mounts.ts): a variant's own
+   * in a run. Absent: the Dockerfile's own.
+   */
+  cacheMountScope?: string;
 }
 
 /** Packs the filtered context with the Dockerfile and builds it; rejects with BuildError on failure. */
 export async function buildService(engine: Engine, build: ServiceBuild): Promise<BuildOutcome> {
   const context = await packBuildContext(
     build.source,
-    build.dockerfile,
+    build.cacheMountScope === undefined
+      ? build.dockerfile
+      : scopeCacheMounts(build.dockerfile, build.cacheMountScope).dockerfile,
     build.fallbackIgnoreFile,
     build.variantIgnoreFile,
   );

@@ -66,7 +66,7 @@ const defaultCommand = (_: string, cmd: string[]) =>
 /** One operation as the fake saw it, in the order they came. */
 export interface FakeCall {
   engine: 'build' | 'isolated';
-  operation: FakeOperation | 'create' | 'remove' | 'empty';
+  operation: FakeOperation | 'create' | 'remove' | 'empty' | 'remove-cache-mounts';
   variant: string;
 }
 
@@ -385,6 +385,15 @@ export class FakeEngine implements Engine {
     for (const [key, image] of [...this.images.entries()]) {
       if (key === ref || image.id === ref) this.images.delete(key);
     }
+  }
+  /** Cache mounts are not kept: the call is recorded (its mark as the variant). */
+  async removeCacheMounts(mark: string): Promise<number> {
+    this.#world.calls.push({
+      engine: this.#kind,
+      operation: 'remove-cache-mounts',
+      variant: mark,
+    });
+    return 0;
   }
   async tagImage(source: string, target: string): Promise<void> {
     const image = this.images.get(source);

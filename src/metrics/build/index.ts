@@ -1,5 +1,6 @@
 import { LABEL_RUN_ID, managedLabels } from '../../engine/labels.js';
 import { summarize } from '../../measure/statistics.js';
+import { cacheMountScope, hasCacheMounts } from '../../service/cache-mounts.js';
 import {
   present,
   RATIO_CSV_COLUMNS,
@@ -65,6 +66,7 @@ async function measureBuilds(ctx: StageContext, run: RunResult): Promise<RunResu
             buildArgs: buildArgsFor(variant, options),
             labels: managedLabels('build-metric-image', labels),
             timeoutMs: options.timeouts.build,
+            cacheMountScope: cacheMountScope(run.runId, variant.name),
           },
           `run ${run.runId} round ${round + 1} ${variant.name}`,
           round === 0 ? cold.runs.get(variant.name) : undefined,
@@ -82,9 +84,11 @@ async function measureBuilds(ctx: StageContext, run: RunResult): Promise<RunResu
             steps: runs.at(-1)?.steps ?? [],
           };
         };
+        const dockerfile = ctx.variants.find((entry) => entry.name === v.name)?.dockerfile ?? '';
         const builds: BuildMetricResult = {
           edit: `a comment line appended to the first .go file of the main package (\`${options.mainPackage}\`)`,
           firstColdIsImageBuild: cold.runs.has(v.name),
+          ...(hasCacheMounts(dockerfile) ? { cacheMounts: true as const } : {}),
           cold: scenario('cold'),
           'no-op': scenario('no-op'),
           warm: scenario('warm'),
@@ -95,13 +99,20 @@ async function measureBuilds(ctx: StageContext, run: RunResult): Promise<RunResu
   );
 }
 
+/** Whether a variant of the run builds with cache mounts. */
+const withCacheMounts = (run: RunResult): boolean =>
+  run.variants.some((v) => figuresOf(v).builds?.cacheMounts);
+
 function buildNote(run: RunResult): string {
   const b = run.variants.map((v) => figuresOf(v).builds).find(Boolean);
   if (!b) return '';
   const first = b.firstColdIsImageBuild
     ? ' The first cold build of each variant is the one that made the image the other metrics measure.'
     : '';
-  return `Builds: ${b.cold.durationMs.n} rounds per variant in shuffled order; cold = no build cache (base images present, not counted), no-op = the same context again, warm = after ${b.edit}.${first}`;
+  const mounts = withCacheMounts(run)
+    ? " Cache mounts take ids of the run's own (the engine's other caches are neither read nor touched), are emptied before each cold build and kept for the no-op and warm ones."
+    : '';
+  return `Builds: ${b.cold.durationMs.n} rounds per variant in shuffled order; cold = no build cache (base images present, not counted), no-op = the same context again, warm = after ${b.edit}.${first}${mounts}`;
 }
 
 function buildChart(run: RunResult): Chart {
@@ -155,7 +166,7 @@ export const build: Metric<'build', VariantPart<'builds', typeof buildsSchema, f
   table: {
     table: 'build',
     includes: ({ figures }) => figures.builds !== undefined,
-    columns: () => [
+    columns: (run) => [
       { header: 'Cold p50', align: 'right', cell: cell((b) => seconds(b.cold)) },
       { header: '± rme', align: 'right', cell: cell((b) => rmeCell(b.cold.durationMs)) },
       { header: 'Cold ÷ ref', align: 'right', cell: (row) => ratioCell(row, figureOf('cold')) },
@@ -171,6 +182,21 @@ export const build: Metric<'build', VariantPart<'builds', typeof buildsSchema, f
         }),
       },
       { header: 'No-op p50', align: 'right', cell: cell((b) => seconds(b['no-op'])) },
+      // Where a variant keeps caches between builds, what a warm build saves is the point.
+      ...(withCacheMounts(run)
+        ? [
+            {
+              header: 'Warm ÷ cold',
+              align: 'right' as const,
+              cell: cell((b) => (b.warm.durationMs.p50 / b.cold.durationMs.p50).toFixed(2)),
+            },
+            {
+              header: 'Cache mounts',
+              align: 'left' as const,
+              cell: cell((b) => (b.cacheMounts ? 'yes' : 'no')),
+            },
+          ]
+        : []),
     ],
     note: (run) => {
       const note = buildNote(run);

@@ -5,6 +5,7 @@ import type { BuildOutcome, Engine } from '../../engine/engine.js';
 import { makeRunTempDir } from '../../exec/run-temp.js';
 import type { Sample } from '../../measure/sampler.js';
 import { buildService, type ServiceBuild } from '../../service/build-context.js';
+import { cacheMountMark, hasCacheMounts } from '../../service/cache-mounts.js';
 
 export const BUILD_SCENARIOS = ['cold', 'no-op', 'warm'] as const;
 export type BuildScenario = (typeof BUILD_SCENARIOS)[number];
@@ -111,8 +112,19 @@ async function timedBuild(request: BuildScenarioRequest, noCache: boolean): Prom
 }
 
 /**
+ * A cold build: no build cache, and the variant's cache mounts emptied
+ * first (`--no-cache` keeps them; the run's own ids, see cache-mounts.ts).
+ */
+async function coldBuild(request: BuildScenarioRequest): Promise<ScenarioRun> {
+  if (request.cacheMountScope !== undefined && hasCacheMounts(request.dockerfile)) {
+    await request.engine.removeCacheMounts(cacheMountMark(request.cacheMountScope));
+  }
+  return timedBuild(request, true);
+}
+
+/**
  * One round of the three scenarios for one variant: cold (no build cache,
- * base images present and not counted), no-op (the same context again:
+ * cache mounts emptied, base images present and not counted), no-op (the same context again:
  * everything cached), warm (after a one-line change to a .go file). The
  * cold build is what fills the cache the other two use; the edit is undone
  * after the warm build. `editToken` must be new to the engine (the run, the
@@ -126,7 +138,7 @@ export async function buildRound(
   editToken: string,
   cold?: ScenarioRun,
 ): Promise<Sample<BuildRoundDetail>> {
-  cold ??= await timedBuild(request, true);
+  cold ??= await coldBuild(request);
   const noop = await timedBuild(request, false);
   const { contextDir, serviceInContext } = request.source;
   const edit = await appendOneLine(

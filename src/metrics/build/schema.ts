@@ -28,6 +28,12 @@ export const buildsSchema = z.object({
    * with no cache, as every cold sample); absent in older runs.
    */
   firstColdIsImageBuild: z.boolean().optional(),
+  /**
+   * True when the Dockerfile has BuildKit cache mounts (`RUN
+   * --mount=type=cache`): under ids of the run's own, emptied before each
+   * cold sample and kept for the no-op and warm ones. Absent: it has none.
+   */
+  cacheMounts: z.literal(true).optional(),
   cold: buildScenarioSchema,
   'no-op': buildScenarioSchema,
   warm: buildScenarioSchema,
