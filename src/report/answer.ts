@@ -22,6 +22,32 @@ function givesUp(v: OkVariant): string[] {
 const times = (r: number) => `${r.toFixed(r >= 10 ? 0 : 2)}×`;
 
 /**
+ * What winning on `figure` costs `best` against `next`: each other question's
+ * figure on which it is measurably worse, by the same rule (an exact figure
+ * larger; a timed one whose round-by-round ratio's 95 % interval lies above 1).
+ */
+function costs(best: OkVariant, next: OkVariant, figure: string): string[] {
+  const [a, b] = [figuresByName(best), figuresByName(next)];
+  return HEADLINES.flatMap(({ question, figure: other }) => {
+    const [x, y] = [a.get(other), b.get(other)];
+    if (!question || other === figure || !x || !y) return [];
+    if (!x.samples || !y.samples) {
+      return x.value > y.value
+        ? [
+            `${other} ${formatFigure(x.value, x.unit)} against ${next.name}'s ${formatFigure(y.value, y.unit)}`,
+          ]
+        : [];
+    }
+    const ratio = pairedRatio(x.samples, y.samples);
+    return ratio?.ci && ratio.ci[0] > 1
+      ? [
+          `${other} ${times(ratio.p50)} ${next.name}'s (${formatFigure(x.value, x.unit)} against ${formatFigure(y.value, y.unit)}, 95 % interval ${ratio.ci[0].toFixed(2)}–${ratio.ci[1].toFixed(2)})`,
+        ]
+      : [];
+  });
+}
+
+/**
  * One line per question: the variant that wins, named only where the
  * interval of its ratio to the runner-up (round by round) excludes 1, and
  * what it gives up; else that no difference was measured, or why there is
@@ -48,7 +74,8 @@ function answerLine(ok: OkVariant[], label: string, figure: string): string {
   const show = (x: typeof best) => `${x.v.name} ${formatFigure(x.f.value, x.f.unit)}`;
   const named = (detail: string) => {
     const lacks = givesUp(best.v);
-    return `${label}: **${best.v.name}**, ${formatFigure(best.f.value, best.f.unit)} (${detail}).${lacks.length ? ` It gives up: ${lacks.join(', ')}.` : ''}`;
+    const price = costs(best.v, next.v, figure);
+    return `${label}: **${best.v.name}**, ${formatFigure(best.f.value, best.f.unit)} (${detail}).${lacks.length ? ` It gives up: ${lacks.join(', ')}.` : ''}${price.length ? ` It costs: ${price.join('; ')}.` : ''}`;
   };
   if (!best.f.samples || !next.f.samples) {
     // An exact figure: any difference is a difference.

@@ -111,5 +111,15 @@ describe('the answer', () => {
       /^Smallest image: \*\*scratch\*\*, 6\.57 MB .*It gives up: no CA bundle/,
     );
     expect(lines[2]).toMatch(/^Fastest start \(start → ready\): no measurable difference between/);
+    expect(lines[0]).not.toContain('It costs');
+  });
+
+  it('states what winning costs: the smallest image that starts measurably slower than the runner-up', async () => {
+    // scratch 130 ms slower to start in every round than distroless, the next smallest image.
+    const slower = withStartup(await run(), (v, ms) => (v === 'scratch' ? ms + 130 : ms));
+    const [smallest] = answerLines(slower);
+    expect(smallest).toMatch(
+      /^Smallest image: \*\*scratch\*\*, 6\.57 MB .*\. It costs: startup start→ready 1\.\d\d× distroless's \(\d+\.\d ms against \d+\.\d ms, 95 % interval 1\.\d\d–1\.\d\d\)\.$/,
+    );
   });
 });
