@@ -28,6 +28,13 @@ export const ALL_VARIANTS_RUN = join(
   'run-all-variants-20261201-153022-f0fd.json',
 );
 
+/** A `--variants recipes,distroless,stripped,scratch` run (every metric), frozen. */
+export const RECIPES_RUN = join(
+  import.meta.dirname,
+  'fixtures',
+  'run-recipes-20261206-232900-db37.json',
+);
+
 /** An older `--variants all` run, written before runtime bases, compilers and C libraries were recorded. */
 export const OLDER_ALL_VARIANTS_RUN = join(
   import.meta.dirname,

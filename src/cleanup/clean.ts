@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import { LABEL_MANAGED, managedLabels } from '../engine/labels.js';
 import { errorMessage } from '../errors.js';
+import { CACHE_MOUNT_ID_PREFIX } from '../service/cache-mounts.js';
 import { type ReapReport, reapDeadRuns } from './reaper.js';
 
 export interface CleanOptions {
@@ -33,6 +34,11 @@ export async function cleanLeftovers(
           report.failed.push(`container ${id.slice(0, 12)}: ${errorMessage(error)}`),
       );
     }
+    // So do the cache mounts a run's builds fill (their RUN carries the run's mark).
+    await engine.removeCacheMounts(`: ${CACHE_MOUNT_ID_PREFIX}`).then(
+      (n) => n > 0 && report.removed.push(`${n} cache mounts of runs that ended`),
+      (error: unknown) => report.failed.push(`cache mounts: ${errorMessage(error)}`),
+    );
     // The build scenarios' images live only as long as their run; a killed run leaves them.
     if (!options.all) {
       for (const image of await engine.listImages(managedLabels('build-metric-image'))) {

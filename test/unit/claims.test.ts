@@ -10,10 +10,28 @@ import { metricList } from '../../src/metrics/registry.js';
 import type { RunResult } from '../../src/metrics/run-result.js';
 import { verdictCounts } from '../../src/report/claims-table.js';
 import { readRun } from '../../src/results/read-run.js';
-import { ALL_VARIANTS_RUN, historyRun } from '../fixtures.js';
+import { ALL_VARIANTS_RUN, historyRun, RECIPES_RUN } from '../fixtures.js';
 import { tempDir } from '../temp-dir.js';
 
 const history = () => historyRun('20261123-012239-447f');
+
+/**
+ * The kept all-variants run (the ladder and the pitfalls) with the recipe
+ * variants of a kept recipes run beside its own: a variant for every claim.
+ */
+async function everyVariant(): Promise<RunResult> {
+  const [all, recipes] = await Promise.all([readRun(ALL_VARIANTS_RUN), readRun(RECIPES_RUN)]);
+  const has = new Set(all.variants.map((v) => v.name));
+  const images = new Set(all.bases.images.map((b) => b.image));
+  return {
+    ...all,
+    variants: [...all.variants, ...recipes.variants.filter((v) => !has.has(v.name))],
+    bases: {
+      ...all.bases,
+      images: [...all.bases.images, ...recipes.bases.images.filter((b) => !images.has(b.image))],
+    },
+  };
+}
 
 /** What `--metrics flags` measured for the sample service on the stand-in Go 1.24 builder. */
 const measuredFlags: BinaryFlagsResult = {
@@ -128,11 +146,11 @@ describe('the kinds of claim check', () => {
     );
     expect(own).toMatchObject({
       flags: ['same-binary', 'flag-reduction', 'flag-saving', 'trimpath', 'panic-names'],
-      gaps: ['build-paths', 'capability', 'fails-to-start', 'local-state'],
+      gaps: ['build-paths', 'capability', 'fails-to-start', 'starts', 'local-state'],
       build: ['module-cache'],
     });
     const kinds = [...checkKinds().keys()];
-    expect(kinds).toHaveLength(18);
+    expect(kinds).toHaveLength(19);
     for (const article of loadClaims()) {
       for (const claim of article.claims) expect(kinds, claim.id).toContain(claim.check.kind);
     }
@@ -208,7 +226,7 @@ describe('claims that this version cannot check', () => {
 
 describe('claims against a real run of every variant and metric', () => {
   it('decides every claim but those that cannot be measured here, and names the bases each read', async () => {
-    const run = await readRun(ALL_VARIANTS_RUN);
+    const run = await everyVariant();
     const verdicts = judgeClaims(run);
     const by = (verdict: string) => verdicts.filter((v) => v.verdict === verdict).map((v) => v.id);
     expect(by('inconclusive')).toEqual([]);
@@ -248,7 +266,7 @@ describe('claims against a real run of every variant and metric', () => {
   });
 
   it('gives the same claims plain verdicts when the bases are the upstream images', async () => {
-    const run = await readRun(ALL_VARIANTS_RUN);
+    const run = await everyVariant();
     const upstream = (b: BaseImage): BaseImage => ({ ...b, standIn: false, image: b.upstream });
     const onUpstream = {
       ...run,

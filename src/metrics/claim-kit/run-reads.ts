@@ -1,13 +1,30 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatFigure } from '../../format/format.js';
+import { variantsDir } from '../../paths.js';
 import { figuresOf, type RunResult, type VariantResult } from '../run-result.js';
 import { basesOf } from './base-reads.js';
 import { Missing } from './check-kind.js';
 
+/** The set of imgbench's own variants (beyond the ladder) that `name` belongs to. */
+function shippedSet(name: string): string {
+  const inSet = (set: string) => {
+    try {
+      return readdirSync(join(variantsDir(), set)).includes(name);
+    } catch {
+      return false;
+    }
+  };
+  return inSet('recipes') ? 'recipes' : 'pitfalls';
+}
+
 /** A variant of the run, in whatever state it is. */
 export function variantOf(run: RunResult, name: string): VariantResult {
   const v = run.variants.find((x) => x.name === name);
-  if (!v)
-    throw new Missing(`the run has no ${name} variant (pitfalls run with --variants pitfalls)`);
+  if (!v) {
+    const set = shippedSet(name);
+    throw new Missing(`the run has no ${name} variant (${set} run with --variants ${set})`);
+  }
   return v;
 }
 
