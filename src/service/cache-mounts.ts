@@ -1,3 +1,5 @@
+import { rewriteInstructions } from './context-dockerfile.js';
+
 /**
  * BuildKit cache mounts (`RUN --mount=type=cache,target=/go/pkg/mod`) live in
  * the engine beyond any build, keyed by their id (the target when none is
@@ -74,26 +76,12 @@ export function scopeCacheMounts(
   scope: string,
 ): { dockerfile: string; cacheMounts: boolean } {
   let cacheMounts = false;
-  const out: string[] = [];
-  let raw: string[] = [];
-  for (const line of dockerfile.split('\n')) {
-    if (raw.length === 0 && /^\s*#/.test(line)) {
-      out.push(line);
-      continue;
-    }
-    raw.push(line);
-    if (/\\\s*$/.test(line)) continue;
-    const instruction = raw.map((l) => l.replace(/\\\s*$/, '')).join(' ');
-    const scoped = /^\s*RUN\s/i.test(instruction) ? scopedRun(instruction, scope) : instruction;
-    if (scoped === instruction) out.push(...raw);
-    else {
-      cacheMounts = true;
-      out.push(scoped);
-    }
-    raw = [];
-  }
-  out.push(...raw);
-  return { dockerfile: out.join('\n'), cacheMounts };
+  const scoped = rewriteInstructions(dockerfile, (instruction) => {
+    const run = /^\s*RUN\s/i.test(instruction) ? scopedRun(instruction, scope) : instruction;
+    if (run !== instruction) cacheMounts = true;
+    return run;
+  });
+  return { dockerfile: scoped, cacheMounts };
 }
 
 /** Whether a Dockerfile has a cache mount (`RUN --mount=type=cache…`) outside its comments. */

@@ -40,8 +40,15 @@ export function rewriteCopyInstruction(instruction: string): string {
   return `${indent}${keyword}${space}${[...flags, rewritten].join(' ')}`;
 }
 
-/** The Dockerfile as sent: every context COPY/ADD reads from `svc/`; other lines are kept as written. */
-export function contextDockerfile(dockerfile: string): string {
+/**
+ * The Dockerfile with `rewrite` applied to each instruction (continuation
+ * lines joined into one); an instruction it returns unchanged keeps its
+ * lines as written, and so do comment lines.
+ */
+export function rewriteInstructions(
+  dockerfile: string,
+  rewrite: (instruction: string) => string,
+): string {
   const out: string[] = [];
   let raw: string[] = [];
   for (const line of dockerfile.split('\n')) {
@@ -52,11 +59,17 @@ export function contextDockerfile(dockerfile: string): string {
     raw.push(line);
     if (/\\\s*$/.test(line)) continue;
     const instruction = raw.map((l) => l.replace(/\\\s*$/, '')).join(' ');
-    out.push(
-      ...(/^\s*(COPY|ADD)\s/i.test(instruction) ? [rewriteCopyInstruction(instruction)] : raw),
-    );
+    const rewritten = rewrite(instruction);
+    out.push(...(rewritten === instruction ? raw : [rewritten]));
     raw = [];
   }
   out.push(...raw);
   return out.join('\n');
+}
+
+/** The Dockerfile as sent: every context COPY/ADD reads from `svc/`; other lines are kept as written. */
+export function contextDockerfile(dockerfile: string): string {
+  return rewriteInstructions(dockerfile, (instruction) =>
+    /^\s*(COPY|ADD)\s/i.test(instruction) ? rewriteCopyInstruction(instruction) : instruction,
+  );
 }
