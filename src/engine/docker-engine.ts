@@ -358,19 +358,23 @@ export class DockerEngine implements Engine {
     );
     for (const record of ours) {
       // dockerd takes one value per filter; `id` is matched as a pattern, so anchor it.
-      await new Promise((resolve, reject) => {
-        this.#docker.modem.dial(
-          {
-            path: '/build/prune?',
-            method: 'POST',
-            options: { all: true, filters: JSON.stringify({ id: [`^${record.ID}$`] }) },
-            statusCodes: { 200: true, 500: 'server error' },
-          } as never,
-          (error: unknown, data: unknown) => (error ? reject(error) : resolve(data)),
-        );
+      await this.#dial({
+        path: '/build/prune?',
+        method: 'POST',
+        options: { all: true, filters: JSON.stringify({ id: [`^${record.ID}$`] }) },
+        statusCodes: { 200: true, 500: 'server error' },
       });
     }
     return ours.length;
+  }
+
+  /** A request dockerode has no method for, through its connection to the engine. */
+  #dial(request: Record<string, unknown>): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.#docker.modem.dial(request as never, (error: unknown, data: unknown) =>
+        error ? reject(error) : resolve(data),
+      );
+    });
   }
 
   async tagImage(source: string, target: string): Promise<void> {
@@ -424,16 +428,11 @@ export class DockerEngine implements Engine {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
-      await new Promise((resolve, reject) => {
-        this.#docker.modem.dial(
-          {
-            path: `/distribution/${ref}/json`,
-            method: 'GET',
-            statusCodes: { 200: true, 401: 'no such image, or not allowed', 500: 'server error' },
-            abortSignal: abort.signal,
-          } as never,
-          (error: unknown, data: unknown) => (error ? reject(error) : resolve(data)),
-        );
+      await this.#dial({
+        path: `/distribution/${ref}/json`,
+        method: 'GET',
+        statusCodes: { 200: true, 401: 'no such image, or not allowed', 500: 'server error' },
+        abortSignal: abort.signal,
       });
       return undefined;
     } catch (error) {

@@ -2,20 +2,21 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatFigure } from '../../format/format.js';
 import { variantsDir } from '../../paths.js';
+import { VARIANT_SETS, type VariantSet } from '../../variants/variant-catalog.js';
 import { figuresOf, type RunResult, type VariantResult } from '../run-result.js';
 import { basesOf } from './base-reads.js';
 import { Missing } from './check-kind.js';
 
-/** The set of imgbench's own variants (beyond the ladder) that `name` belongs to. */
-function shippedSet(name: string): string {
-  const inSet = (set: string) => {
+/** The set of imgbench's own variants (beyond the ladder) that `name` belongs to; pitfalls when none. */
+function shippedSet(name: string): VariantSet {
+  const inSet = (set: VariantSet) => {
     try {
       return readdirSync(join(variantsDir(), set)).includes(name);
     } catch {
       return false;
     }
   };
-  return inSet('recipes') ? 'recipes' : 'pitfalls';
+  return VARIANT_SETS.find(inSet) ?? 'pitfalls';
 }
 
 /** A variant of the run, in whatever state it is. */
