@@ -7,8 +7,8 @@ import { figuresOf, type RunResult, type VariantResult } from '../run-result.js'
 import { basesOf } from './base-reads.js';
 import { Missing } from './check-kind.js';
 
-/** The set of imgbench's own variants (beyond the ladder) that `name` belongs to; pitfalls when none. */
-function shippedSet(name: string): VariantSet {
+/** The set of imgbench's own variants (beyond the ladder) that `name` belongs to, if any. */
+function shippedSet(name: string): VariantSet | undefined {
   const inSet = (set: VariantSet) => {
     try {
       return readdirSync(join(variantsDir(), set)).includes(name);
@@ -16,7 +16,7 @@ function shippedSet(name: string): VariantSet {
       return false;
     }
   };
-  return VARIANT_SETS.find(inSet) ?? 'pitfalls';
+  return VARIANT_SETS.find(inSet);
 }
 
 /** A variant of the run, in whatever state it is. */
@@ -24,15 +24,15 @@ export function variantOf(run: RunResult, name: string): VariantResult {
   const v = run.variants.find((x) => x.name === name);
   if (!v) {
     const set = shippedSet(name);
-    throw new Missing(`the run has no ${name} variant (${set} run with --variants ${set})`);
+    const hint = set ? ` (${set} run with --variants ${set})` : '';
+    throw new Missing(`the run has no ${name} variant${hint}`);
   }
   return v;
 }
 
 /** A variant of the run that is ok. */
 export function okVariant(run: RunResult, variant: string): VariantResult {
-  const v = run.variants.find((x) => x.name === variant);
-  if (!v) throw new Missing(`the run has no ${variant} variant`);
+  const v = variantOf(run, variant);
   if (v.state !== 'ok')
     throw new Missing(
       `${variant} ${v.state === 'failed' ? `failed (${v.failure.stage})` : 'was not reached'}`,
