@@ -30,19 +30,37 @@ export const BASE_BUILD_ARGS: Record<BaseRole, string> = {
   'distroless-base': 'DISTROLESS_BASE_IMAGE',
 };
 
-/** The images the seeds name, pinned to one Go and Alpine release. */
-export const UPSTREAM_IMAGES: Record<BaseRole, string> = {
-  golang: 'golang:1.24',
-  'golang-alpine': 'golang:1.24-alpine',
-  alpine: 'alpine:3.20',
-  'distroless-static': 'gcr.io/distroless/static-debian12:nonroot',
-  'debian-slim': 'debian:bookworm-slim',
-  // The same image as golang-alpine: the recipes that build on it `apk add`
-  // what they need (gcc musl-dev, upx, ca-certificates tzdata) in their own
-  // Dockerfile; offline, its stand-in comes with those already in.
-  'golang-alpine-tools': 'golang:1.24-alpine',
-  'distroless-base': 'gcr.io/distroless/base-debian12:nonroot',
-};
+/**
+ * The Go releases a run's builders can have (`--go`): 1.24, the one the seeds'
+ * images are pinned to, and the newer ones a go.mod may ask for. Offline, the
+ * stand-ins take 1.24 from Debian trixie and the others from trixie-backports.
+ */
+export const GO_RELEASES = ['1.24', '1.25', '1.26'] as const;
+export type GoRelease = (typeof GO_RELEASES)[number];
+export const DEFAULT_GO: GoRelease = '1.24';
+
+/** A run's recorded Go release (`settings.go`); the default for runs that did not record one. */
+export const goReleaseOf = (recorded: unknown): GoRelease =>
+  GO_RELEASES.find((r) => r === recorded) ?? DEFAULT_GO;
+
+/** The images the seeds name, pinned to one Alpine release, the builders to the Go release `go`. */
+export function upstreamImages(go: GoRelease = DEFAULT_GO): Record<BaseRole, string> {
+  return {
+    golang: `golang:${go}`,
+    'golang-alpine': `golang:${go}-alpine`,
+    alpine: 'alpine:3.20',
+    'distroless-static': 'gcr.io/distroless/static-debian12:nonroot',
+    'debian-slim': 'debian:bookworm-slim',
+    // The same image as golang-alpine: the recipes that build on it `apk add`
+    // what they need (gcc musl-dev, upx, ca-certificates tzdata) in their own
+    // Dockerfile; offline, its stand-in comes with those already in.
+    'golang-alpine-tools': `golang:${go}-alpine`,
+    'distroless-base': 'gcr.io/distroless/base-debian12:nonroot',
+  };
+}
+
+/** The images the seeds name, with the default Go. */
+export const UPSTREAM_IMAGES: Record<BaseRole, string> = upstreamImages();
 
 export type BaseProfileName = 'upstream' | 'offline';
 export const BASE_PROFILES: readonly BaseProfileName[] = ['upstream', 'offline'];

@@ -1,7 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import { errorMessage, ImgbenchError, UsageError } from '../errors.js';
-import type { BaseImage, BaseProfileName, BaseRole } from './base-roles.js';
-import { BASE_PROFILES, BASE_ROLES, UPSTREAM_IMAGES } from './base-roles.js';
+import type { BaseImage, BaseProfileName, BaseRole, GoRelease } from './base-roles.js';
+import { BASE_PROFILES, BASE_ROLES, upstreamImages as upstreamNames } from './base-roles.js';
 import type { EnsureStandInsOptions } from './stand-in-builder.js';
 import { ensureStandIns } from './stand-in-builder.js';
 
@@ -23,10 +23,15 @@ export function parseBaseProfile(value: string): BaseProfileRequest {
   );
 }
 
-async function upstreamImages(engine: Engine, roles: readonly BaseRole[]): Promise<BaseImage[]> {
+async function upstreamImages(
+  engine: Engine,
+  roles: readonly BaseRole[],
+  options: EnsureStandInsOptions,
+): Promise<BaseImage[]> {
+  const names = upstreamNames(options.go);
   return Promise.all(
     roles.map(async (role) => {
-      const image = UPSTREAM_IMAGES[role];
+      const image = names[role];
       const details = await engine.inspectImage(image);
       return {
         role,
@@ -54,7 +59,7 @@ async function pullMissing(
   roles: readonly BaseRole[],
   options: EnsureStandInsOptions & { pullTimeoutMs?: number },
 ): Promise<BaseImage[]> {
-  const images = await upstreamImages(engine, roles);
+  const images = await upstreamImages(engine, roles, options);
   const missing = [...new Set(images.filter((b) => !b.imageId).map((b) => b.image))];
   for (const image of missing) {
     options.onProgress?.(`pulling ${image} (before the builds, not timed)`);
@@ -68,7 +73,7 @@ async function pullMissing(
       );
     }
   }
-  return missing.length === 0 ? images : upstreamImages(engine, roles);
+  return missing.length === 0 ? images : upstreamImages(engine, roles, options);
 }
 
 /** `golang=golang:1.25` → role and image; the role must be one of BASE_ROLES. */
@@ -94,6 +99,7 @@ export async function chooseBaseImages(
   resolved: ResolvedBases,
   roles: readonly BaseRole[],
   chosen: Partial<Record<BaseRole, string>>,
+  go?: GoRelease,
 ): Promise<ResolvedBases> {
   const given = (Object.entries(chosen) as Array<[BaseRole, string]>).filter(([role]) =>
     roles.includes(role),
@@ -117,7 +123,7 @@ export async function chooseBaseImages(
       role,
       image,
       standIn: false,
-      upstream: UPSTREAM_IMAGES[role],
+      upstream: upstreamNames(go)[role],
       imageId: details.id,
       ...(details.repoDigests.length ? { repoDigests: details.repoDigests } : {}),
       chosen: true,
@@ -153,7 +159,7 @@ export async function resolveBases(
   let profile: BaseProfileName;
   let reason: string;
   if (request === 'auto') {
-    const upstream = await upstreamImages(engine, roles);
+    const upstream = await upstreamImages(engine, roles, options);
     const missing = [...new Set(upstream.filter((b) => !b.imageId).map((b) => b.image))];
     if (missing.length === 0) {
       return {

@@ -1,6 +1,8 @@
 import {
   chmod,
   chown,
+  copyFile,
+  lstat,
   mkdir,
   readdir,
   readFile,
@@ -12,8 +14,9 @@ import {
 import { join } from 'node:path';
 import { ImgbenchError } from '../errors.js';
 import { runCommand, tail } from '../exec/run-command.js';
+import type { GoRelease } from './base-roles.js';
 import type { MinbaseRootfs, UnpackedRootfs } from './stand-in-recipes.js';
-import { DEBIAN_SUITE } from './stand-in-recipes.js';
+import { DEBIAN_SUITE, goSuites } from './stand-in-recipes.js';
 
 /** mmdebstrap on a slow mirror; a normal run takes ~35 s. */
 const MMDEBSTRAP_TIMEOUT_MS = 15 * 60_000;
@@ -42,6 +45,18 @@ async function mustRun(
   return result;
 }
 
+/**
+ * mmdebstrap hooks that add `extra` suites (trixie-backports) from the same
+ * mirror as the release: whichever mirror mmdebstrap was given or picked,
+ * never one written here.
+ */
+function extraSuiteHooks(suite: string, extra: readonly string[]): string[] {
+  return extra.map(
+    (name) =>
+      `--setup-hook=for f in "$1"/etc/apt/sources.list "$1"/etc/apt/sources.list.d/*.list; do [ -f "$f" ] && sed -n "s#^deb \\([^ ]*\\) ${suite} .*#deb \\1 ${name} main#p" "$f"; done | head -n1 > "$1/etc/apt/sources.list.d/imgbench-${name}.list"`,
+  );
+}
+
 /** Writes a minbase Debian root filesystem as a tar file at `outTar`. */
 export async function makeMinbaseTar(recipe: MinbaseRootfs, outTar: string): Promise<void> {
   const suite = recipe.suite ?? DEBIAN_SUITE;
@@ -53,6 +68,14 @@ export async function makeMinbaseTar(recipe: MinbaseRootfs, outTar: string): Pro
       // Device nodes are the engine's business, not the image's.
       '--skip=output/dev',
       ...recipe.pathExcludes.map((glob) => `--dpkgopt=path-exclude=${glob}`),
+      ...extraSuiteHooks(suite, recipe.extraSuites ?? []),
+      // The added suite's list is not the image's business either.
+      ...(recipe.extraSuites?.length
+        ? ['--customize-hook=rm -f "$1"/etc/apt/sources.list.d/imgbench-*.list']
+        : []),
+      ...Object.entries(recipe.links ?? {}).map(
+        ([path, target]) => `--customize-hook=ln -s ${target} "$1/${path}"`,
+      ),
       suite,
       outTar,
     ],
@@ -64,7 +87,11 @@ export async function makeMinbaseTar(recipe: MinbaseRootfs, outTar: string): Pro
  * Downloads the named packages (apt resolves and fetches their dependencies
  * too, which are then not used) and returns the path of each named .deb.
  */
-async function downloadDebs(packages: string[], workDir: string): Promise<Map<string, string>> {
+async function downloadDebs(
+  packages: string[],
+  workDir: string,
+  suites: readonly string[] = [DEBIAN_SUITE],
+): Promise<Map<string, string>> {
   const root = join(workDir, 'download');
   await mustRun(
     'mmdebstrap',
@@ -73,10 +100,11 @@ async function downloadDebs(packages: string[], workDir: string): Promise<Map<st
       `--include=${packages.join(',')}`,
       '--skip=download/empty',
       '--skip=cleanup/apt/cache',
+      ...extraSuiteHooks(DEBIAN_SUITE, suites.slice(1)),
       DEBIAN_SUITE,
       root,
     ],
-    `download of ${packages.join(', ')} from Debian ${DEBIAN_SUITE}`,
+    `download of ${packages.join(', ')} from Debian ${suites.join(', ')}`,
   );
   const archives = join(root, 'var/cache/apt/archives');
   const files = await readdir(archives);
@@ -96,13 +124,22 @@ async function concatCertificates(mozillaDir: string): Promise<string> {
   return pems.map((pem) => (pem.endsWith('\n') ? pem : `${pem}\n`)).join('');
 }
 
-/** Unpacks the named packages into `rootDir` and lays them out like the image they stand in for. */
+/**
+ * Unpacks the named packages into `rootDir` and lays them out like the image
+ * they stand in for; with a Go release, Go goes to `goDir` (a layer of its own).
+ */
 export async function makeUnpackedRootfs(
   recipe: UnpackedRootfs,
   rootDir: string,
   workDir: string,
+  goDir?: string,
 ): Promise<void> {
-  const debs = await downloadDebs(recipe.packages, workDir);
+  const goDebs = recipe.go ? [`golang-${recipe.go}-go`, `golang-${recipe.go}-src`] : [];
+  const debs = await downloadDebs(
+    [...recipe.packages, ...goDebs],
+    workDir,
+    recipe.go ? goSuites(recipe.go) : [DEBIAN_SUITE],
+  );
   const scratchDir = join(workDir, 'unpacked');
   await mkdir(rootDir, { recursive: true });
   await mkdir(scratchDir, { recursive: true });
@@ -122,20 +159,69 @@ export async function makeUnpackedRootfs(
     await layoutDistroless(rootDir);
     if (debs.has('libc6')) await linkMergedUsr(rootDir);
   } else {
-    await mustRun(
-      'dpkg-deb',
-      ['-x', debs.get('busybox-static') as string, scratchDir],
-      'dpkg-deb -x busybox-static',
-      60_000,
-    );
-    await mustRun(
-      'dpkg-deb',
-      ['-x', debs.get('ca-certificates') as string, scratchDir],
-      'dpkg-deb -x ca-certificates',
-      60_000,
-    );
+    for (const name of recipe.packages) {
+      await mustRun(
+        'dpkg-deb',
+        ['-x', debs.get(name) as string, scratchDir],
+        `dpkg-deb -x ${name}`,
+        60_000,
+      );
+    }
     await layoutBusybox(rootDir, scratchDir);
   }
+  if (recipe.go) {
+    if (!goDir)
+      throw new Error('makeUnpackedRootfs: a recipe with Go needs a folder for its layer');
+    await layoutGo(recipe.go, debs, goDir, join(workDir, 'go-unpacked'));
+  }
+}
+
+/**
+ * Moves the tree `from` into `to`: what `to` has as a link (Debian's links
+ * from /usr/lib/go-1.xx into /usr/share/go-1.xx) is replaced by what it
+ * pointed to; folders both have are merged.
+ */
+async function mergeInto(from: string, to: string): Promise<void> {
+  for (const entry of await readdir(from)) {
+    const target = join(to, entry);
+    const present = await lstat(target).catch(() => undefined);
+    if (present?.isDirectory()) {
+      await mergeInto(join(from, entry), target);
+      continue;
+    }
+    if (present) await rm(target);
+    await rename(join(from, entry), target);
+  }
+}
+
+/**
+ * Debian's Go laid out as the golang image has it: GOROOT at /usr/local/go
+ * (Debian's /usr/lib/go-1.xx, whose links into /usr/share/go-1.xx are
+ * replaced by what they point to), GOPATH /go with src and bin open to all.
+ */
+async function layoutGo(
+  go: GoRelease,
+  debs: Map<string, string>,
+  goDir: string,
+  unpackedDir: string,
+): Promise<void> {
+  await mkdir(unpackedDir, { recursive: true });
+  for (const name of [`golang-${go}-go`, `golang-${go}-src`]) {
+    await mustRun(
+      'dpkg-deb',
+      ['-x', debs.get(name) as string, unpackedDir],
+      `dpkg-deb -x ${name}`,
+      120_000,
+    );
+  }
+  const goroot = join(goDir, 'usr/local/go');
+  await mkdir(join(goDir, 'usr/local'), { recursive: true });
+  await rename(join(unpackedDir, `usr/lib/go-${go}`), goroot);
+  await mergeInto(join(unpackedDir, `usr/share/go-${go}`), goroot);
+  for (const dir of ['go/src', 'go/bin']) {
+    await mkdir(join(goDir, dir), { recursive: true });
+  }
+  for (const dir of ['go', 'go/src', 'go/bin']) await chmod(join(goDir, dir), 0o1777);
 }
 
 /**
@@ -204,6 +290,12 @@ async function layoutDistroless(rootDir: string): Promise<void> {
   }
 }
 
+/**
+ * Applets Debian's busybox has and Alpine's does not: the package tools of
+ * other distributions. Linked, they make the image look like it has dpkg.
+ */
+const NOT_IN_ALPINE_BUSYBOX = new Set(['dpkg', 'dpkg-deb', 'rpm', 'rpm2cpio']);
+
 async function layoutBusybox(rootDir: string, unpackedDir: string): Promise<void> {
   const busybox = join(unpackedDir, 'usr/bin/busybox');
   await mkdir(join(rootDir, 'bin'), { recursive: true });
@@ -220,6 +312,7 @@ async function layoutBusybox(rootDir: string, unpackedDir: string): Promise<void
     .map((l) => l.trim())
     .filter(Boolean)) {
     if (path === 'bin/busybox') continue;
+    if (NOT_IN_ALPINE_BUSYBOX.has(path.split('/').pop() as string)) continue;
     const target = join(rootDir, path);
     await mkdir(join(target, '..'), { recursive: true });
     await symlink('/bin/busybox', target).catch((error: NodeJS.ErrnoException) => {
@@ -228,6 +321,14 @@ async function layoutBusybox(rootDir: string, unpackedDir: string): Promise<void
   }
   await writeCaBundle(rootDir, join(unpackedDir, 'usr/share/ca-certificates/mozilla'));
   await symlink('certs/ca-certificates.crt', join(rootDir, 'etc/ssl/cert.pem'));
+  // musl as Alpine installs it: the loader is the C library, with its second name beside it.
+  await mkdir(join(rootDir, 'lib'), { recursive: true });
+  await copyFile(
+    join(unpackedDir, 'usr/lib/x86_64-linux-musl/libc.so'),
+    join(rootDir, 'lib/ld-musl-x86_64.so.1'),
+  );
+  await chmod(join(rootDir, 'lib/ld-musl-x86_64.so.1'), 0o755);
+  await symlink('ld-musl-x86_64.so.1', join(rootDir, 'lib/libc.musl-x86_64.so.1'));
   await writeFile(
     join(rootDir, 'etc/passwd'),
     ['root:x:0:0:root:/root:/bin/sh', 'nobody:x:65534:65534:nobody:/:/sbin/nologin', ''].join('\n'),
@@ -235,7 +336,7 @@ async function layoutBusybox(rootDir: string, unpackedDir: string): Promise<void
   await writeFile(join(rootDir, 'etc/group'), ['root:x:0:root', 'nobody:x:65534:', ''].join('\n'));
   await writeFile(
     join(rootDir, 'etc/os-release'),
-    'NAME="imgbench alpine stand-in"\nID=imgbench-standin\nPRETTY_NAME="busybox-static and CA bundle from Debian, in the role of alpine:3.20"\n',
+    'NAME="imgbench alpine stand-in"\nID=imgbench-standin\nPRETTY_NAME="busybox-static, musl and the CA bundle from Debian, in the role of alpine:3.20"\n',
   );
   await makeTmp(rootDir);
   await mkdir(join(rootDir, 'root'), { recursive: true, mode: 0o700 });

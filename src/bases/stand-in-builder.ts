@@ -12,11 +12,11 @@ import {
   LABEL_STANDS_IN_FOR,
   managedLabels,
 } from '../engine/labels.js';
-import type { BaseImage, BaseRole } from './base-roles.js';
+import type { BaseImage, BaseRole, GoRelease } from './base-roles.js';
 import { splitRootfsTar } from './layer-split.js';
 import { makeMinbaseTar, makeUnpackedRootfs } from './rootfs.js';
 import type { StandInRecipe } from './stand-in-recipes.js';
-import { recipeHash, STAND_IN_RECIPES } from './stand-in-recipes.js';
+import { recipeHash, standInRecipes } from './stand-in-recipes.js';
 
 /** Importing a ~600 MB root filesystem through BuildKit takes about a minute on two cores. */
 export const DEFAULT_BASE_BUILD_TIMEOUT_MS = 20 * 60_000;
@@ -33,6 +33,8 @@ export interface EnsureStandInsOptions {
   force?: boolean;
   /** @default DEFAULT_BASE_BUILD_TIMEOUT_MS */
   timeoutMs?: number;
+  /** The Go release of the builder stand-ins. @default DEFAULT_GO */
+  go?: GoRelease;
   onProgress?: (message: string) => void;
 }
 
@@ -47,7 +49,10 @@ export function standInDockerfile(recipe: StandInRecipe): string {
 
 /** The tars the stand-in is made of, one per layer: `rootfs.tar`, or the base and its split-off parts. */
 export function layerTars(recipe: StandInRecipe): string[] {
-  if (recipe.rootfs.kind !== 'minbase' || recipe.rootfs.layers.length === 0) return ['rootfs.tar'];
+  if (recipe.rootfs.kind === 'unpacked') {
+    return recipe.rootfs.go ? ['rootfs.tar', 'layer-1-go.tar'] : ['rootfs.tar'];
+  }
+  if (recipe.rootfs.layers.length === 0) return ['rootfs.tar'];
   return [
     'layer-0-base.tar',
     ...recipe.rootfs.layers.map((l, i) => `layer-${i + 1}-${l.name}.tar`),
@@ -71,11 +76,13 @@ async function buildStandIn(
       if (tars.length === 1) await rename(rootfsTar, tars[0] as string);
       else await splitRootfsTar(rootfsTar, recipe.rootfs.layers, tars);
     } else {
-      const rootfsTar = join(context, 'rootfs.tar');
+      const [rootfsTar, goTar] = layerTars(recipe).map((name) => join(context, name));
       const rootDir = join(work, 'rootfs');
-      await makeUnpackedRootfs(recipe.rootfs, rootDir, work);
+      const goDir = join(work, 'go-layer');
+      await makeUnpackedRootfs(recipe.rootfs, rootDir, work, goDir);
       // umask 0: keep modes as laid out (/tmp is 1777), where tar-fs would apply the process umask.
-      await pipeline(pack(rootDir, { umask: 0 }), createWriteStream(rootfsTar));
+      await pipeline(pack(rootDir, { umask: 0 }), createWriteStream(rootfsTar as string));
+      if (goTar) await pipeline(pack(goDir, { umask: 0 }), createWriteStream(goTar));
     }
     await writeFile(join(context, 'Dockerfile'), standInDockerfile(recipe));
     const outcome = await engine.build({
@@ -107,7 +114,7 @@ export async function ensureStandIns(
 ): Promise<StandInOutcome[]> {
   const outcomes: StandInOutcome[] = [];
   for (const role of roles) {
-    const recipe = STAND_IN_RECIPES[role];
+    const recipe = standInRecipes(options.go)[role];
     const hash = recipeHash(recipe);
     const started = performance.now();
     const existing = await engine.inspectImage(recipe.tag);

@@ -1,7 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { BASE_PROFILES, BASE_ROLES, type BaseRole } from '../bases/base-roles.js';
+import {
+  BASE_PROFILES,
+  BASE_ROLES,
+  type BaseRole,
+  DEFAULT_GO,
+  GO_RELEASES,
+} from '../bases/base-roles.js';
 import {
   DEFAULT_BASES_TIMEOUT_MS,
   parseBaseImage,
@@ -218,6 +224,15 @@ export const RUN_OPTIONS = {
     defaultHelp: DEFAULT_BASES,
     expected: 'one of auto, upstream, offline',
     schema: z.string().default(DEFAULT_BASES).transform(parseBaseProfile),
+  }),
+  /** The Go release of the builders: golang:1.26 upstream, or stand-ins with Debian's Go 1.26. */
+  go: runOption({
+    flags: '--go <release>',
+    description: `the Go release of the builder images (golang:RELEASE, golang:RELEASE-alpine; offline, stand-ins with Debian's Go of that release), for a go.mod that needs a newer Go`,
+    defaultHelp: DEFAULT_GO,
+    expected: `one of ${GO_RELEASES.join(', ')}`,
+    recorded: asIs(z.enum(GO_RELEASES).optional()),
+    schema: z.enum(GO_RELEASES).default(DEFAULT_GO),
   }),
   /** How long `auto` waits for a registry to answer, ms. */
   basesTimeoutMs: runOption({

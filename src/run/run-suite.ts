@@ -193,10 +193,12 @@ async function startRun(
         onProgress: (message) => emit({ type: 'bases', message }),
         pullTimeoutMs: options.timeouts.pull,
         basesTimeoutMs: options.basesTimeoutMs,
+        go: options.go,
       },
     ),
     roles,
     options.baseImages,
+    options.go,
   );
   await checkGoToolchain(
     engine,

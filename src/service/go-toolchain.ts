@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import type { BaseImage } from '../bases/base-roles.js';
+import { type BaseImage, GO_RELEASES } from '../bases/base-roles.js';
 import type { Engine } from '../engine/engine.js';
 import { runToExit } from '../engine/run-to-exit.js';
 import { UsageError } from '../errors.js';
@@ -113,8 +113,15 @@ export async function checkGoToolchain(
       );
     }
     if (wanted && version && compareGoVersions(version, wanted) < 0) {
+      const release = GO_RELEASES.find(
+        (r) => compareGoVersions(r, wanted.split('.').slice(0, 2).join('.')) >= 0,
+      );
+      const newer =
+        release && compareGoVersions(release, version.replace(/^go/, '')) > 0
+          ? `run with \`--go ${release}\` (golang:${release} images, or offline stand-ins with Debian's Go ${release}), `
+          : '';
       throw new UsageError(
-        `\`${file}\` needs go ${wanted}, and the builder \`${base.image}\`${base.standIn ? ` (stand-in for ${base.upstream})` : ''} has ${version}; give the ${base.role} role a newer Go image with \`--base-image ${base.role}=IMAGE\`, or lower the go line`,
+        `\`${file}\` needs go ${wanted}, and the builder \`${base.image}\`${base.standIn ? ` (stand-in for ${base.upstream})` : ''} has ${version}; ${newer}give the ${base.role} role a newer Go image with \`--base-image ${base.role}=IMAGE\`, or lower the go line`,
       );
     }
   }

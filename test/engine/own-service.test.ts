@@ -185,6 +185,41 @@ describe('a service of your own, with nothing but options', () => {
   });
 });
 
+describe('a go.mod that needs a newer Go than 1.24', () => {
+  it("is refused naming --go, and with --go 1.26 all six build and start offline on stand-ins with Debian's Go 1.26", async () => {
+    const dir = serviceCopyForTest(join(packageRoot(), 'bench', 'service'), 'go126');
+    const goMod = join(dir, 'go.mod');
+    writeFileSync(goMod, readFileSync(goMod, 'utf8').replace(/^go 1\.24$/m, 'go 1.26'));
+
+    const without = await imgbench([
+      'run',
+      '--service',
+      dir,
+      '--bases',
+      'offline',
+      '--metrics',
+      'size',
+      '--out',
+      tempDir('go124'),
+    ]);
+    expect(without.status).toBe(2);
+    expect(without.stderr).toMatch(
+      /needs go 1\.26, and the builder .* has go1\.24\.\d+; run with `--go 1\.26`/,
+    );
+
+    const { result, run } = await runService(dir, ['--go', '1.26', '--metrics', 'size,startup']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(states(run)).toEqual(allOk);
+    expect(run.settings?.go).toBe('1.26');
+    const builders = run.bases.images.filter((b) => b.role.startsWith('golang'));
+    expect(builders.map((b) => b.image).sort()).toEqual([
+      'imgbench/standin-golang-alpine:1.26',
+      'imgbench/standin-golang:1.26',
+    ]);
+    expect(builders.every((b) => b.standIn && b.upstream.startsWith('golang:1.26'))).toBe(true);
+  });
+});
+
 describe('your own Dockerfile beside the variants', () => {
   it('is built with the same context, measured by each metric, named in every table and report; its binary found from its ENTRYPOINT', async () => {
     const dir = serviceCopyForTest(join(packageRoot(), 'bench', 'service'), 'ours');

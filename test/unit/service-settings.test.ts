@@ -3,6 +3,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { GO_BUILDER_ROLES } from '../../src/bases/base-roles.js';
+import { recipeHash, standInRecipes } from '../../src/bases/stand-in-recipes.js';
+import { LABEL_RECIPE_HASH } from '../../src/engine/labels.js';
 import { DEFAULT_RUNTIME_OPTIONS } from '../../src/measure/container-runtime.js';
 import {
   ReadyRefused,
@@ -186,9 +189,39 @@ describe('Go toolchain and base images', () => {
       { pullSite: engine.pullSite(), root: false },
     ).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(
-      /^`\S+\/go\.mod` needs go 1\.26, and the builder `imgbench\/standin-golang:1\.24` \(stand-in for golang:1\.24\) has go1\.24\.4; give the golang role a newer Go image with `--base-image golang=IMAGE`, or lower the go line$/,
+      /^`\S+\/go\.mod` needs go 1\.26, and the builder `imgbench\/standin-golang:1\.24` \(stand-in for golang:1\.24\) has go1\.24\.4; run with `--go 1\.26` \(golang:1\.26 images, or offline stand-ins with Debian's Go 1\.26\), give the golang role a newer Go image with `--base-image golang=IMAGE`, or lower the go line$/,
     );
     expect(engine.builds).toEqual([]);
+  });
+
+  it('--go 1.26 builds such a go.mod on the stand-ins with Go 1.26, and records the release', async () => {
+    const service = tempDir('go-126');
+    writeFileSync(join(service, 'go.mod'), 'module example.com/x\n\ngo 1.26\n');
+    writeFileSync(join(service, 'main.go'), 'package main\nfunc main() {}\n');
+    const engine = fakeEngineWithStandIns({
+      command: (image) => ({
+        exitCode: 0,
+        output: image.endsWith(':1.26') ? 'go1.26.11\n' : 'go1.24.4\n',
+      }),
+    });
+    const recipes = standInRecipes('1.26');
+    for (const role of GO_BUILDER_ROLES) {
+      engine.addImage(recipes[role].tag, {
+        labels: { [LABEL_RECIPE_HASH]: recipeHash(recipes[role]) },
+      });
+    }
+    const out = tempDir('go-126-out');
+    const outcome = await runSuite(
+      engine,
+      { bases: 'offline', go: '1.26', outDir: out, metrics: ['size'], serviceDir: service },
+      { pullSite: engine.pullSite(), root: false },
+    );
+    const builders = outcome.run.bases.images.filter((b) => GO_BUILDER_ROLES.includes(b.role));
+    expect(builders.map((b) => [b.image, b.upstream])).toEqual(
+      expect.arrayContaining([['imgbench/standin-golang-alpine:1.26', 'golang:1.26-alpine']]),
+    );
+    expect(builders.every((b) => b.image.endsWith(':1.26'))).toBe(true);
+    expect(outcome.run.settings?.go).toBe('1.26');
   });
 
   it('--base-image gives a role an image in the engine, recorded as chosen and named in the bases line', async () => {

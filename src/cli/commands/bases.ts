@@ -1,5 +1,11 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { BASE_ROLES, type BaseRole } from '../../bases/base-roles.js';
+import {
+  BASE_ROLES,
+  type BaseRole,
+  DEFAULT_GO,
+  GO_RELEASES,
+  type GoRelease,
+} from '../../bases/base-roles.js';
 import { ensureStandIns } from '../../bases/stand-in-builder.js';
 import type { Engine } from '../../engine/engine.js';
 import { UsageError } from '../../errors.js';
@@ -19,6 +25,11 @@ export function declareBases() {
         `all: ${BASE_ROLES.join(',')}`,
       ),
     )
+    .addOption(
+      new Option('--go <release>', 'the Go release of the builder stand-ins')
+        .choices(GO_RELEASES)
+        .default(DEFAULT_GO),
+    )
     .option('--force', 'rebuild even when the recipe is unchanged')
     .option('--json', 'print the outcomes as JSON');
 }
@@ -26,7 +37,7 @@ export function declareBases() {
 /** `imgbench bases`: makes the offline stand-ins, skipping those already built from the same recipe. */
 export async function basesCommand(
   engine: Engine,
-  values: { roles?: string; force?: boolean; json?: boolean },
+  values: { roles?: string; go?: GoRelease; force?: boolean; json?: boolean },
   output: Output,
 ): Promise<number> {
   const roles = values.roles
@@ -41,6 +52,7 @@ export async function basesCommand(
     : BASE_ROLES;
   const outcomes = await ensureStandIns(engine, roles, {
     force: values.force ?? false,
+    go: values.go ?? DEFAULT_GO,
     onProgress: (message) => output.progress(message),
   });
   if (values.json) {

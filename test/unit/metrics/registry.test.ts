@@ -47,6 +47,7 @@ describe('the recorded settings', () => {
       bail: false,
       variantsDir: expect.stringMatching(/\/variants$/),
       reference: 'distroless',
+      go: '1.24',
     });
     expect(Object.keys(run.settings ?? {})).toEqual([
       'samples',
@@ -58,6 +59,7 @@ describe('the recorded settings', () => {
       'bail',
       'variantsDir',
       'reference',
+      'go',
     ]);
   });
 });
