@@ -62,3 +62,30 @@ describe('imgbench bases', () => {
     expect(passwd).toContain('nonroot:x:65532:65532:');
   });
 });
+
+describe('the alpine stand-ins', () => {
+  const inImage = (image: string, script: string) =>
+    dockerCli(['run', '--rm', '--label', 'org.imgbench.managed=true', image, 'sh', '-c', script]);
+
+  it('are busybox and musl as Alpine is: no glibc, no dpkg or apt, the musl loader where Alpine has it', () => {
+    for (const role of ['alpine', 'golang-alpine'] as const) {
+      const image = STAND_IN_RECIPES[role].tag;
+      const seen = inImage(
+        image,
+        'for p in /usr/bin/dpkg /usr/bin/apt-get /bin/dpkg /sbin/apk; do [ -e $p ] && echo has $p; done; ls /lib /usr/lib 2>/dev/null | grep -E "^(libc\\.so\\.6|ld-linux.*)$"; readlink /bin/sh; ls -l /lib/ld-musl-x86_64.so.1 /lib/libc.musl-x86_64.so.1',
+      );
+      expect(seen, role).not.toMatch(/^has /m);
+      expect(seen, role).not.toMatch(/libc\.so\.6|ld-linux/);
+      expect(seen, role).toMatch(/^\/bin\/busybox$/m);
+      expect(seen, role).toMatch(/libc\.musl-x86_64\.so\.1 -> ld-musl-x86_64\.so\.1/);
+    }
+  });
+
+  it('golang-alpine has Go at /usr/local/go as golang:alpine does, and cgo off for want of a C compiler', () => {
+    const seen = inImage(
+      STAND_IN_RECIPES['golang-alpine'].tag,
+      'command -v go; go env GOROOT CGO_ENABLED GOPATH',
+    );
+    expect(seen.split('\n')).toEqual(['/usr/local/go/bin/go', '/usr/local/go', '0', '/go']);
+  });
+});

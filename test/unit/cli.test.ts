@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cliReference } from '../../src/cli/cli-doc.js';
 import { declareRun } from '../../src/cli/commands/run.js';
 import { runCli } from '../../src/cli/run-cli.js';
+import { RUN_OPTIONS } from '../../src/metrics/run-options.js';
 import { packageRoot } from '../../src/paths.js';
 
 const root = packageRoot();
@@ -81,12 +82,20 @@ describe('the declared command line', SPAWNS, () => {
       '--load-requests',
       '--load-concurrency',
       '--bases',
+      '--go',
       '--bases-timeout',
       '--base-image',
       '--out',
       '--config',
       '--json',
     ]);
+    // No run option is declared and left off the command line.
+    for (const option of Object.values(RUN_OPTIONS)) {
+      expect(
+        options.map((o) => o.flags),
+        option.flags,
+      ).toContain(option.flags);
+    }
     for (const option of options) {
       const line = stdout.split('\n').findIndex((l) => l.trimStart().startsWith(option.flags));
       expect(line, option.flags).toBeGreaterThanOrEqual(0);

@@ -44,6 +44,7 @@ export function declareRun() {
   for (const option of Object.values(SERVICE_OPTIONS)) command.addOption(commanderOption(option));
   return command
     .addOption(commanderOption(RUN_OPTIONS.bases))
+    .addOption(commanderOption(RUN_OPTIONS.go))
     .addOption(commanderOption(RUN_OPTIONS.basesTimeoutMs))
     .addOption(commanderOption(RUN_OPTIONS.baseImages))
     .addOption(commanderOption(RUN_OPTIONS.outDir))
