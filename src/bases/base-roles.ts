@@ -80,6 +80,12 @@ export interface BaseImage {
   repoDigests?: string[];
   /** sha256 of the stand-in recipe. */
   recipeHash?: string;
+  /**
+   * Its layers' diff_ids, bottom first: the layers of a variant built on it
+   * that are the base's, so that its bytes in a variant can be told apart.
+   * Absent in runs written before it was recorded.
+   */
+  layers?: string[];
   /** Given with `--base-image ROLE=IMAGE`, in place of the profile's image for the role. */
   chosen?: boolean;
 }

@@ -39,6 +39,7 @@ async function upstreamImages(
         standIn: false,
         upstream: image,
         ...(details ? { imageId: details.id } : {}),
+        ...(details?.layerDigests?.length ? { layers: details.layerDigests } : {}),
         // The registry's digest (`golang@sha256:…`): which image the name meant that night.
         ...(details?.repoDigests.length ? { repoDigests: details.repoDigests } : {}),
       };
@@ -126,6 +127,7 @@ export async function chooseBaseImages(
       upstream: upstreamNames(go)[role],
       imageId: details.id,
       ...(details.repoDigests.length ? { repoDigests: details.repoDigests } : {}),
+      ...(details.layerDigests?.length ? { layers: details.layerDigests } : {}),
       chosen: true,
     });
   }

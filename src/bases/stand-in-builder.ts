@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pack } from 'tar-fs';
-import type { Engine } from '../engine/engine.js';
+import type { Engine, ImageDetails } from '../engine/engine.js';
 import {
   LABEL_BASE_ROLE,
   LABEL_RECIPE_HASH,
@@ -103,6 +103,10 @@ async function buildStandIn(
   }
 }
 
+/** The layers an image's details name, as a base records them. */
+const layersOf = (details: ImageDetails | undefined) =>
+  details?.layerDigests?.length ? { layers: details.layerDigests } : {};
+
 /**
  * Makes the stand-in base images for `roles`, skipping each whose image
  * already carries the same recipe hash. Idempotent.
@@ -126,7 +130,11 @@ export async function ensureStandIns(
       recipeHash: hash,
     };
     if (!options.force && existing?.labels[LABEL_RECIPE_HASH] === hash) {
-      outcomes.push({ base: { ...base, imageId: existing.id }, action: 'present', durationMs: 0 });
+      outcomes.push({
+        base: { ...base, imageId: existing.id, ...layersOf(existing) },
+        action: 'present',
+        durationMs: 0,
+      });
       continue;
     }
     options.onProgress?.(`building stand-in ${recipe.tag} for ${recipe.standsInFor}`);
@@ -139,7 +147,7 @@ export async function ensureStandIns(
     // The old image lost its tag to the new one; drop it rather than leave it dangling.
     if (existing && existing.id !== imageId) await engine.removeImage(existing.id).catch(() => {});
     outcomes.push({
-      base: { ...base, imageId },
+      base: { ...base, imageId, ...layersOf(await engine.inspectImage(imageId)) },
       action: 'built',
       durationMs: performance.now() - started,
     });

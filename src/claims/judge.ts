@@ -1,7 +1,9 @@
-import { type BaseRead, BaseReads } from '../metrics/claim-kit/base-reads.js';
+import { type BaseRead, BaseReads, basesOf } from '../metrics/claim-kit/base-reads.js';
 import { Missing, type Outcome } from '../metrics/claim-kit/check-kind.js';
-import type { RunResult } from '../metrics/run-result.js';
+import { bytes } from '../metrics/claim-kit/run-reads.js';
+import { figuresOf, type RunResult, type VariantResult } from '../metrics/run-result.js';
 import { loadClaims } from './load.js';
+import { type PublishedBase, publishedBases } from './published-bases.js';
 import {
   type ClaimCheck,
   type ClaimVerdict,
@@ -25,18 +27,103 @@ function labelled(outcome: Outcome[0], bases: BaseRead[]): Verdict {
   return outcome;
 }
 
+/** A check's outcome, or inconclusive with what the run lacks. */
+function attempt(run: RunResult, check: ClaimCheck | UnknownCheck, reads: BaseReads): Outcome {
+  try {
+    return evaluate(run, check, reads);
+  } catch (error) {
+    if (!(error instanceof Missing)) throw error;
+    return ['inconclusive', error.message];
+  }
+}
+
+/**
+ * The run as it would read with each stand-in runtime base's bytes in the
+ * images of the variants `only` replaced by its upstream image's published size: the
+ * base's layers are the bottom of the variant's, by diff_id. Or why that
+ * cannot be had.
+ */
+export function withPublishedBases(
+  run: RunResult,
+  only: ReadonlySet<string>,
+  table: ReadonlyMap<string, PublishedBase> = publishedBases(),
+): { run: RunResult; swapped: string[] } | { missing: string } {
+  const swapped = new Map<string, string>();
+  const variants: VariantResult[] = [];
+  for (const v of run.variants) {
+    const size = figuresOf(v).size;
+    const base = basesOf(v, 'runtime base').find((b) => b.standIn);
+    if (!size || !base || v.state === 'pending' || !only.has(v.name)) {
+      variants.push(v);
+      continue;
+    }
+    // The tools stand-in is golang:alpine with packages added: no published image is that.
+    const published = base.role === 'golang-alpine-tools' ? undefined : table.get(base.upstream);
+    if (!published) return { missing: `no published size of ${base.upstream} is kept` };
+    const own = size.layers ?? [];
+    const layers = base.layers ?? [];
+    if (layers.length === 0 || !layers.every((id, i) => own[i]?.digest === id)) {
+      return {
+        missing: `the run did not record which of ${v.name}'s layers are ${base.upstream}'s stand-in's (written before it was)`,
+      };
+    }
+    const standInBytes = own.slice(0, layers.length).reduce((sum, l) => sum + l.tarBytes, 0);
+    swapped.set(
+      base.upstream,
+      `${base.upstream}'s published ${bytes(published.sizeBytes)} (${published.read}, ${published.date}) in place of the stand-in's ${bytes(standInBytes)}`,
+    );
+    variants.push({
+      ...v,
+      size: { ...size, sizeBytes: size.sizeBytes - standInBytes + published.sizeBytes },
+    });
+  }
+  return { run: { ...run, variants }, swapped: [...swapped.values()] };
+}
+
+/**
+ * A verdict that a stand-in's own size decides is judged again with the
+ * upstream image's published size in its place, and stands only when both
+ * agree; otherwise it is inconclusive, with both. Figures a stand-in's size
+ * decides that no published figure replaces (a pull's time, the compressed
+ * size) leave it inconclusive too.
+ */
+function robustToBase(
+  run: RunResult,
+  check: ClaimCheck | UnknownCheck,
+  outcome: Outcome,
+  reads: BaseReads,
+): Outcome {
+  const figures = reads.figuresOfStandIns();
+  if ((outcome[0] !== 'confirmed' && outcome[0] !== 'refuted') || figures.length === 0) {
+    return outcome;
+  }
+  const onStandIns = `on the stand-ins ${outcome[0]}: ${outcome[1]}`;
+  const unswappable = figures.filter((f) => f !== 'image size');
+  if (unswappable.length > 0) {
+    return [
+      'inconclusive',
+      `the stand-in decides (${unswappable.join(', ')}: no published figure stands in for it); ${onStandIns}`,
+    ];
+  }
+  const counter = withPublishedBases(run, reads.variantsOnStandIns());
+  if ('missing' in counter) {
+    return ['inconclusive', `the stand-in decides (${counter.missing}); ${onStandIns}`];
+  }
+  const again = attempt(counter.run, check, new BaseReads());
+  const withPublished = `with ${counter.swapped.join('; ')}`;
+  if (again[0] === outcome[0]) return [outcome[0], `${outcome[1]}; ${withPublished}: the same`];
+  return [
+    'inconclusive',
+    `the stand-in decides: ${onStandIns}; ${withPublished}: ${again[0]}: ${again[1]}`,
+  ];
+}
+
 /** Every claim's verdict against a run; a claim the run cannot decide says why. */
 export function judgeClaims(run: RunResult, articles = loadClaims()): ClaimVerdict[] {
   return articles.flatMap((a) =>
     a.claims.map((claim): ClaimVerdict => {
       const reads = new BaseReads();
-      let outcome: Outcome;
-      try {
-        outcome = evaluate(run, claim.check, reads);
-      } catch (error) {
-        if (!(error instanceof Missing)) throw error;
-        outcome = ['inconclusive', error.message];
-      }
+      const outcome = robustToBase(run, claim.check, attempt(run, claim.check, reads), reads);
       const bases = reads.list();
       return {
         article: a.article,

@@ -205,6 +205,7 @@ export class DockerEngine implements Engine {
         repoDigests: image.RepoDigests ?? [],
         sizeBytes: image.Size,
         layerCount: image.RootFS?.Layers?.length ?? 0,
+        layerDigests: image.RootFS?.Layers ?? [],
         labels: image.Config?.Labels ?? {},
         entrypoint: toArray(image.Config?.Entrypoint),
         cmd: toArray(image.Config?.Cmd),

@@ -52,6 +52,8 @@ export interface ImageDetails {
   /** Bytes, exactly as `docker image inspect --format '{{.Size}}'`. */
   sizeBytes: number;
   layerCount: number;
+  /** The layers' diff_ids (`sha256:…`), bottom first; absent from fakes that do not say. */
+  layerDigests?: string[];
   labels: Record<string, string>;
   entrypoint: string[];
   cmd: string[];

@@ -27,6 +27,8 @@ export const baseImageSchema: z.ZodType<BaseImage> = z
     imageId: z.string().optional(),
     repoDigests: z.array(z.string()).optional(),
     recipeHash: z.string().optional(),
+    /** Its layers' diff_ids, bottom first; absent in runs written before it was recorded. */
+    layers: z.array(z.string()).optional(),
     chosen: z.boolean().optional(),
   })
   .meta({ id: 'BaseImage' });

@@ -25,7 +25,7 @@ export function figure(run: RunResult, variant: string, name: string, reads: Bas
       `the run did not measure ${name} for ${variant} (metrics: ${run.metrics.join(', ')})`,
     );
   const basis = figureDefinition(name)?.turnsOn;
-  if (basis && basis !== 'none') reads.note(v, basis, 'size');
+  if (basis && basis !== 'none') reads.note(v, basis, 'size', name);
   return f;
 }
 

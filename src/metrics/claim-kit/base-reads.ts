@@ -17,10 +17,24 @@ export interface BaseRead {
  */
 export class BaseReads {
   private readonly found = new Map<string, BaseRead>();
+  private readonly standInFigures = new Set<string>();
+  private readonly standInVariants = new Set<string>();
 
-  /** What `v`'s `which` base gives the evidence. */
-  note(v: VariantResult, which: 'runtime base' | 'builder', what: 'size' | 'contents'): void {
+  /**
+   * What `v`'s `which` base gives the evidence; `figure`, the figure read
+   * (`image size`), when it is one of the figures a runtime base's size decides.
+   */
+  note(
+    v: VariantResult,
+    which: 'runtime base' | 'builder',
+    what: 'size' | 'contents',
+    figure?: string,
+  ): void {
     for (const base of basesOf(v, which)) {
+      if (figure && which === 'runtime base' && base.standIn) {
+        this.standInFigures.add(figure);
+        this.standInVariants.add(v.name);
+      }
       const key = `${base.role} ${base.image}`;
       const read = this.found.get(key) ?? {
         role: base.role,
@@ -36,6 +50,16 @@ export class BaseReads {
 
   list(): BaseRead[] {
     return [...this.found.values()];
+  }
+
+  /** The figures read that a stand-in runtime base's own bytes decide (`image size`, `pull 100mbit`). */
+  figuresOfStandIns(): string[] {
+    return [...this.standInFigures];
+  }
+
+  /** The variants whose figures those are. */
+  variantsOnStandIns(): Set<string> {
+    return new Set(this.standInVariants);
   }
 }
 
