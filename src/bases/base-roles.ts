@@ -86,6 +86,12 @@ export interface BaseImage {
    * Absent in runs written before it was recorded.
    */
   layers?: string[];
+  /**
+   * The engine's own size of it (`docker image inspect` .Size), the measure
+   * the upstream images' sizes are published in. Absent in runs written
+   * before it was recorded.
+   */
+  sizeBytes?: number;
   /** Given with `--base-image ROLE=IMAGE`, in place of the profile's image for the role. */
   chosen?: boolean;
 }

@@ -3,7 +3,7 @@ import { errorMessage, ImgbenchError, UsageError } from '../errors.js';
 import type { BaseImage, BaseProfileName, BaseRole, GoRelease } from './base-roles.js';
 import { BASE_PROFILES, BASE_ROLES, upstreamImages as upstreamNames } from './base-roles.js';
 import type { EnsureStandInsOptions } from './stand-in-builder.js';
-import { ensureStandIns } from './stand-in-builder.js';
+import { ensureStandIns, recordedOf } from './stand-in-builder.js';
 
 export type BaseProfileRequest = BaseProfileName | 'auto';
 
@@ -39,7 +39,7 @@ async function upstreamImages(
         standIn: false,
         upstream: image,
         ...(details ? { imageId: details.id } : {}),
-        ...(details?.layerDigests?.length ? { layers: details.layerDigests } : {}),
+        ...recordedOf(details),
         // The registry's digest (`golang@sha256:…`): which image the name meant that night.
         ...(details?.repoDigests.length ? { repoDigests: details.repoDigests } : {}),
       };
@@ -127,7 +127,7 @@ export async function chooseBaseImages(
       upstream: upstreamNames(go)[role],
       imageId: details.id,
       ...(details.repoDigests.length ? { repoDigests: details.repoDigests } : {}),
-      ...(details.layerDigests?.length ? { layers: details.layerDigests } : {}),
+      ...recordedOf(details),
       chosen: true,
     });
   }

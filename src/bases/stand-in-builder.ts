@@ -103,9 +103,11 @@ async function buildStandIn(
   }
 }
 
-/** The layers an image's details name, as a base records them. */
-const layersOf = (details: ImageDetails | undefined) =>
-  details?.layerDigests?.length ? { layers: details.layerDigests } : {};
+/** What a base records of an image's details: its layers, and the engine's size of it. */
+export const recordedOf = (details: ImageDetails | undefined) => ({
+  ...(details?.layerDigests?.length ? { layers: details.layerDigests } : {}),
+  ...(details ? { sizeBytes: details.sizeBytes } : {}),
+});
 
 /**
  * Makes the stand-in base images for `roles`, skipping each whose image
@@ -131,7 +133,7 @@ export async function ensureStandIns(
     };
     if (!options.force && existing?.labels[LABEL_RECIPE_HASH] === hash) {
       outcomes.push({
-        base: { ...base, imageId: existing.id, ...layersOf(existing) },
+        base: { ...base, imageId: existing.id, ...recordedOf(existing) },
         action: 'present',
         durationMs: 0,
       });
@@ -147,7 +149,7 @@ export async function ensureStandIns(
     // The old image lost its tag to the new one; drop it rather than leave it dangling.
     if (existing && existing.id !== imageId) await engine.removeImage(existing.id).catch(() => {});
     outcomes.push({
-      base: { ...base, imageId, ...layersOf(await engine.inspectImage(imageId)) },
+      base: { ...base, imageId, ...recordedOf(await engine.inspectImage(imageId)) },
       action: 'built',
       durationMs: performance.now() - started,
     });

@@ -1,3 +1,4 @@
+import { imageStoreOfInfo } from '../engine/engine.js';
 import { type BaseRead, BaseReads, basesOf } from '../metrics/claim-kit/base-reads.js';
 import { Missing, type Outcome } from '../metrics/claim-kit/check-kind.js';
 import { bytes } from '../metrics/claim-kit/run-reads.js';
@@ -38,44 +39,51 @@ function attempt(run: RunResult, check: ClaimCheck | UnknownCheck, reads: BaseRe
 }
 
 /**
- * The run as it would read with each stand-in runtime base's bytes in the
- * images of the variants `only` replaced by its upstream image's published size: the
- * base's layers are the bottom of the variant's, by diff_id. Or why that
- * cannot be had.
+ * The run as it would read with each stand-in runtime base in the images of
+ * the variants `only` replaced by its upstream image's published size. The
+ * published sizes are the engine's own (`docker image inspect` .Size, the
+ * files' bytes), so every image is taken on that measure: the engine's size
+ * of it, less the stand-in's, plus the published. Or why that cannot be had.
  */
 export function withPublishedBases(
   run: RunResult,
   only: ReadonlySet<string>,
   table: ReadonlyMap<string, PublishedBase> = publishedBases(),
 ): { run: RunResult; swapped: string[] } | { missing: string } {
+  if (imageStoreOfInfo(run.engine) !== 'classic') {
+    return {
+      missing: `the published sizes are the classic store's, and this run's engine sizes are the ${imageStoreOfInfo(run.engine)} store's`,
+    };
+  }
   const swapped = new Map<string, string>();
   const variants: VariantResult[] = [];
   for (const v of run.variants) {
     const size = figuresOf(v).size;
-    const base = basesOf(v, 'runtime base').find((b) => b.standIn);
-    if (!size || !base || v.state === 'pending' || !only.has(v.name)) {
+    if (!size || v.state === 'pending') {
       variants.push(v);
       continue;
     }
-    // The tools stand-in is golang:alpine with packages added: no published image is that.
-    const published = base.role === 'golang-alpine-tools' ? undefined : table.get(base.upstream);
-    if (!published) return { missing: `no published size of ${base.upstream} is kept` };
-    const own = size.layers ?? [];
-    const layers = base.layers ?? [];
-    if (layers.length === 0 || !layers.every((id, i) => own[i]?.digest === id)) {
-      return {
-        missing: `the run did not record which of ${v.name}'s layers are ${base.upstream}'s stand-in's (written before it was)`,
-      };
+    if (size.engineSizeBytes === undefined) {
+      return { missing: `the run did not record the engine's size of ${v.name}` };
     }
-    const standInBytes = own.slice(0, layers.length).reduce((sum, l) => sum + l.tarBytes, 0);
-    swapped.set(
-      base.upstream,
-      `${base.upstream}'s published ${bytes(published.sizeBytes)} (${published.read}, ${published.date}) in place of the stand-in's ${bytes(standInBytes)}`,
-    );
-    variants.push({
-      ...v,
-      size: { ...size, sizeBytes: size.sizeBytes - standInBytes + published.sizeBytes },
-    });
+    let engineBytes = size.engineSizeBytes;
+    const base = basesOf(v, 'runtime base').find((b) => b.standIn);
+    if (base && only.has(v.name)) {
+      // The tools stand-in is golang:alpine with packages added: no published image is that.
+      const published = base.role === 'golang-alpine-tools' ? undefined : table.get(base.upstream);
+      if (!published) return { missing: `no published size of ${base.upstream} is kept` };
+      if (base.sizeBytes === undefined) {
+        return {
+          missing: `the run did not record the size of ${base.upstream}'s stand-in (written before it was)`,
+        };
+      }
+      engineBytes += published.sizeBytes - base.sizeBytes;
+      swapped.set(
+        base.upstream,
+        `${base.upstream}'s published ${bytes(published.sizeBytes)} (${published.read}, ${published.date}) in place of the stand-in's ${bytes(base.sizeBytes)}`,
+      );
+    }
+    variants.push({ ...v, size: { ...size, sizeBytes: engineBytes, basis: 'engine' } });
   }
   return { run: { ...run, variants }, swapped: [...swapped.values()] };
 }
@@ -110,7 +118,7 @@ function robustToBase(
     return ['inconclusive', `the stand-in decides (${counter.missing}); ${onStandIns}`];
   }
   const again = attempt(counter.run, check, new BaseReads());
-  const withPublished = `with ${counter.swapped.join('; ')}`;
+  const withPublished = `on the engine's sizes, with ${counter.swapped.join('; ')}`;
   if (again[0] === outcome[0]) return [outcome[0], `${outcome[1]}; ${withPublished}: the same`];
   return [
     'inconclusive',

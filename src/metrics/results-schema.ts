@@ -29,6 +29,8 @@ export const baseImageSchema: z.ZodType<BaseImage> = z
     recipeHash: z.string().optional(),
     /** Its layers' diff_ids, bottom first; absent in runs written before it was recorded. */
     layers: z.array(z.string()).optional(),
+    /** The engine's own size of it (`docker image inspect` .Size); absent in runs written before it was recorded. */
+    sizeBytes: z.number().int().optional(),
     chosen: z.boolean().optional(),
   })
   .meta({ id: 'BaseImage' });

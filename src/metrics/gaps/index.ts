@@ -1,8 +1,6 @@
-import { goReleaseOf } from '../../bases/base-roles.js';
-import { recipeHash, standInRecipes } from '../../bases/stand-in-recipes.js';
-import { basesOf } from '../claim-kit/base-reads.js';
 import type { Column, Metric, VariantPart, VariantRow } from '../metric.js';
 import { figuresOf, type RunResult } from '../run-result.js';
+import { markIfStandIn, standInFootnote } from '../stand-in-marks.js';
 import { capabilitiesOf } from './capabilities-of.js';
 import { GAPS_CHECKS } from './claims/index.js';
 import { measureGaps } from './measure-gaps.js';
@@ -35,13 +33,6 @@ function tmpCell({ runtime, image }: GapsResult): string {
   return image.tmp.exists ? `mode ${image.tmp.mode}` : 'none';
 }
 
-/** The mark of a cell that a stand-in base's own files decide. */
-export const STAND_IN_MARK = '†';
-
-/** The stand-in the variant's final stage starts from, if it does. */
-const standInRuntimeBase = (row: VariantRow) =>
-  basesOf(row.variant, 'runtime base').find((b) => b.standIn);
-
 /**
  * A column of the gaps table: its rows are the variants that have gaps
  * figures. `fromBase`: what the cell says comes from the files of the base
@@ -58,7 +49,7 @@ const column = (
   cell: (row) => {
     if (!row.figures.gaps) return '';
     const text = cell(row.figures.gaps, row);
-    return fromBase && standInRuntimeBase(row) ? `${text} ${STAND_IN_MARK}` : text;
+    return fromBase ? markIfStandIn(row, text) : text;
   },
 });
 
@@ -95,28 +86,11 @@ function gapsNote(run: RunResult): string {
     const g = figuresOf(v).gaps;
     return g?.runtimeMissing ? [`${v.name}: ${g.runtimeMissing}`] : [];
   });
-  const standIns = new Map(
-    run.variants
-      .flatMap((v) =>
-        figuresOf(v).gaps ? basesOf(v, 'runtime base').filter((b) => b.standIn) : [],
-      )
-      .map((b) => [b.role, b]),
-  );
-  const recipes = standInRecipes(goReleaseOf(run.settings?.go));
-  const marked = [...standIns.values()].map((b) => {
-    const recipe = recipes[b.role];
-    // A run made on an older recipe had another stand-in: its words would not be about it.
-    const words = b.recipeHash === recipeHash(recipe) ? recipe.differs : 'an older recipe of it';
-    return `${b.upstream} is the stand-in \`${b.image}\` (${words})`;
-  });
+  const marked = standInFootnote(run, (v) => figuresOf(v).gaps !== undefined, 'files');
   return [
     'Practical gaps: CA bundle, time zone, user and /tmp as the running service finds them (`x509.SystemCertPool`, `time.LoadLocation` without embedded tzdata, its uid, a file written to os.TempDir()); the rest from the image’s files: shell, package manager, regular files, setuid/setgid files, OS packages in its package database, absolute .go paths in the binary (none when built with -trimpath), and local state (`.git`, `.env`) that got in from the build context.',
     ...(missing.length ? [`From the image’s files only — ${missing.join('; ')}.`] : []),
-    ...(marked.length
-      ? [
-          `${STAND_IN_MARK} decided by the files of a stand-in base, which the upstream image's would change: ${marked.join('; ')}.`,
-        ]
-      : []),
+    ...(marked ? [marked] : []),
   ].join(' ');
 }
 

@@ -33,6 +33,7 @@ import { bailedOut, measureRepeated, stats } from '../repeated.js';
 import { figuresOf, type RunResult } from '../run-result.js';
 import type { SecondEngine } from '../second-engine.js';
 import { REFERENCE_VARIANT } from '../size/index.js';
+import { markIfStandIn, standInFootnote } from '../stand-in-marks.js';
 import { PULL_OPTIONS } from './options.js';
 import { type PullLinkResult, type PullResult, pullSchema } from './schema.js';
 
@@ -156,7 +157,11 @@ function pullColumns(run: RunResult): Array<Column<VariantRow>> {
       return l ? pick(l) : missing;
     };
   const columns: Array<Column<VariantRow>> = [
-    { header: 'Compressed', align: 'right', cell: cell((p) => formatMB(p.compressedBytes)) },
+    {
+      header: 'Compressed',
+      align: 'right',
+      cell: (row) => markIfStandIn(row, cell((p) => formatMB(p.compressedBytes))(row)),
+    },
     {
       header: '× smaller than golang',
       align: 'right',
@@ -174,7 +179,8 @@ function pullColumns(run: RunResult): Array<Column<VariantRow>> {
       {
         header: `Pull ${l.link} p50`,
         align: 'right',
-        cell: link(l.link, (x) => seconds(x.durationMs), '–'),
+        cell: (row) =>
+          markIfStandIn(row, link(l.link, (x) => seconds(x.durationMs), '')(row)) || '–',
       },
       { header: '± rme', align: 'right', cell: link(l.link, (x) => rmeCell(x.durationMs), '–') },
       {
@@ -301,7 +307,10 @@ export const pull: Metric<
     columns: pullColumns,
     note: (run) => {
       const note = pullNote(run);
-      return note && note + ratioNote(run, PULL_LINKS, 'pull unlimited');
+      const marked = standInFootnote(run, (v) => figuresOf(v).pull !== undefined, 'bytes');
+      return (
+        note && note + ratioNote(run, PULL_LINKS, 'pull unlimited') + (marked ? ` ${marked}` : '')
+      );
     },
   },
   csv: {

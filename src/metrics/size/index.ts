@@ -6,6 +6,7 @@ import { exact, present } from '../cells.js';
 import { groupedBars, MB } from '../charts.js';
 import type { Chart, Metric, VariantPart, VariantRow } from '../metric.js';
 import { figuresOf, type RunResult, type VariantResult } from '../run-result.js';
+import { markIfStandIn, standInFootnote } from '../stand-in-marks.js';
 import { sizeSchema } from './schema.js';
 
 /** The variant every ratio is taken against: the seeds' starting point. */
@@ -132,7 +133,11 @@ export const size: Metric<'size', VariantPart<'size', typeof sizeSchema, true>> 
         cell: ({ variant: v, figures }) =>
           figures.size && v.state === 'failed' ? `failed at ${v.failure.stage}` : v.state,
       },
-      { header: 'Image size', align: 'right', cell: sized((s) => formatMB(s.sizeBytes)) },
+      {
+        header: 'Image size',
+        align: 'right',
+        cell: sized((s, row) => markIfStandIn(row, formatMB(s.sizeBytes))),
+      },
       { header: 'Bytes', align: 'right', cell: sized((s) => String(s.sizeBytes)) },
       {
         header: '× smaller than golang',
@@ -161,7 +166,10 @@ export const size: Metric<'size', VariantPart<'size', typeof sizeSchema, true>> 
           figures.size ? figures.size.binary.linkage : failureSummary(variant),
       },
     ],
-    note: (run) => sizeNote(run),
+    note: (run) =>
+      [sizeNote(run), standInFootnote(run, (v) => figuresOf(v).size !== undefined, 'bytes')]
+        .filter(Boolean)
+        .join(' '),
   },
   csv: {
     columns: [
