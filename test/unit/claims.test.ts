@@ -108,7 +108,7 @@ describe('claims', () => {
     // A run of November did not record its stand-ins' layers: what their size decides stays open, with the figures.
     expect(of('001-ladder-order')).toMatchObject({ verdict: 'inconclusive' });
     expect(of('001-ladder-order')?.evidence).toBe(
-      "the stand-in decides (the run did not record which of golang's layers are golang:1.24's stand-in's (written before it was)); on the stand-ins confirmed: golang 688 MB > alpine 430 MB > multi-stage 11.9 MB > stripped 8.81 MB > scratch 6.57 MB",
+      "the stand-in decides (the run did not record the engine's size of golang); on the stand-ins confirmed: golang 688 MB > alpine 430 MB > multi-stage 11.9 MB > stripped 8.81 MB > scratch 6.57 MB",
     );
     // Pull golang 8.98 s vs scratch 0.165 s: 54×, the article's 52× within 3×; a pull's time no published figure replaces.
     expect(of('001-pull')).toMatchObject({ verdict: 'inconclusive' });
@@ -148,52 +148,54 @@ describe('claims', () => {
 });
 
 describe('a verdict that a stand-in base decides', () => {
-  /** The kept recipes run, with the layers of its alpine and distroless stand-ins recorded, as runs now record them. */
-  async function withBaseLayers(): Promise<RunResult> {
+  /**
+   * The kept recipes run, with the engine's sizes of its alpine and
+   * distroless stand-ins recorded, as runs now record them (those stand-ins'
+   * sizes then: each image less its binary).
+   */
+  async function withBaseSizes(): Promise<RunResult> {
     const run = await readRun(RECIPES_RUN);
-    const layers: Partial<Record<BaseImage['role'], string[]>> = {
-      alpine: ['sha256:188d9aa5fc7c6043647380ee149c56b5a4987e23eee743340e4d696267f65861'],
-      'distroless-static': [
-        'sha256:f0da991ff83ebdd6914e3bd778c7e457b7cb97f0ef5a4c9f6409a5a8d0eebc58',
-      ],
+    const sizes: Partial<Record<BaseImage['role'], number>> = {
+      alpine: 8_812_928 - 6_566_072,
+      'distroless-static': 7_985_121 - 6_566_072,
     };
-    const withLayers = (b: BaseImage): BaseImage => ({
+    const withSize = (b: BaseImage): BaseImage => ({
       ...b,
-      ...(layers[b.role] ? { layers: layers[b.role] } : {}),
+      ...(sizes[b.role] ? { sizeBytes: sizes[b.role] } : {}),
     });
     return {
       ...run,
-      variants: run.variants.map((v) => ({ ...v, bases: v.bases.map(withLayers) })),
-      bases: { ...run.bases, images: run.bases.images.map(withLayers) },
+      variants: run.variants.map((v) => ({ ...v, bases: v.bases.map(withSize) })),
+      bases: { ...run.bases, images: run.bases.images.map(withSize) },
     };
   }
 
   it("stands when the upstream image's published size gives the same verdict, and says so", async () => {
-    const of = judgeClaims(await withBaseLayers()).find((v) => v.id === '002-distroless-2mb');
+    const of = judgeClaims(await withBaseSizes()).find((v) => v.id === '002-distroless-2mb');
     // distroless − binary: 1.90 MB on the stand-in, 2.10 MB with distroless' published "around 2 MiB".
     expect(of?.verdict).toBe('confirmed on stand-ins');
     expect(of?.evidence).toMatch(
-      /; with gcr\.io\/distroless\/static-debian12:nonroot's published 2\.10 MB \(gcr\.io\/distroless\/static-debian12, undated[^)]*\) in place of the stand-in's 1\.90 MB: the same$/,
+      /; on the engine's sizes, with gcr\.io\/distroless\/static-debian12:nonroot's published 2\.10 MB \(gcr\.io\/distroless\/static-debian12, undated; [^)]*\) in place of the stand-in's 1\.42 MB: the same$/,
     );
   });
 
   it('is inconclusive, with both figures, when the published size turns it', async () => {
-    const of = judgeClaims(await withBaseLayers()).find((v) => v.id === '001-ladder-scratch');
-    // stripped − scratch-certs beyond the binaries: 1.16 MB on the 2.40 MB stand-in; 6.55 MB with alpine:3.20's 7.79 MB.
+    const of = judgeClaims(await withBaseSizes()).find((v) => v.id === '001-ladder-scratch');
+    // stripped − scratch-certs beyond the binaries: 1.16 MB on the stand-in's layer tars; 6.94 MB on the engine's sizes with alpine:3.20's published 7.79 MB for the stand-in's 2.25 MB.
     expect(of?.verdict).toBe('inconclusive');
     expect(of?.evidence).toMatch(
       /^the stand-in decides: on the stand-ins refuted: stripped 8\.97 MB/,
     );
     expect(of?.evidence).toMatch(
-      /; with alpine:3\.20's published 7\.79 MB \(alpine:3\.20\.7, 2025-07-15\) in place of the stand-in's 2\.40 MB: confirmed: /,
+      /; on the engine's sizes, with alpine:3\.20's published 7\.79 MB \(alpine:3\.20\.7, 2025-07-15\) in place of the stand-in's 2\.25 MB: confirmed: .*6\.94 MB of overhead removed/,
     );
   });
 
-  it("is inconclusive when the run did not record which layers are the stand-in's", async () => {
+  it("is inconclusive when the run did not record the stand-in's size", async () => {
     const of = judgeClaims(await readRun(RECIPES_RUN)).find((v) => v.id === '002-distroless-2mb');
     expect(of?.verdict).toBe('inconclusive');
     expect(of?.evidence).toMatch(
-      /^the stand-in decides \(the run did not record which of distroless's layers/,
+      /^the stand-in decides \(the run did not record the size of gcr\.io\/distroless\/static-debian12:nonroot's stand-in \(written before it was\)\); on the stand-ins confirmed: /,
     );
   });
 
@@ -302,7 +304,7 @@ describe('claims against a real run of every variant and metric', () => {
     for (const v of verdicts.filter((x) => x.verdict === 'inconclusive')) {
       expect(v.evidence, v.id).toMatch(/^the stand-in decides/);
     }
-    expect(by('not measurable here')).toEqual(['001-cves', '001-cost']);
+    expect(by('not measurable here')).toEqual(['001-cves', '001-cost', '002-342-to-37']);
     for (const v of verdicts.filter(
       (x) => x.verdict !== 'not measurable here' && x.verdict !== 'inconclusive',
     )) {
@@ -359,10 +361,10 @@ describe('claims against a real run of every variant and metric', () => {
       }),
     ).toEqual(plain.map((v) => `${v.id}: ${v.verdict}`));
     expect(verdictCounts(plain)).toMatch(
-      /^\d+ confirmed, \d+ refuted, 0 inconclusive, 2 not measurable here$/,
+      /^\d+ confirmed, \d+ refuted, 0 inconclusive, 3 not measurable here$/,
     );
     expect(verdictCounts(onStandIns)).toMatch(
-      /^\d+ confirmed, \d+ refuted, \d+ confirmed on stand-ins, \d+ refuted on stand-ins, \d+ inconclusive, 2 not measurable here$/,
+      /^\d+ confirmed, \d+ refuted, \d+ confirmed on stand-ins, \d+ refuted on stand-ins, \d+ inconclusive, 3 not measurable here$/,
     );
   });
 

@@ -17,6 +17,14 @@ function capabilityOf(
   const has = capabilitiesOf(g);
   const uid = /^uid=(\d+)$/.exec(what)?.[1];
   if (uid !== undefined) return [has.uid === Number(uid), `uid ${has.uid ?? 'unknown'}`];
+  const manager = /^package-manager=(\w+)$/.exec(what)?.[1];
+  if (manager !== undefined) {
+    const found = g.image.packageManagers;
+    return [
+      found.includes(manager),
+      found.length > 0 ? `package manager ${found.join(', ')}` : 'no package manager',
+    ];
+  }
   switch (what) {
     case 'go':
     case 'cc': {
@@ -85,7 +93,7 @@ function capabilityOf(
 
 /**
  * Each listed variant has (or lacks) the capability: ca, tz, tmp, shell,
- * package-manager, non-root, uid=N, go (a Go toolchain), cc (a C compiler),
+ * package-manager (any), package-manager=NAME (apk, apt, dpkg), non-root, uid=N, go (a Go toolchain), cc (a C compiler),
  * libc (a C library or ELF loader); `+` joins several.
  */
 export const capability = checkKind(
