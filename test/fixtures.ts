@@ -28,6 +28,17 @@ export const ALL_VARIANTS_RUN = join(
   'run-all-variants-20261201-153022-f0fd.json',
 );
 
+/**
+ * A `--variants all` run (the six, the recipes, the pitfalls, every metric)
+ * on stand-ins built as the upstream images are, recording each base's
+ * layers and size, frozen.
+ */
+export const STAND_INS_ALL_VARIANTS_RUN = join(
+  import.meta.dirname,
+  'fixtures',
+  'run-all-variants-20261207-024921-101c.json',
+);
+
 /** A `--variants recipes,distroless,stripped,scratch` run (every metric), frozen. */
 export const RECIPES_RUN = join(
   import.meta.dirname,

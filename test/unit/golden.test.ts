@@ -7,6 +7,7 @@ import {
   HISTORY_FIXTURE_IDS,
   HISTORY_FIXTURES_DIR,
   OLDER_ALL_VARIANTS_RUN,
+  STAND_INS_ALL_VARIANTS_RUN,
 } from '../fixtures.js';
 
 const EXTENSIONS: Record<(typeof REPORT_FORMATS)[number], string> = {
@@ -38,6 +39,7 @@ const RUNS = [
   ...HISTORY_FIXTURE_IDS.map((id) => ({ id, file: join(HISTORY_FIXTURES_DIR, `${id}.json`) })),
   { id: 'all-variants-20261123-043729-3528', file: OLDER_ALL_VARIANTS_RUN },
   { id: 'all-variants-20261201-153022-f0fd', file: ALL_VARIANTS_RUN },
+  { id: 'all-variants-20261207-024921-101c', file: STAND_INS_ALL_VARIANTS_RUN },
 ];
 
 // The net under every change to what a user reads: each kept run, each format,
