@@ -14,6 +14,7 @@ import { marked } from 'marked';
 import { type Browser, chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMB } from '../../src/format/format.js';
 import type { RunResult } from '../../src/metrics/run-result.js';
 import { variantsDir } from '../../src/paths.js';
 import { readRun } from '../../src/results/read-run.js';
@@ -130,7 +131,7 @@ describe('reports and compare on real runs', () => {
     const breached = await imgbench(['compare', first, rebased, '--config', config]);
     expect(breached.status).toBe(3);
     expect(breached.stderr).toContain(
-      `budget "distroless stays distroless": distroless image size is ${(after / 1e6).toFixed(2)} MB, over its max of ${(max / 1e6).toFixed(2)} MB`,
+      `budget "distroless stays distroless": distroless image size is ${formatMB(after)}, over its max of ${formatMB(max)}`,
     );
   });
 
