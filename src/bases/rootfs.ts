@@ -16,7 +16,7 @@ import { ImgbenchError } from '../errors.js';
 import { runCommand, tail } from '../exec/run-command.js';
 import type { GoRelease } from './base-roles.js';
 import type { MinbaseRootfs, UnpackedRootfs } from './stand-in-recipes.js';
-import { DEBIAN_SUITE, goSuites } from './stand-in-recipes.js';
+import { DEBIAN_SUITE, goPackages, goSuites } from './stand-in-recipes.js';
 
 /** mmdebstrap on a slow mirror; a normal run takes ~35 s. */
 const MMDEBSTRAP_TIMEOUT_MS = 15 * 60_000;
@@ -134,7 +134,7 @@ export async function makeUnpackedRootfs(
   workDir: string,
   goDir?: string,
 ): Promise<void> {
-  const goDebs = recipe.go ? [`golang-${recipe.go}-go`, `golang-${recipe.go}-src`] : [];
+  const goDebs = recipe.go ? goPackages(recipe.go) : [];
   const debs = await downloadDebs(
     [...recipe.packages, ...goDebs],
     workDir,
@@ -206,7 +206,7 @@ async function layoutGo(
   unpackedDir: string,
 ): Promise<void> {
   await mkdir(unpackedDir, { recursive: true });
-  for (const name of [`golang-${go}-go`, `golang-${go}-src`]) {
+  for (const name of goPackages(go)) {
     await mustRun(
       'dpkg-deb',
       ['-x', debs.get(name) as string, unpackedDir],

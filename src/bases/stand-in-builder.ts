@@ -119,8 +119,9 @@ export async function ensureStandIns(
   options: EnsureStandInsOptions = {},
 ): Promise<StandInOutcome[]> {
   const outcomes: StandInOutcome[] = [];
+  const recipes = standInRecipes(options.go);
   for (const role of roles) {
-    const recipe = standInRecipes(options.go)[role];
+    const recipe = recipes[role];
     const hash = recipeHash(recipe);
     const started = performance.now();
     const existing = await engine.inspectImage(recipe.tag);

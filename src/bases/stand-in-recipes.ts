@@ -97,13 +97,19 @@ const GO_ENV = {
 const ADDED_PACKAGES_LAYER: LayerRule = { name: 'packages', addedPackages: true };
 
 /** Debian's Go: the toolchain (golang-1.xx-go), then its sources (golang-1.xx-src). */
-const goLayers = (go: GoRelease): LayerRule[] => [
-  { name: 'go', packages: [`golang-${go}-go`], prefixes: [`usr/lib/go-${go}/`] },
-  { name: 'go-src', packages: [`golang-${go}-src`], prefixes: [`usr/share/go-${go}/`] },
-];
+const goLayers = (go: GoRelease): LayerRule[] => {
+  const [toolchain, sources] = goPackages(go);
+  return [
+    { name: 'go', packages: [toolchain], prefixes: [`usr/lib/go-${go}/`] },
+    { name: 'go-src', packages: [sources], prefixes: [`usr/share/go-${go}/`] },
+  ];
+};
 
-/** Debian's Go packages of a release, as a recipe asks for them. */
-const goPackages = (go: GoRelease) => [`golang-${go}-go`, `golang-${go}-src`];
+/** Debian's Go packages of a release: the toolchain, then its sources. */
+export const goPackages = (go: GoRelease): [string, string] => [
+  `golang-${go}-go`,
+  `golang-${go}-src`,
+];
 
 /**
  * The Go part of a builder stand-in's minbase recipe: the packages, the

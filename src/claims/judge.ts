@@ -4,7 +4,7 @@ import { Missing, type Outcome } from '../metrics/claim-kit/check-kind.js';
 import { bytes } from '../metrics/claim-kit/run-reads.js';
 import { figuresOf, type RunResult, type VariantResult } from '../metrics/run-result.js';
 import { loadClaims } from './load.js';
-import { type PublishedBase, publishedBases } from './published-bases.js';
+import { publishedBases } from './published-bases.js';
 import {
   type ClaimCheck,
   type ClaimVerdict,
@@ -45,16 +45,16 @@ function attempt(run: RunResult, check: ClaimCheck | UnknownCheck, reads: BaseRe
  * files' bytes), so every image is taken on that measure: the engine's size
  * of it, less the stand-in's, plus the published. Or why that cannot be had.
  */
-export function withPublishedBases(
+function withPublishedBases(
   run: RunResult,
   only: ReadonlySet<string>,
-  table: ReadonlyMap<string, PublishedBase> = publishedBases(),
 ): { run: RunResult; swapped: string[] } | { missing: string } {
   if (imageStoreOfInfo(run.engine) !== 'classic') {
     return {
       missing: `the published sizes are the classic store's, and this run's engine sizes are the ${imageStoreOfInfo(run.engine)} store's`,
     };
   }
+  const table = publishedBases();
   const swapped = new Map<string, string>();
   const variants: VariantResult[] = [];
   for (const v of run.variants) {

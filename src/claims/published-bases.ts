@@ -38,14 +38,13 @@ export const publishedBasesFile = (): string => join(packageRoot(), 'bench', 'up
 let packaged: Map<string, PublishedBase> | undefined;
 
 /** The published sizes, by upstream image name; read once per process. */
-export function publishedBases(file?: string): Map<string, PublishedBase> {
-  if (file === undefined && packaged) return packaged;
-  const path = file ?? publishedBasesFile();
+export function publishedBases(): Map<string, PublishedBase> {
+  if (packaged) return packaged;
+  const path = publishedBasesFile();
   const parsed = publishedSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
   if (!parsed.success) {
     throw new UsageError(`Invalid published bases file \`${path}\`: ${firstProblem(parsed.error)}`);
   }
-  const table = new Map(parsed.data.images.map((entry) => [entry.image, entry]));
-  if (file === undefined) packaged = table;
-  return table;
+  packaged = new Map(parsed.data.images.map((entry) => [entry.image, entry]));
+  return packaged;
 }
