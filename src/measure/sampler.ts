@@ -6,9 +6,19 @@ export interface Sample<T> {
   detail: T;
 }
 
-export interface RoundsOptions {
-  /** Samples per subject. */
+export interface RoundsOptions<T> {
+  /** Samples per subject: the most, when `looks` may stop sooner. */
   rounds: number;
+  /**
+   * After these rounds (below `rounds`), `stopAt` is asked whether enough
+   * has been measured; the rounds taken so far are every subject's samples.
+   */
+  looks?: readonly number[];
+  stopAt?: (
+    roundsDone: number,
+    samples: ReadonlyMap<string, Array<Sample<T>>>,
+    failures: ReadonlyMap<string, unknown>,
+  ) => Promise<boolean>;
   /** Shuffles subject order each round; injectable for tests. @default Math.random */
   random?: () => number;
   onSample?: (subject: string, round: number, durationMs: number) => void;
@@ -49,7 +59,7 @@ export interface RoundsResult<T> {
 export async function runRounds<T>(
   subjects: readonly string[],
   measure: (subject: string) => Promise<Sample<T>>,
-  options: RoundsOptions,
+  options: RoundsOptions<T>,
 ): Promise<RoundsResult<T>> {
   const samples = new Map<string, Array<Sample<T>>>(subjects.map((s) => [s, []]));
   const failures = new Map<string, unknown>();
@@ -83,6 +93,10 @@ export async function runRounds<T>(
           `tinybench recorded ${JSON.stringify(recorded)} for ${task.name}, expected [${taken}]`,
         );
       }
+    }
+    const done = round + 1;
+    if (done < options.rounds && options.looks?.includes(done) && options.stopAt) {
+      if (await options.stopAt(done, samples, failures)) break;
     }
   }
   return { samples, failures };

@@ -118,12 +118,13 @@ function binomialHalfCdf(n: number, k: number): number {
 
 /**
  * 1-based ranks (lo, hi) of the order statistics that bound the median with
- * at least 95 % coverage: the largest k with P(Binomial(n, ½) ≤ k − 1) ≤ 2.5 %,
- * and n − k + 1 (the sign-test interval). Undefined for n < 6.
+ * at least 1 − alpha coverage: the largest k with P(Binomial(n, ½) ≤ k − 1)
+ * ≤ alpha / 2, and n − k + 1 (the sign-test interval). Undefined when even
+ * the smallest and largest of n do not reach it (n < 6 at 95 %).
  */
-export function medianCiRanks(n: number): [number, number] | undefined {
+export function medianCiRanks(n: number, alpha = 0.05): [number, number] | undefined {
   let k = 0;
-  while (k + 1 <= n && binomialHalfCdf(n, k) <= 0.025) k++;
+  while (k + 1 <= n && binomialHalfCdf(n, k) <= alpha / 2) k++;
   return k >= 1 ? [k, n - k + 1] : undefined;
 }
 

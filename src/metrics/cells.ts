@@ -1,12 +1,10 @@
+import { confidenceWords, roundsForAnInterval } from '../measure/decision.js';
 import type { SampleStatistics } from '../measure/statistics.js';
 import type { CsvCells, Figure, FigureDefinition, Unit, VariantRow } from './metric.js';
 import { referenceOf, relativeFor } from './ratio.js';
+import { alphaOfMetric, ruleOfMetric } from './rule-of.js';
 import type { RunResult } from './run-result.js';
 import { figuresOf } from './run-result.js';
-
-/** The rme of a statistic as a cell: `3.4 %`, or `–` when it is not finite (one sample). */
-export const rmeCell = (s: SampleStatistics | undefined): string =>
-  s && Number.isFinite(s.rme) ? `${s.rme.toFixed(1)} %` : '–';
 
 /** The CSV cells of a timed statistic. */
 export function timeCells(s: SampleStatistics): CsvCells {
@@ -39,25 +37,23 @@ export const present = (entries: Array<[string, Figure | undefined]>): Array<[st
 export const variantRows = (run: RunResult): VariantRow[] =>
   run.variants.map((variant) => ({ run, variant, figures: figuresOf(variant) }));
 
-/** A figure over the reference variant's, round by round: `1.04×`; `ref` for the reference itself. */
+/** Marks a figure taken on fewer rounds than any decision of the rule needs. */
+export const FEW_ROUNDS_MARK = '◦';
+
+const times = (r: number) => `${r.toFixed(r >= 10 ? 1 : 2)}×`;
+
+/**
+ * A figure over the reference variant's, round by round, with the interval
+ * the rule decides on: `1.04× (0.98–1.10)`; `1.04× ◦` when the rounds are
+ * too few for one; `ref` for the reference itself.
+ */
 export function ratioCell(row: VariantRow, figure: FigureDefinition, name = figure.name): string {
   const ratio = relativeFor(row.run, row.variant, figure, name)?.ref;
   if (!ratio) return '–';
   if (referenceOf(row.run) === row.variant.name) return 'ref';
-  return `${ratio.p50.toFixed(ratio.p50 >= 10 ? 1 : 2)}×`;
-}
-
-/** Half the ratio's 95 % interval, in % of it; `–` below 6 rounds. */
-export function ratioSpreadCell(
-  row: VariantRow,
-  figure: FigureDefinition,
-  name = figure.name,
-): string {
-  const ratio = relativeFor(row.run, row.variant, figure, name)?.ref;
-  if (!ratio || referenceOf(row.run) === row.variant.name) return '–';
-  return ratio.halfWidthPct !== undefined && Number.isFinite(ratio.halfWidthPct)
-    ? `${ratio.halfWidthPct.toFixed(1)} %`
-    : '–';
+  return ratio.ci
+    ? `${times(ratio.p50)} (${ratio.ci[0].toFixed(2)}–${ratio.ci[1].toFixed(2)})`
+    : `${times(ratio.p50)} ${FEW_ROUNDS_MARK}`;
 }
 
 /** The CSV cells of a figure against the reference and against its rounds. */
@@ -104,5 +100,10 @@ export function ratioNote(run: RunResult, figure: FigureDefinition, name = figur
     (v) => v.name !== reference && relativeFor(run, v, figure, name)?.ref,
   );
   if (!any) return '';
-  return ` ÷ ref: each round's ${name} over ${reference}'s in the same round (every round runs the variants back to back, so the machine's drift cancels), the median of those ratios and ± half its distribution-free 95 % interval.`;
+  const rule = ruleOfMetric(run, figure.metric);
+  const few = run.variants.some(
+    (v) => v.name !== reference && relativeFor(run, v, figure, name)?.ref?.ci === undefined,
+  );
+  const alpha = alphaOfMetric(run, figure.metric);
+  return ` ÷ ref: each round's ${name} over ${reference}'s in the same round (every round runs the variants back to back, so the machine's drift cancels), the median of those ratios and, in brackets, its distribution-free interval at ${confidenceWords(rule)}: the interval every decision of this report is made on.${few ? ` ${FEW_ROUNDS_MARK}: fewer rounds than the ${roundsForAnInterval(alpha)} any decision needs; no comparison is decided on it.` : ''}`;
 }

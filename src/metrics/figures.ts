@@ -10,6 +10,9 @@ export const FIGURE_DEFINITIONS: readonly FigureDefinition[] = metricList().flat
   (m) => m.figures ?? [],
 );
 
+/** The metric that measures a figure (`startup start→ready` → `startup`). */
+export const metricOfFigure = (name: string): string | undefined => figureDefinition(name)?.metric;
+
 /**
  * Names of the figures compare, budgets, claims and history know, in
  * registry order; `pull <link>` takes a link such as `unlimited` or `100mbit`.

@@ -10,6 +10,7 @@ import type { ColdBuilds } from './build/scenarios.js';
 import type { CheckKind } from './claim-kit/check-kind.js';
 import type { RunOptions } from './run-options.js';
 import type { OkVariant, RunResult, VariantFigures, VariantResult } from './run-result.js';
+import type { RoundPlanner } from './sampling.js';
 import type { SecondEngine } from './second-engine.js';
 
 /**
@@ -40,7 +41,18 @@ export interface MetricAbout<
    * default, `--quick`'s, and why the default is what it is. `--repeat`
    * sets every repeated metric's.
    */
-  samples?: { default: number; quick: number };
+  samples?: {
+    default: number;
+    quick: number;
+    /**
+     * Whether the rounds go on, up to `default`, only until the questions on
+     * the metric's figures are decided (looks at plannedLooks(default)); else
+     * `default` rounds are taken (a metric no question is asked of).
+     */
+    untilDecided?: boolean;
+    /** The time one sample of a variant is expected to take, ms, to plan the budget before it is measured. */
+    expectedMs: number;
+  };
   /**
    * Whether it starts the service (so needs its port and ready check, found
    * by a probe of the first image when not given). @default false
@@ -145,6 +157,17 @@ export interface StageContext {
   save: (run: RunResult) => Promise<void>;
   /** What the run has in place on the host, undone on SIGINT/SIGTERM (`host-changes.json`). */
   changes: HostChanges;
+  /** Spreads the run's time budget over the rounds of its repeated measurements. */
+  planner?: RoundPlanner;
+  /**
+   * The questions of the answer asked of some figures (`pull unlimited`), and
+   * those the run as it stands leaves undecided: a repeated measurement looks
+   * at them to know when to stop. Without it, its first look's rounds are taken.
+   */
+  questions?: {
+    asked: (run: RunResult, figures: readonly string[]) => string[];
+    open: (run: RunResult, figures: readonly string[]) => string[];
+  };
   /** With the build metric on: the run's service copy and the size phase's cold builds. */
   cold?: ColdBuilds;
   onSample?: (event: SampleEvent) => void;
@@ -195,6 +218,8 @@ export interface FigureDefinition {
   /** The names a family's members take (`pull 100mbit`); a plain figure is its name. */
   matches?: RegExp;
   unit: Unit;
+  /** The metric that measures it (its looks decide the confidence of its intervals). */
+  metric: string;
   /**
    * Which base's own size or contents the figure carries, so that a verdict
    * resting on it can say when that base was a stand-in: `runtime base` (the

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { jsonNumber, median, summarize } from '../measure/statistics.js';
+import { medianInterval, roundRatios } from '../measure/decision.js';
+import { jsonNumber, median } from '../measure/statistics.js';
 import type { FigureDefinition } from './metric.js';
+import { alphaOfMetric } from './rule-of.js';
 import { figuresOf, type RunResult, type VariantResult } from './run-result.js';
 
 /**
@@ -16,8 +18,9 @@ export const ratioSchema = z
     /** Median of the per-round ratios. */
     p50: z.number(),
     /**
-     * Distribution-free 95 % interval of that median, from order statistics
-     * of the ratios; absent below 6 rounds.
+     * Distribution-free interval of that median, from order statistics of
+     * the ratios, at the confidence of one look of the run's rule (95 % for
+     * fixed rounds); absent when the rounds are too few for one.
      */
     ci: z.tuple([z.number(), z.number()]).optional(),
     /** Half the interval, in percent of the median ratio. */
@@ -30,18 +33,19 @@ export type RatioStatistics = z.infer<typeof ratioSchema>;
 export function pairedRatio(
   samples: readonly number[],
   reference: readonly number[],
+  alpha = 0.05,
 ): RatioStatistics | undefined {
-  if (samples.length === 0 || samples.length !== reference.length) return undefined;
-  const ratios = samples.map((x, i) => x / (reference[i] as number));
-  if (!ratios.every(Number.isFinite)) return undefined;
-  // The median and its order-statistics interval, as every figure's.
-  const { n, p50, medianCi, medianRme } = summarize(ratios);
-  return { n, p50, ...(medianCi ? { ci: medianCi, halfWidthPct: medianRme } : {}) };
+  const ratios = roundRatios(samples, reference);
+  if (!ratios) return undefined;
+  // The median and its order-statistics interval, at the rule's confidence for one look.
+  const p50 = median(ratios);
+  const ci = medianInterval(ratios, alpha);
+  return {
+    n: ratios.length,
+    p50,
+    ...(ci ? { ci, halfWidthPct: p50 !== 0 ? ((ci[1] - ci[0]) / 2 / p50) * 100 : 0 } : {}),
+  };
 }
-
-/** Whether the ratio's interval lies wholly above or below 1: the two variants differ. */
-export const ratioExcludesOne = (r: RatioStatistics | undefined): boolean =>
-  r?.ci !== undefined && (r.ci[0] > 1 || r.ci[1] < 1);
 
 /** The reference of a run's ratios: the one it was asked for, else the first variant run. */
 export function referenceOf(run: RunResult): string | undefined {
@@ -88,9 +92,10 @@ export function relativeOfFigure(
   const against = samples.get(referenceOf(run) ?? '');
   const medians = samples.size >= 3 ? roundMedians([...samples.values()]) : undefined;
   const relative = new Map<string, RelativeFigure>();
+  const alpha = alphaOfMetric(run, definition.metric);
   for (const [variant, own] of samples) {
-    const ref = against ? pairedRatio(own, against) : undefined;
-    const round = medians ? pairedRatio(own, medians) : undefined;
+    const ref = against ? pairedRatio(own, against, alpha) : undefined;
+    const round = medians ? pairedRatio(own, medians, alpha) : undefined;
     if (ref || round)
       relative.set(variant, { ...(ref ? { ref } : {}), ...(round ? { round } : {}) });
   }

@@ -4,6 +4,7 @@ import { runRounds, type Sample } from '../measure/sampler.js';
 import { summarize } from '../measure/statistics.js';
 import { type ServiceSource, serviceBuildArgs } from '../service/service-context.js';
 import type { StageContext } from './metric.js';
+import type { MetricName } from './registry.js';
 import type {
   OkVariant,
   RunResult,
@@ -11,6 +12,7 @@ import type {
   VariantIdentity,
   VariantResult,
 } from './run-result.js';
+import { type Sampling, samplingKey } from './sampling.js';
 import { toFailure } from './variant-failure.js';
 
 /**
@@ -69,6 +71,23 @@ export interface RepeatedMeasurement<T> {
   attach: (variant: OkVariant, samples: Array<Sample<T>>) => VariantResult;
   /** What else tells the samples apart, e.g. the link of a pull. */
   note?: string;
+  /**
+   * The figures its samples make (`pull unlimited`): the rounds go on, at the
+   * looks the options plan for the metric, until the questions asked of them
+   * are decided. None: the rounds planned are taken.
+   */
+  figures?: readonly string[];
+}
+
+/** `7, 16`: a list of rounds in words. */
+const roundList = (looks: readonly number[]) => looks.join(', ');
+
+/** What a measurement will do, said before its first round. */
+function planWords(key: string, looks: readonly number[], questions: readonly string[]): string {
+  if (looks.length === 1 || questions.length === 0) {
+    return `${key}: ${looks[0]} rounds${questions.length === 0 ? '' : ` (fixed), then ${questions.join(', ')} is judged on them`}`;
+  }
+  return `${key}: ${looks[0]} rounds, then up to ${looks.at(-1)} until ${questions.map((q) => `"${q}"`).join(' and ')} is decided (looks after ${roundList(looks)} rounds) and while the budget allows`;
 }
 
 /**
@@ -84,6 +103,27 @@ export async function measureRepeated<T>(
 ): Promise<RunResult> {
   const ok = okVariants(run);
   const roundOf = new Map<string, number>();
+  const key = samplingKey(m.metric, m.note);
+  const figures = m.figures ?? [];
+  const asked = ctx.questions?.asked(run, figures) ?? [];
+  const planned = ctx.options.looks[m.metric as MetricName] ?? [m.rounds];
+  const looks = asked.length > 0 ? planned : [planned[0] ?? m.rounds];
+  const rounds = looks.at(-1) ?? m.rounds;
+  ctx.planner?.start(key);
+  ctx.onStage?.(planWords(key, looks, asked));
+  const began = performance.now();
+  let msPerRound = 0;
+  let stoppedBy: Sampling['stoppedBy'] | undefined;
+  /** The run with every variant's samples so far attached. */
+  const withSamples = (
+    samples: ReadonlyMap<string, Array<Sample<T>>>,
+    failures: ReadonlyMap<string, unknown>,
+  ) =>
+    withVariants(run, (v) => {
+      if (v.state !== 'ok') return v;
+      if (failures.has(v.name)) return failed(v, m.failureStage, failures.get(v.name));
+      return m.attach(v, samples.get(v.name) ?? []);
+    });
   const { samples, failures } = await runRounds(
     ok.map((v) => v.name),
     (name) => {
@@ -93,24 +133,53 @@ export async function measureRepeated<T>(
       return m.measure(variant, { [LABEL_RUN_ID]: run.runId, [LABEL_VARIANT]: name }, round);
     },
     {
-      rounds: m.rounds,
+      rounds,
+      looks,
+      stopAt: async (done, sofar, failed) => {
+        msPerRound = (performance.now() - began) / done;
+        if ((ctx.questions?.open(withSamples(sofar, failed), figures) ?? []).length === 0) {
+          stoppedBy = 'decided';
+          return true;
+        }
+        const next = looks.find((l) => l > done) ?? rounds;
+        if (ctx.planner && !ctx.planner.mayTake(next - done, msPerRound)) {
+          stoppedBy = 'budget';
+          return true;
+        }
+        return false;
+      },
       stopAfterFailure: ctx.options.bail,
       onSample: (variant, round, durationMs) =>
         ctx.onSample?.({
           metric: m.metric,
           variant,
           round,
-          rounds: m.rounds,
+          rounds,
           durationMs,
           ...(m.note ? { note: m.note } : {}),
         }),
     },
   );
-  const next = withVariants(run, (v) => {
-    if (v.state !== 'ok') return v;
-    if (failures.has(v.name)) return failed(v, m.failureStage, failures.get(v.name));
-    return m.attach(v, samples.get(v.name) ?? []);
-  });
+  const measured = withSamples(samples, failures);
+  const taken = Math.max(0, ...[...samples.values()].map((s) => s.length));
+  if (taken > 0) msPerRound = (performance.now() - began) / taken;
+  const undecided = ctx.questions?.open(measured, figures) ?? [];
+  const sampling: Sampling = {
+    rounds: taken,
+    looks: [...looks],
+    stoppedBy:
+      stoppedBy ??
+      (ctx.options.bail && failures.size > 0
+        ? 'failure'
+        : looks.length === 1
+          ? 'fixed'
+          : undecided.length > 0
+            ? 'most'
+            : 'decided'),
+    msPerRound,
+    undecided,
+  };
+  const next = { ...measured, sampling: { ...measured.sampling, [key]: sampling } };
   await ctx.save(next);
   return next;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BASE_ROLES, type BaseImage } from '../bases/base-roles.js';
 import { type EngineInfo, IMAGE_STORES } from '../engine/engine.js';
 import { ERROR_CODES } from '../errors.js';
+import { type DecisionRule, decisionRuleSchema } from '../measure/decision.js';
 import { recordedServiceSettingsSchema } from '../service/service-settings.js';
 import { recordedShape } from '../validation/run-option.js';
 import type { Metric, ResultPart } from './metric.js';
@@ -9,6 +10,7 @@ import { METRIC_OPTIONS, METRICS, metricList, REPEATED_METRICS } from './registr
 import { relativeSchema } from './relative.js';
 import { RUN_OPTIONS } from './run-options.js';
 import { SCHEMA_VERSION } from './run-result.js';
+import { samplingSchema } from './sampling.js';
 
 /**
  * The schema of results.json. The parts every run has are here; each
@@ -117,11 +119,18 @@ export const engineInfoSchema: z.ZodType<EngineInfo> = z.object({
  */
 export const runSettingsSchema: z.ZodType<{
   samples: Record<string, number>;
+  decision?: DecisionRule;
   /** The recorded options' fields, each checked by its option's own schema. */
   [field: string]: unknown;
 }> = z.object({
   /** Samples per variant of each repeated metric (build: rounds of the three scenarios). */
   samples: z.object(Object.fromEntries(REPEATED_METRICS.map((m) => [m.name, z.number().int()]))),
+  /**
+   * The rule the run's comparisons are decided by, and the looks each
+   * repeated metric planned; absent in runs made before it, which are read
+   * with one look at 95 % and a ±5 % margin.
+   */
+  decision: decisionRuleSchema.optional(),
   ...recordedShape(METRIC_OPTIONS, RUN_OPTIONS),
 });
 
@@ -237,6 +246,12 @@ export const runBaseSchema = z.object({
   }),
   /** Each variant's repeated figures over the reference variant's, round by round (absent in older runs). */
   relative: relativeSchema.optional(),
+  /**
+   * How each repeated measurement's rounds went (`pull unlimited` for a link
+   * of a pull): rounds, looks, why it stopped, a round's time, and what stayed
+   * undecided. Absent in runs made before sampling was sequential.
+   */
+  sampling: z.record(z.string(), samplingSchema).optional(),
 });
 
 let assembled: z.ZodType | undefined;

@@ -14,6 +14,7 @@ import {
   parseBaseProfile,
 } from '../bases/resolve-bases.js';
 import { UsageError } from '../errors.js';
+import { DEFAULT_MARGIN_PCT, plannedLooks } from '../measure/decision.js';
 import { sampleServiceDir, variantsDir } from '../paths.js';
 import { resolveServiceSource, type ServiceSource } from '../service/service-context.js';
 import {
@@ -25,6 +26,7 @@ import {
   DEFAULT_TIMEOUTS,
   formatTimeoutList,
   normalizeTimeouts,
+  parseDuration,
   parseTimeouts,
   type Timeouts,
 } from '../timeouts.js';
@@ -50,6 +52,25 @@ const ms = z.number().int();
 export const DEFAULT_OUT_DIR = 'results';
 /** @default '.' */
 export const DEFAULT_MAIN_PACKAGE = '.';
+/**
+ * @default '20m' — a default run of the sample service decided every
+ * question in about 15 minutes on two cores; the rest is room for a slower
+ * machine or a larger service.
+ */
+export const DEFAULT_BUDGET = '20m';
+
+/** `10m` → ms; `none` → null (no limit); bad input in one line. */
+export function parseBudget(text: string): number | null {
+  if (text.trim() === 'none') return null;
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    throw new UsageError(
+      `Expected \`--budget\` to be a duration such as 10m, 90s or 1h, or none, got \`${text}\``,
+    );
+  }
+  return ms;
+}
+
 /** @default 'auto' — upstream when every upstream base is in the engine, else the stand-ins. */
 export const DEFAULT_BASES = 'auto';
 
@@ -125,11 +146,57 @@ export const RUN_OPTIONS = {
   /** Samples per variant for every repeated metric; overrides the per-metric defaults. */
   repeat: runOption({
     flags: '--repeat <n>',
-    description: 'samples per variant of every repeated metric (at least 2)',
-    defaultHelp: REPEATED_METRICS.map((m) => `${m.name} ${m.samples.default}`).join(', '),
+    description:
+      'a fixed number of samples per variant of every repeated metric (at least 2), instead of sampling until decided',
+    defaultHelp: REPEATED_METRICS.map((m) =>
+      m.samples.untilDecided
+        ? `${m.name} ${plannedLooks(m.samples.default)[0]} to ${m.samples.default} until decided`
+        : `${m.name} ${m.samples.default}`,
+    ).join(', '),
     parse: wholeNumber('--repeat', 'an integer of at least 2'),
     expected: 'an integer of at least 2 (a spread needs two samples)',
     schema: z.number().int().min(2).optional(),
+  }),
+  /**
+   * The time the run may take, ms: rounds past a measurement's first look are
+   * taken while they fit (RoundPlanner); `none` for no limit. @default DEFAULT_BUDGET
+   */
+  budgetMs: runOption({
+    flags: '--budget <duration>',
+    description:
+      'the time the run may take (e.g. 10m): repeated metrics sample on past their first decision point only while it fits; none for no limit',
+    defaultHelp: DEFAULT_BUDGET,
+    parse: parseBudget,
+    expected: 'a duration such as 10m, or none',
+    recorded: asIs(z.number().int().nullable().optional()),
+    schema: z
+      .number()
+      .int()
+      .min(1)
+      .nullable()
+      .optional()
+      .transform((ms) => (ms === undefined ? (parseBudget(DEFAULT_BUDGET) as number) : ms)),
+  }),
+  /**
+   * Two figures are equivalent when their ratio's interval lies within 1 ± this, in percent.
+   * @default DEFAULT_MARGIN_PCT
+   */
+  marginPct: runOption({
+    flags: '--margin <percent>',
+    description:
+      'two timed figures are told equal when their ratio, round by round, lies within ± this percentage at the stated confidence',
+    defaultHelp: `${DEFAULT_MARGIN_PCT}`,
+    parse: (text) => {
+      const pct = Number(text.replace(/\s*%$/, ''));
+      if (!Number.isFinite(pct) || pct <= 0 || pct >= 100) {
+        throw new UsageError(
+          `Expected \`--margin\` to be a percentage above 0 and below 100, such as 5, got \`${text}\``,
+        );
+      }
+      return pct;
+    },
+    expected: 'a percentage above 0 and below 100',
+    schema: z.number().gt(0).lt(100).default(DEFAULT_MARGIN_PCT),
   }),
   /** Limits per engine operation, ms; those not given keep DEFAULT_TIMEOUTS. */
   timeouts: runOption({
@@ -298,6 +365,12 @@ export interface RunOptions
    * of its three scenarios), 1 for the others.
    */
   samples: Readonly<Record<MetricName, number>>;
+  /**
+   * The rounds after which each repeated metric looks at its questions
+   * (plannedLooks): one look at its samples for fixed rounds (`--repeat`,
+   * `--quick`, a metric no question is asked of).
+   */
+  looks: Readonly<Record<MetricName, readonly number[]>>;
   service: ServiceSettings;
   /** The .dockerignore of the variants folder (or imgbench's Go default), for services without their own. */
   fallbackIgnoreFile: string;
@@ -306,18 +379,27 @@ export interface RunOptions
 /** Applies every default in one place and validates the result. */
 export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
   const run = optionValues(RUN_OPTIONS, input);
+  const samples = Object.fromEntries(
+    Object.entries(defaultSamples(run.quick)).map(([name, n]) => [
+      name,
+      REPEATED_METRICS.some((m) => m.name === name) ? (run.repeat ?? n) : n,
+    ]),
+  ) as Record<MetricName, number>;
+  const looks = Object.fromEntries(
+    METRICS.map((name) => {
+      const until = REPEATED_METRICS.find((m) => m.name === name)?.samples.untilDecided;
+      const sequential = until === true && run.repeat === undefined && !run.quick;
+      return [name, sequential ? plannedLooks(samples[name]) : [samples[name]]];
+    }),
+  ) as Record<MetricName, number[]>;
   return {
     source: resolveServiceSource(run.serviceDir, run.contextDir),
     // A variants folder of the user's own without one gets imgbench's Go default.
     fallbackIgnoreFile: [run.variantsDir, variantsDir()]
       .map((dir) => join(dir, '.dockerignore'))
       .find((file) => existsSync(file)) as string,
-    samples: Object.fromEntries(
-      Object.entries(defaultSamples(run.quick)).map(([name, n]) => [
-        name,
-        REPEATED_METRICS.some((m) => m.name === name) ? (run.repeat ?? n) : n,
-      ]),
-    ) as Record<MetricName, number>,
+    samples,
+    looks,
     ...run,
     ...optionValues(METRIC_OPTIONS, input),
     service: normalizeServiceSettings(

@@ -257,6 +257,7 @@ export async function measureContainers<T>(
   metric: 'startup' | 'memory',
   sample: (engine: Engine, reference: string, runtime: RuntimeOptions) => Promise<Sample<T>>,
   attach: RepeatedMeasurement<T>['attach'],
+  figures: readonly string[],
 ): Promise<RunResult> {
   const run = await site.ensurePulled(start);
   await site.warmUp(run);
@@ -271,5 +272,6 @@ export async function measureContainers<T>(
         runtimeOptions(ctx.options.timeouts, labels, ctx.options.service),
       ),
     attach,
+    figures,
   });
 }

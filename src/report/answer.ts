@@ -1,8 +1,15 @@
 import { formatFigure } from '../format/format.js';
+import { confidenceWords, type Decision } from '../measure/decision.js';
 import { figuresByName } from '../metrics/figures.js';
 import { capabilitiesOf } from '../metrics/gaps/capabilities-of.js';
 import { HEADLINES } from '../metrics/headlines.js';
-import { pairedRatio, ratioExcludesOne } from '../metrics/ratio.js';
+import {
+  answerQuestions,
+  type Contender,
+  compareFigures,
+  type QuestionAnswer,
+  ruleOf,
+} from '../metrics/questions.js';
 import { figuresOf, type OkVariant, type RunResult } from '../metrics/run-result.js';
 
 /** What a variant's image lacks that a service notices, from its gaps figures. */
@@ -20,75 +27,75 @@ function givesUp(v: OkVariant): string[] {
 }
 
 const times = (r: number) => `${r.toFixed(r >= 10 ? 0 : 2)}×`;
+const show = (c: Contender) => `${c.variant.name} ${formatFigure(c.figure.value, c.figure.unit)}`;
+
+/** `0.53× of stripped 296 ms, interval 0.48–0.61 at 95 % over 3 looks, 7 rounds`: a decision in words. */
+export function decisionWords(d: Decision, confidence: string): string {
+  if (d.n <= 1) return `${times(d.p50)}`;
+  const interval = d.ci ? `, interval ${d.ci[0].toFixed(2)}–${d.ci[1].toFixed(2)}` : '';
+  return `${times(d.p50)}${interval} at ${confidence}, ${d.n} rounds`;
+}
 
 /**
- * What winning on `figure` costs `best` against `next`: each other question's
- * figure on which it is measurably worse, by the same rule (an exact figure
- * larger; a timed one whose round-by-round ratio's 95 % interval lies above 1).
+ * What winning costs `best` against `next`: each other question's figure on
+ * which the rule decides it higher (an exact figure: larger at all).
  */
-function costs(best: OkVariant, next: OkVariant, figure: string): string[] {
+function costs(run: RunResult, best: OkVariant, next: OkVariant, figure: string): string[] {
   const [a, b] = [figuresByName(best), figuresByName(next)];
   return HEADLINES.flatMap(({ question, figure: other }) => {
     const [x, y] = [a.get(other), b.get(other)];
     if (!question || other === figure || !x || !y) return [];
-    if (!x.samples || !y.samples) {
-      return x.value > y.value
-        ? [
-            `${other} ${formatFigure(x.value, x.unit)} against ${next.name}'s ${formatFigure(y.value, y.unit)}`,
-          ]
-        : [];
-    }
-    const ratio = pairedRatio(x.samples, y.samples);
-    return ratio?.ci && ratio.ci[0] > 1
-      ? [
-          `${other} ${times(ratio.p50)} ${next.name}'s (${formatFigure(x.value, x.unit)} against ${formatFigure(y.value, y.unit)}, 95 % interval ${ratio.ci[0].toFixed(2)}–${ratio.ci[1].toFixed(2)})`,
-        ]
-      : [];
+    const rule = ruleOf(run, other);
+    const d = compareFigures(x, y, rule);
+    if (d.verdict !== 'higher') return [];
+    const values = `${formatFigure(x.value, x.unit)} against ${formatFigure(y.value, y.unit)}`;
+    return [
+      x.samples
+        ? `${other} ${times(d.p50)} ${next.name}'s (${values}, interval ${d.ci?.[0].toFixed(2)}–${d.ci?.[1].toFixed(2)}, ${d.n} rounds)`
+        : `${other} ${values} of ${next.name}`,
+    ];
   });
 }
 
 /**
- * One line per question: the variant that wins, named only where the
- * interval of its ratio to the runner-up (round by round) excludes 1, and
- * what it gives up; else that no difference was measured, or why there is
- * no answer.
+ * One line per question, decided by the one rule (see measure/decision.ts):
+ * the variant that wins, when the rule decides it lower than every other;
+ * the variants equal within the margin, when the rest are decided behind
+ * them; else what is undecided, after how many rounds, and what would decide it.
  */
 export function answerLines(run: RunResult): string[] {
-  const ok = run.variants.filter((v): v is OkVariant => v.state === 'ok');
-  return HEADLINES.flatMap(({ question: label, figure }) =>
-    label ? [answerLine(ok, label, figure)] : [],
-  );
+  return answerQuestions(run).map((q) => answerLine(run, q));
 }
 
 /** The answer to one question: see answerLines. */
-function answerLine(ok: OkVariant[], label: string, figure: string): string {
-  const ranked = ok
-    .flatMap((v) => {
-      const f = figuresByName(v).get(figure);
-      return f ? [{ v, f }] : [];
-    })
-    .sort((a, b) => a.f.value - b.f.value);
-  const [best, next] = ranked;
+function answerLine(run: RunResult, q: QuestionAnswer): string {
+  const label = q.question;
+  const [best, next] = q.ranked;
   if (!best) return `${label}: not measured in this run.`;
-  if (!next) return `${label}: only ${best.v.name} has the figure.`;
-  const show = (x: typeof best) => `${x.v.name} ${formatFigure(x.f.value, x.f.unit)}`;
-  const named = (detail: string) => {
-    const lacks = givesUp(best.v);
-    const price = costs(best.v, next.v, figure);
-    return `${label}: **${best.v.name}**, ${formatFigure(best.f.value, best.f.unit)} (${detail}).${lacks.length ? ` It gives up: ${lacks.join(', ')}.` : ''}${price.length ? ` It costs: ${price.join('; ')}.` : ''}`;
-  };
-  if (!best.f.samples || !next.f.samples) {
-    // An exact figure: any difference is a difference.
-    return best.f.value < next.f.value
-      ? named(`${times(next.f.value / best.f.value)} smaller than ${show(next)}`)
-      : `${label}: ${best.v.name} and ${next.v.name} are the same.`;
+  if (!next?.against) return `${label}: only ${best.variant.name} has the figure.`;
+  const confidence = confidenceWords(q.rule);
+  const margin = `±${q.rule.marginPct} %`;
+  if (q.state === 'undecided') {
+    const open = q.open[0] as Required<Contender>;
+    const d = open.against;
+    const why = d.ci
+      ? `${best.variant.name} is ${decisionWords(d, confidence)} of ${show(open)}: the interval neither excludes 1 nor lies within ${margin}`
+      : `${d.n} rounds give no interval at ${d.lookConfidencePct.toFixed(1)} % (${d.roundsNeeded} do)`;
+    const more = d.roundsNeeded
+      ? `; about ${d.roundsNeeded} rounds would decide it, if the spread holds`
+      : '';
+    return `${label}: undecided between ${show(best)} and ${q.open.map((c) => c.variant.name).join(', ')} — ${why}${more}.`;
   }
-  const ratio = pairedRatio(best.f.samples, next.f.samples);
-  if (!ratio?.ci) {
-    return `${label}: ${best.v.name} (${show(best)} vs ${show(next)}), but ${ratio?.n ?? 0} rounds give no interval of their ratio (6 do); no difference is claimed.`;
+  if (q.state === 'tied') {
+    const names = [best, ...q.tied].map((c) => c.variant.name);
+    const d = (q.tied.at(-1) as Required<Contender>).against;
+    const behind = q.ranked.length - names.length;
+    return `${label}: ${names.join(', ')}, equal within ${margin} (${best.variant.name} is ${decisionWords(d, confidence)} of ${show(q.tied.at(-1) as Contender)})${behind > 0 ? `; the other ${behind} are decided behind them` : ''}.`;
   }
-  const interval = `${times(ratio.p50)} of ${show(next)}, 95 % interval ${ratio.ci[0].toFixed(2)}–${ratio.ci[1].toFixed(2)}, round by round`;
-  return ratioExcludesOne(ratio)
-    ? named(interval)
-    : `${label}: no measurable difference between ${best.v.name} and ${next.v.name} (${best.v.name} ${interval}).`;
+  const detail = best.figure.samples
+    ? `${decisionWords(next.against, confidence)} of ${show(next)}`
+    : `${times(next.figure.value / best.figure.value)} smaller than ${show(next)}`;
+  const lacks = givesUp(best.variant);
+  const price = costs(run, best.variant, next.variant, q.figure);
+  return `${label}: **${best.variant.name}**, ${formatFigure(best.figure.value, best.figure.unit)} (${detail}).${lacks.length ? ` It gives up: ${lacks.join(', ')}.` : ''}${price.length ? ` It costs: ${price.join('; ')}.` : ''}`;
 }

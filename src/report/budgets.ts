@@ -1,6 +1,8 @@
 import type { Budget, Config } from '../config/config.js';
 import { formatMB } from '../format/format.js';
-import { figuresByName } from '../metrics/figures.js';
+import { medianInterval } from '../measure/decision.js';
+import { figuresByName, metricOfFigure } from '../metrics/figures.js';
+import { alphaOfMetric } from '../metrics/rule-of.js';
 import type { RunResult } from '../metrics/run-result.js';
 import type { Comparison } from './compare.js';
 
@@ -32,6 +34,14 @@ export function checkMaxBudgets(run: RunResult, config: Config): Breach[] {
       if (!applies(budget, v.name)) continue;
       const figure = figuresByName(v).get(budget.figure);
       if (!figure || figure.value <= budget.max) continue;
+      // A timed figure is over only when the rule's interval of its median is.
+      const interval = figure.samples
+        ? medianInterval(figure.samples, alphaOfMetric(run, metricOfFigure(budget.figure) ?? ''))
+        : undefined;
+      if (figure.samples && !(interval && interval[0] > budget.max)) continue;
+      const rounds = interval
+        ? ` (its interval ${show(interval[0], figure.unit)}–${show(interval[1], figure.unit)} over ${figure.samples?.length} rounds lies above it)`
+        : '';
       breaches.push({
         budget: budget.name,
         variant: v.name,
@@ -39,7 +49,7 @@ export function checkMaxBudgets(run: RunResult, config: Config): Breach[] {
         measured: figure.value,
         limit: budget.max,
         kind: 'max',
-        message: `budget "${budget.name}": ${v.name} ${budget.figure} is ${show(figure.value, figure.unit)}, over its max of ${show(budget.max, figure.unit)}`,
+        message: `budget "${budget.name}": ${v.name} ${budget.figure} is ${show(figure.value, figure.unit)}, over its max of ${show(budget.max, figure.unit)}${rounds}`,
       });
     }
   }
@@ -47,8 +57,9 @@ export function checkMaxBudgets(run: RunResult, config: Config): Breach[] {
 }
 
 /**
- * `maxRegressionPct` budgets against a compare: the change beyond the noise
- * of both runs (the head's interval's lower end over the base's upper end).
+ * `maxRegressionPct` budgets against a compare: the change the rule is sure
+ * of, the low end of head ÷ base's interval (see compare's decision), over
+ * the limit; an exact figure's change as it is.
  */
 export function checkRegressionBudgets(comparison: Comparison, config: Config): Breach[] {
   const breaches: Breach[] = [];
@@ -58,9 +69,7 @@ export function checkRegressionBudgets(comparison: Comparison, config: Config): 
       if (!applies(budget, c.variant) || c.figure !== budget.figure) continue;
       // The engine changed under the figure: compare says so instead.
       if (c.cause === 'engine') continue;
-      const headLow = c.head * (1 - c.noisePct.head / 100);
-      const baseHigh = c.base * (1 + c.noisePct.base / 100);
-      const beyondNoisePct = ((headLow - baseHigh) / baseHigh) * 100;
+      const beyondNoisePct = ((c.ratioCi?.[0] ?? c.head / c.base) - 1) * 100;
       if (beyondNoisePct <= budget.maxRegressionPct) continue;
       breaches.push({
         budget: budget.name,

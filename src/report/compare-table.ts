@@ -8,10 +8,11 @@ const pct = (p: number) => `${p >= 0 ? '+' : ''}${p.toFixed(1)} %`;
 
 /** What a change means, in a word or three. */
 export function verdict(c: FigureChange): string {
-  if (c.cause === 'engine') return c.beyondNoise ? 'engine changed' : 'within noise';
+  if (c.cause === 'engine') return 'engine changed';
   if (c.significant) return c.changePct > 0 ? 'CHANGED: larger' : 'CHANGED: smaller';
   if (c.beyondNoise) return 'shared shift';
-  return 'within noise';
+  if (c.decision === 'same') return 'the same';
+  return c.rounds ? `undecided (${c.rounds.base}/${c.rounds.head} rounds)` : 'undecided';
 }
 
 const COLUMNS: Array<Column<FigureChange>> = [
@@ -26,12 +27,14 @@ const COLUMNS: Array<Column<FigureChange>> = [
     cell: (c) => (c.roundChangePct === undefined ? '–' : pct(c.roundChangePct)),
   },
   {
-    header: 'Noise ± (base / head)',
+    header: 'Head ÷ base, interval',
     align: 'right',
     cell: (c) =>
-      c.noisePct.base === 0 && c.noisePct.head === 0
-        ? 'exact'
-        : `${c.noisePct.base.toFixed(1)} / ${c.noisePct.head.toFixed(1)} %`,
+      c.ratioCi
+        ? `${c.ratioCi[0].toFixed(3)}–${c.ratioCi[1].toFixed(3)}`
+        : c.rounds
+          ? 'too few rounds'
+          : 'exact',
   },
   { header: 'Verdict', align: 'left', cell: verdict },
 ];
@@ -43,7 +46,7 @@ export function toCompareTable(comparison: Comparison): string {
     '',
     renderColumns(tableOf(COLUMNS, comparison.changes)),
     '',
-    'Noise: half the 95 % interval of each run’s median (the mean’s below 6 samples), in % of it. Change ÷ round: the change of the variant’s figure over the median of all variants in the same round, where both runs have 6 rounds or more; it decides, with its own intervals, since a machine that is slower in one run moves every variant of a round alike. Elsewhere a change counts when the two intervals do not overlap once the shift that every variant shared (the median of their changes) is taken out.',
+    `Decided by one rule: the interval of head ÷ base, bounded by each run's interval of its median (distribution-free, at each run's confidence per look), is "CHANGED" when it lies wholly off 1, "the same" when it lies within ±${comparison.marginPct} %, and "undecided" otherwise, with the rounds each run had (a run needs 6 or more for an interval). Change ÷ round: the change of the variant's figure over the median of all variants in the same round, where both runs have intervals of it; it decides, since a machine that is slower in one run moves every variant of a round alike. Elsewhere the change counts once the shift that every variant shared (the median of their changes) is taken out.`,
   ];
   for (const line of comparison.engineChanges) {
     out.push(
@@ -57,11 +60,23 @@ export function toCompareTable(comparison: Comparison): string {
   }
   for (const line of comparison.notCompared) out.push(`Not compared: ${line}`);
   const changed = comparison.changes.filter((c) => c.significant);
+  const undecided = comparison.changes.filter((c) => verdict(c).startsWith('undecided'));
   out.push(
     '',
     changed.length === 0
       ? 'No significant change.'
       : `${changed.length} significant change(s): ${changed.map((c) => `${c.variant} ${c.figure} ${pct(c.changePct)}`).join('; ')}`,
   );
+  if (undecided.length > 0) {
+    const byFigure = new Map<string, FigureChange[]>();
+    for (const c of undecided) byFigure.set(c.figure, [...(byFigure.get(c.figure) ?? []), c]);
+    const parts = [...byFigure].map(([figure, cs]) => {
+      const r = cs[0]?.rounds;
+      return `${figure} of ${cs.length === 1 ? cs[0]?.variant : `${cs.length} variants`}${r ? ` (${r.base}/${r.head} rounds)` : ''}`;
+    });
+    out.push(
+      `Undecided: ${undecided.length} figure(s) neither changed nor the same within ±${comparison.marginPct} % on these rounds: ${parts.join('; ')}. More rounds (--repeat, or a larger --budget) decide them.`,
+    );
+  }
   return out.join('\n');
 }

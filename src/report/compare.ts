@@ -1,10 +1,17 @@
 import { type EngineInfo, engineName } from '../engine/engine.js';
+import { medianInterval } from '../measure/decision.js';
 import { sizeBasisOf } from '../measure/image-size.js';
 import { median } from '../measure/statistics.js';
-import { type Figure, figureDefinition, figuresByName } from '../metrics/figures.js';
+import {
+  type Figure,
+  figureDefinition,
+  figuresByName,
+  metricOfFigure,
+} from '../metrics/figures.js';
 import type { Unit } from '../metrics/metric.js';
 import { SECOND_ENGINE_METRICS } from '../metrics/registry.js';
 import { relativeOf } from '../metrics/relative.js';
+import { alphaOfMetric, ruleOfMetric } from '../metrics/rule-of.js';
 import { figuresOf, type RunResult } from '../metrics/run-result.js';
 
 /** One figure of a variant, as both runs have it. */
@@ -48,6 +55,17 @@ export interface FigureChange {
    */
   significant: boolean;
   /**
+   * The rule's decision on the change (measure/decision.ts): `changed` when
+   * the interval of head ÷ base lies wholly off 1, `same` when it lies within
+   * 1 ± the head run's margin, `undecided` otherwise; with the rounds each
+   * run had. The interval of the ratio is bounded by the two runs' intervals
+   * (of the figure over its rounds' median, where both have them).
+   */
+  decision: 'changed' | 'same' | 'undecided';
+  /** head ÷ base, with the interval that decided; absent for exact figures. */
+  ratioCi?: [number, number];
+  rounds?: { base: number; head: number };
+  /**
    * `engine`: the engine this figure also measures changed between the runs
    * (see `Comparison.engineChanges`), so its change is not counted as the
    * variant's, whatever its size.
@@ -78,6 +96,8 @@ export interface Comparison {
   notCompared: string[];
   /** The engines that changed between the runs: `build engine: dockerd 20.10.24, classic image store → …`. */
   engineChanges: string[];
+  /** The head run's margin: "the same" means within ± this, in percent. */
+  marginPct: number;
 }
 
 type EngineRole = 'build' | 'second';
@@ -112,13 +132,41 @@ function changedEngines(base: RunResult, head: RunResult): Map<EngineRole, strin
 /** Below this many variants with a figure, no shared shift is estimated. */
 const MIN_VARIANTS_FOR_SHIFT = 3;
 
-/** Whether `base` ± its noise and `head` ± its noise do not overlap (exact figures: differ at all). */
-function apart(base: number, baseNoise: number, head: number, headNoise: number): boolean {
-  if (baseNoise === 0 && headNoise === 0) return base !== head;
-  return (
-    head * (1 - headNoise / 100) > base * (1 + baseNoise / 100) ||
-    head * (1 + headNoise / 100) < base * (1 - baseNoise / 100)
-  );
+type Interval = readonly [number, number];
+
+/**
+ * A figure's interval as the rule sees it in its run: an exact figure is its
+ * value (widened by its stated noise, for the compressed size); a repeated
+ * one the distribution-free interval of its median at the run's confidence
+ * per look, or none when its rounds are too few for one.
+ */
+function intervalOf(run: RunResult, name: string, f: Figure): Interval | undefined {
+  if (!f.samples) return [f.value * (1 - f.noisePct / 100), f.value * (1 + f.noisePct / 100)];
+  return medianInterval(f.samples, alphaOfMetric(run, metricOfFigure(name) ?? ''));
+}
+
+/**
+ * The rule on two runs' intervals of one figure: head ÷ base lies in
+ * [head low ÷ base high, head high ÷ base low] (each scaled by `scale`, the
+ * shift every variant shared, when it is taken out); `changed` when that
+ * lies wholly off 1, `same` within 1 ± the margin, else `undecided`. Two exact
+ * figures changed when they differ at all.
+ */
+function decideChange(
+  base: Interval | undefined,
+  head: Interval | undefined,
+  marginPct: number,
+  scale = 1,
+): { decision: FigureChange['decision']; ratioCi?: [number, number] } {
+  if (!base || !head) return { decision: 'undecided' };
+  if (base[0] === base[1] && head[0] === head[1]) {
+    return { decision: base[0] === head[0] * scale ? 'same' : 'changed' };
+  }
+  const ci: [number, number] = [head[0] / (base[1] * scale), head[1] / (base[0] * scale)];
+  const m = marginPct / 100;
+  const decision =
+    ci[0] >= 1 - m && ci[1] <= 1 + m ? 'same' : ci[0] > 1 || ci[1] < 1 ? 'changed' : 'undecided';
+  return { decision, ratioCi: ci };
 }
 
 /** A finite noise in percent; a figure with too few samples for an interval counts as 100 % noise. */
@@ -207,42 +255,44 @@ export function compareRuns(base: RunResult, head: RunResult): Comparison {
   const { shifts, shiftOf } = sharedShifts(pairs);
   const baseRelative = relativeOf(base);
   const headRelative = relativeOf(head);
+  const marginPct = ruleOfMetric(head, '').marginPct;
   const changes = pairs.map((p): FigureChange => {
     const shift = shiftOf.get(p.figure) ?? 0;
     const own = p.h.value / (1 + shift / 100);
     const bRound = baseRelative?.figures[p.variant]?.[p.figure]?.round;
     const hRound = headRelative?.figures[p.variant]?.[p.figure]?.round;
     const round =
-      bRound?.halfWidthPct !== undefined && hRound?.halfWidthPct !== undefined
-        ? { b: bRound, h: hRound }
-        : undefined;
+      bRound?.ci !== undefined && hRound?.ci !== undefined ? { b: bRound, h: hRound } : undefined;
+    const bInterval = intervalOf(base, p.figure, p.b);
+    const hInterval = intervalOf(head, p.figure, p.h);
+    const decided = round
+      ? decideChange(round.b.ci, round.h.ci, marginPct)
+      : decideChange(bInterval, hInterval, marginPct, 1 + shift / 100);
     return {
       variant: p.variant,
       figure: p.figure,
       unit: p.h.unit,
+      ...decided,
+      ...(p.b.samples && p.h.samples
+        ? { rounds: { base: p.b.samples.length, head: p.h.samples.length } }
+        : {}),
       base: p.b.value,
       head: p.h.value,
       changePct: changeOf(p),
       noisePct: { base: p.b.noisePct, head: p.h.noisePct },
-      beyondNoise: apart(p.b.value, p.b.noisePct, p.h.value, p.h.noisePct),
+      beyondNoise: decideChange(bInterval, hInterval, marginPct).decision === 'changed',
       ownChangePct: ((own - p.b.value) / p.b.value) * 100,
+      significant: decided.decision === 'changed',
       ...(round
         ? {
             basis: 'round' as const,
             roundChangePct: ((round.h.p50 - round.b.p50) / round.b.p50) * 100,
-            significant: apart(
-              round.b.p50,
-              finiteNoise(round.b.halfWidthPct),
-              round.h.p50,
-              finiteNoise(round.h.halfWidthPct),
-            ),
           }
-        : {
-            basis: 'absolute' as const,
-            significant: apart(p.b.value, p.b.noisePct, own, p.h.noisePct),
-          }),
+        : { basis: 'absolute' as const }),
       // The engine changed under this figure: its change is not the variant's.
-      ...(engineCaused(p) ? { significant: false, cause: 'engine' as const } : {}),
+      ...(engineCaused(p)
+        ? { significant: false, cause: 'engine' as const, decision: 'undecided' as const }
+        : {}),
     };
   });
   return {
@@ -252,5 +302,6 @@ export function compareRuns(base: RunResult, head: RunResult): Comparison {
     shifts,
     notCompared,
     engineChanges: [...engines.values()],
+    marginPct,
   };
 }

@@ -4,6 +4,7 @@ import { answerLines } from './answer.js';
 import { basesLine, skippedLine } from './bases-line.js';
 import { chartsOf, renderSvg } from './charts.js';
 import { claimsTable, verdictCounts, verdictsForReport } from './claims-table.js';
+import { samplingLines } from './sampling.js';
 import { type RenderedTable, reportTables } from './sections.js';
 
 const escapeHtml = (text: string) =>
@@ -62,6 +63,7 @@ export async function toHtml(run: RunResult): Promise<string> {
     }),
   );
   const { verdicts, problem } = verdictsForReport(run);
+  const sampling = samplingLines(run);
   const skipped = skippedLine(run);
   const [lead, ...rest] = reportTables(run);
   const status = run.complete
@@ -99,7 +101,7 @@ export async function toHtml(run: RunResult): Promise<string> {
 ${answerLines(run)
   .map((line) => `<li>${escapeHtml(line).replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')}</li>`)
   .join('\n')}
-</ul>
+</ul>${sampling.length ? `\n<p id="rounds">Rounds: ${escapeHtml(sampling.join(' '))}</p>` : ''}
 <p>Started ${escapeHtml(run.startedAt)}, ${status}${took}. Engine ${escapeHtml(run.engine.serverVersion)} (API ${escapeHtml(run.engine.apiVersion)}, ${escapeHtml(run.engine.storageDriver)}), ${run.host.cpus} CPUs. Metrics: ${escapeHtml(run.metrics.join(', '))}.</p>
 <p>${escapeHtml(basesLine(run))}.</p>${skipped ? `\n<p>${escapeHtml(skipped)}.</p>` : ''}
 ${charts.join('\n')}

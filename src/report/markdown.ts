@@ -3,6 +3,7 @@ import type { RunResult } from '../metrics/run-result.js';
 import { answerLines } from './answer.js';
 import { basesLine, skippedLine } from './bases-line.js';
 import { claimsTable, verdictCounts, verdictsForReport } from './claims-table.js';
+import { samplingLines } from './sampling.js';
 import { type RenderedTable, reportTables } from './sections.js';
 
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -22,6 +23,8 @@ export function toMarkdown(run: RunResult): string {
   out.push(`## imgbench run ${run.runId}`, '');
   // The answer first: what a reader came for, before how it was measured.
   out.push(...answerLines(run).map((line) => `- ${escapeCell(line)}`), '');
+  const sampling = samplingLines(run);
+  if (sampling.length > 0) out.push(`Rounds: ${sampling.join(' ')}`, '');
   const status = run.complete ? 'complete' : 'incomplete (stopped before every variant was done)';
   const ended = run.finishedAt
     ? `, took ${formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}`

@@ -1,5 +1,7 @@
 import type { RunResult } from '../metrics/run-result.js';
+import { answerLines } from './answer.js';
 import { basesLine, skippedLine } from './bases-line.js';
+import { samplingLines } from './sampling.js';
 import { type RenderedTable, reportTables } from './sections.js';
 
 /** Aligned plain-text columns: text left, numbers right, as each column says. */
@@ -19,7 +21,11 @@ export function renderColumns({ columns, rows }: Pick<RenderedTable, 'columns' |
 /** Plain-text tables for a terminal or a CI log. */
 export function toTable(run: RunResult): string {
   const [lead, ...rest] = reportTables(run);
-  const parts = lead ? [renderColumns(lead)] : [];
+  // The answer first, then how many rounds it took, then the figures.
+  const parts = [...answerLines(run).map((line) => line.replace(/\*\*/g, '')), ''];
+  const sampling = samplingLines(run);
+  if (sampling.length > 0) parts.push('Rounds:', ...sampling.map((line) => `  ${line}`), '');
+  if (lead) parts.push(renderColumns(lead));
   for (const section of rest) parts.push('', renderColumns(section), '', section.note);
   const failed = run.variants.filter((v) => v.state === 'failed');
   if (failed.length > 0) {

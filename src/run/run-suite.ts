@@ -7,8 +7,10 @@ import type { Engine, EngineInfo } from '../engine/engine.js';
 import { LABEL_RUN_ID } from '../engine/labels.js';
 import { UsageError } from '../errors.js';
 import { HostChanges, recordHostChangesIn, withSignalUndo } from '../exec/host-changes.js';
+import { DEFAULT_CONFIDENCE_PCT } from '../measure/decision.js';
 import { type ColdBuilds, copyService, removeServiceCopy } from '../metrics/build/scenarios.js';
 import type { SampleEvent, StageContext } from '../metrics/metric.js';
+import { QUESTIONS_OF_FIGURES } from '../metrics/questions.js';
 import {
   METRIC_OPTIONS,
   METRICS,
@@ -42,6 +44,7 @@ import { variantTag } from '../variants/variant-tag.js';
 import { buildAndMeasureImages, identity } from './image-stage.js';
 import { pipelineOf, runPipeline } from './pipeline.js';
 import { checkDiskSpace, checkEngineBuilds, preflight } from './preflight.js';
+import { planLine, planRounds } from './round-plan.js';
 import { makeRunId, RunStore } from './run-store.js';
 
 export type RunEvent =
@@ -176,6 +179,7 @@ async function startRun(
   emit: Emit,
 ): Promise<RunResult> {
   const { options, variants, runId } = start;
+  emit({ type: 'stage', message: planLine(options) });
   const asked = metricList().filter((m) => (options.metrics as readonly string[]).includes(m.name));
   const roles: BaseRole[] = [
     ...new Set([
@@ -215,6 +219,16 @@ async function startRun(
     metrics: options.metrics,
     settings: {
       samples: Object.fromEntries(REPEATED_METRICS.map((m) => [m.name, options.samples[m.name]])),
+      decision: {
+        confidencePct: DEFAULT_CONFIDENCE_PCT,
+        marginPct: options.marginPct,
+        looks: Object.fromEntries(
+          REPEATED_METRICS.filter((m) => options.metrics.includes(m.name)).map((m) => [
+            m.name,
+            [...options.looks[m.name]],
+          ]),
+        ),
+      },
       ...recordedSettings(options, METRIC_OPTIONS, RUN_OPTIONS),
     } as RunSettings,
     host: {
@@ -287,6 +301,8 @@ async function measureRun(
         changes,
         pullSite: start.pullSite,
         ...(cold ? { cold } : {}),
+        planner: planRounds(options, start.variants.length, Date.parse(start.run.startedAt)),
+        questions: QUESTIONS_OF_FIGURES,
         onSample: (event) => emit({ type: 'sample', ...event }),
         onStage: (message) => emit({ type: 'stage', message }),
         ...(hooks.wrapEngine ? { wrapEngine: hooks.wrapEngine } : {}),

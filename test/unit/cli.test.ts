@@ -59,6 +59,8 @@ describe('the declared command line', SPAWNS, () => {
       '--metrics',
       '--repeat',
       '--quick',
+      '--budget',
+      '--margin',
       '--link',
       '--registry-port',
       '--pull-concurrency',
@@ -167,6 +169,14 @@ describe('the declared command line', SPAWNS, () => {
     [
       ['run', '--variants', 'scratch', '--reference', 'golang'],
       /^imgbench: `--reference` golang is not a variant of this run; pass one of: scratch$/,
+    ],
+    [
+      ['run', '--budget', '10 minutes'],
+      /^imgbench: Expected `--budget` to be a duration such as 10m, 90s or 1h, or none, got `10 minutes`$/,
+    ],
+    [
+      ['run', '--margin', '0'],
+      /^imgbench: Expected `--margin` to be a percentage above 0 and below 100, such as 5, got `0`$/,
     ],
   ])('%j: one line, exit 2', async (args, message) => {
     const { status, stderr } = await imgbench(args);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { decideRatios } from '../../src/measure/decision.js';
 import { summarize } from '../../src/measure/statistics.js';
-import { pairedRatio, ratioExcludesOne, roundMedians } from '../../src/metrics/ratio.js';
+import { pairedRatio, roundMedians } from '../../src/metrics/ratio.js';
 import { relativeFigures } from '../../src/metrics/relative.js';
 import type { RunResult } from '../../src/metrics/run-result.js';
 import { answerLines } from '../../src/report/answer.js';
@@ -33,8 +34,13 @@ describe('paired ratios', () => {
     const r = pairedRatio([10, 11, 12, 13, 14, 15, 16], [10, 10, 10, 10, 10, 10, 10]);
     expect(r?.p50).toBeCloseTo(1.3);
     expect(r?.ci).toEqual([1, 1.6]);
-    expect(ratioExcludesOne(r)).toBe(false);
-    expect(ratioExcludesOne(pairedRatio([2, 2, 2, 2, 2, 2], [1, 1, 1, 1, 1, 1]))).toBe(true);
+    // At 99 % (a look of several) the same 7 rounds give no interval.
+    expect(
+      pairedRatio([10, 11, 12, 13, 14, 15, 16], [10, 10, 10, 10, 10, 10, 10], 0.01)?.ci,
+    ).toBeUndefined();
+    const rule = { confidencePct: 95, marginPct: 5, looks: 1 };
+    expect(decideRatios([1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6], rule).verdict).toBe('undecided');
+    expect(decideRatios([2, 2, 2, 2, 2, 2], rule).verdict).toBe('higher');
     // Rounds that do not pair up give no ratio.
     expect(pairedRatio([1, 2], [1])).toBeUndefined();
     expect(
@@ -105,13 +111,42 @@ describe('compare on relative figures', () => {
 });
 
 describe('the answer', () => {
-  it('names the smallest image and what it gives up, and no winner where the intervals overlap', async () => {
+  it('names the smallest image and what it gives up, and no winner where the rule does not decide', async () => {
     const lines = answerLines(await run());
     expect(lines[0]).toMatch(
       /^Smallest image: \*\*scratch\*\*, 6\.57 MB .*It gives up: no CA bundle/,
     );
-    expect(lines[2]).toMatch(/^Fastest start \(start → ready\): no measurable difference between/);
+    // 50 rounds of one look: scratch against alpine is neither apart nor within ±5 %.
+    expect(lines[2]).toMatch(
+      /^Fastest start \(start → ready\): undecided between scratch 229\.8 ms and alpine, .* — scratch is 0\.99×, interval 0\.93–1\.03 at 95 %, 50 rounds of alpine 230\.6 ms: .*; about \d+ rounds would decide it/,
+    );
     expect(lines[0]).not.toContain('It costs');
+  });
+
+  it('names the variants equal within the margin when the rest are decided behind them', async () => {
+    // alpine 3 % slower than scratch, every other variant 30 %, in every round.
+    const base = await run();
+    const scratch = base.variants.find((v) => v.name === 'scratch');
+    const own = scratch?.state === 'ok' ? (scratch.startup?.startToReadyMs.samples ?? []) : [];
+    const apart = withStartup(base, (v, _, round) =>
+      v === 'scratch'
+        ? (own[round] as number)
+        : (own[round] as number) * (v === 'alpine' ? 1.03 : 1.3),
+    );
+    const lines = answerLines(apart);
+    expect(lines[2]).toMatch(
+      /^Fastest start \(start → ready\): scratch, alpine, equal within ±5 % \(scratch is 0\.97×, interval 0\.97–0\.97 at 95 %, 50 rounds of alpine .*\); the other 4 are decided behind them\.$/,
+    );
+    // With a margin of 1 %, the 3 % is a difference: scratch wins.
+    const strict = {
+      ...apart,
+      settings: {
+        samples: {},
+        ...apart.settings,
+        decision: { confidencePct: 95, marginPct: 1, looks: {} },
+      },
+    };
+    expect(answerLines(strict)[2]).toMatch(/^Fastest start \(start → ready\): \*\*scratch\*\*, /);
   });
 
   it('states what winning costs: the smallest image that starts measurably slower than the runner-up', async () => {
@@ -119,7 +154,7 @@ describe('the answer', () => {
     const slower = withStartup(await run(), (v, ms) => (v === 'scratch' ? ms + 130 : ms));
     const [smallest] = answerLines(slower);
     expect(smallest).toMatch(
-      /^Smallest image: \*\*scratch\*\*, 6\.57 MB .*\. It costs: startup start→ready 1\.\d\d× distroless's \(\d+\.\d ms against \d+\.\d ms, 95 % interval 1\.\d\d–1\.\d\d\)\.$/,
+      /^Smallest image: \*\*scratch\*\*, 6\.57 MB .*\. It costs: startup start→ready 1\.\d\d× distroless's \(\d+\.\d ms against \d+\.\d ms, interval 1\.\d\d–1\.\d\d, 50 rounds\)\.$/,
     );
   });
 });

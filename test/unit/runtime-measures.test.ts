@@ -107,18 +107,26 @@ describe('--repeat and --quick', () => {
     });
     expect(normalizeRunOptions({ quick: true }).samples).toEqual({
       ...once,
-      build: 2,
+      build: 1,
       pull: 2,
       startup: 5,
       memory: 2,
     });
-    expect(normalizeRunOptions().samples).toEqual({
-      ...once,
-      build: 2,
-      pull: 3,
-      startup: 50,
-      memory: 3,
+    // By default the most rounds: pull, startup and memory stop once their questions are decided.
+    const byDefault = normalizeRunOptions();
+    expect(byDefault.samples).toEqual({ ...once, build: 1, pull: 16, startup: 64, memory: 16 });
+    expect(byDefault.looks).toEqual({
+      size: [1],
+      gaps: [1],
+      flags: [1],
+      build: [1],
+      pull: [7, 16],
+      startup: [8, 16, 32, 64],
+      memory: [7, 16],
     });
+    // Fixed rounds take one look: --repeat and --quick.
+    expect(normalizeRunOptions({ repeat: 7 }).looks.startup).toEqual([7]);
+    expect(normalizeRunOptions({ quick: true }).looks.pull).toEqual([2]);
   });
 
   it.each([0, 1, 2.5, -3])('refuse %s with the value in the message', (repeat) => {

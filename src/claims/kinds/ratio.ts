@@ -16,10 +16,10 @@ export const ratio = checkKind(
     const a = figure(run, check.of, check.figure, reads);
     const b = figure(run, check.to, check.toFigure ?? check.figure, reads);
     const ratio = a.value / b.value;
-    const within = (r: number) =>
-      r >= check.claimed / check.factor && r <= check.claimed * check.factor;
+    const accepted = [check.claimed / check.factor, check.claimed * check.factor] as const;
+    const within = (r: number) => r >= accepted[0] && r <= accepted[1];
     const times = (r: number) => `${r.toFixed(r >= 10 ? 0 : 2)}×`;
-    const rounds = byRound(a, b, (x, y) => x / y, within, times);
+    const rounds = byRound(run, check.figure, a, b, (x, y) => x / y, accepted, times);
     const evidence = `${check.of} ${check.figure} ${show(a)} ÷ ${check.to} ${check.toFigure ?? check.figure} ${show(b)} = ${times(ratio)} (claimed ${check.claimed}×, accepted ${(check.claimed / check.factor).toFixed(1)}–${(check.claimed * check.factor).toFixed(1)}×)${rounds.note}`;
     return rounds.verdict ? [rounds.verdict, evidence] : judged(within(ratio), evidence);
   },

@@ -16,8 +16,9 @@ export const reduction = checkKind(
     const b = figure(run, check.to, check.figure, reads);
     const less = (x: number, y: number) => (1 - y / x) * 100;
     const pct = less(a.value, b.value);
-    const within = (p: number) => Math.abs(p - check.claimedPct) <= check.points;
-    const rounds = byRound(a, b, less, within, (p) => `${p.toFixed(1)} %`);
+    const accepted = [check.claimedPct - check.points, check.claimedPct + check.points] as const;
+    const within = (p: number) => p >= accepted[0] && p <= accepted[1];
+    const rounds = byRound(run, check.figure, a, b, less, accepted, (p) => `${p.toFixed(1)} %`);
     const evidence = `${check.from} ${check.figure} ${show(a)} → ${check.to} ${show(b)}: ${pct >= 0 ? `${pct.toFixed(1)} % less` : `${(-pct).toFixed(1)} % more`} (claimed ${check.claimedPct} % less ± ${check.points} points)${rounds.note}`;
     return rounds.verdict ? [rounds.verdict, evidence] : judged(within(pct), evidence);
   },

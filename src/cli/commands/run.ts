@@ -3,6 +3,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { type Config, DEFAULT_CONFIG_FILE, loadConfig } from '../../config/config.js';
 import type { Engine } from '../../engine/engine.js';
 import { formatDuration, formatMB } from '../../format/format.js';
+import { plannedLooks } from '../../measure/decision.js';
 import { METRIC_MODULES, METRIC_OPTIONS } from '../../metrics/registry.js';
 import { RUN_OPTIONS, type RunOptionsInput } from '../../metrics/run-options.js';
 import { checkMaxBudgets } from '../../report/budgets.js';
@@ -25,7 +26,9 @@ export function declareRun() {
     )
     .addOption(commanderOption(RUN_OPTIONS.metrics))
     .addOption(commanderOption(RUN_OPTIONS.repeat))
-    .addOption(commanderOption(RUN_OPTIONS.quick));
+    .addOption(commanderOption(RUN_OPTIONS.quick))
+    .addOption(commanderOption(RUN_OPTIONS.budgetMs))
+    .addOption(commanderOption(RUN_OPTIONS.marginPct));
   // Each metric's own options, as its folder declares them.
   for (const option of Object.values(METRIC_OPTIONS)) command.addOption(commanderOption(option));
   for (const key of [
@@ -58,6 +61,12 @@ export function declareRun() {
     .addHelpText('after', metricsHelp());
 }
 
+/** `8 to 64 samples, until decided` or `1 sample`: a repeated metric's rounds by default. */
+const samplesWords = (s: { default: number; untilDecided?: boolean }) =>
+  s.untilDecided
+    ? `${plannedLooks(s.default)[0]} to ${s.default} samples, until decided`
+    : `${s.default} sample${s.default === 1 ? '' : 's'}`;
+
 /** The metrics `--metrics` takes: what each measures and where it runs, from the registry. */
 function metricsHelp(): string {
   const width = Math.max(...METRIC_MODULES.map((m) => m.name.length));
@@ -66,7 +75,7 @@ function metricsHelp(): string {
     'Metrics:',
     ...METRIC_MODULES.map(
       (m) =>
-        `  ${m.name.padEnd(width)}  ${m.description} (${m.runsOn}${'samples' in m && m.samples ? `, ${m.samples.default} samples` : ''})`,
+        `  ${m.name.padEnd(width)}  ${m.description} (${m.runsOn}${'samples' in m && m.samples ? `, ${samplesWords(m.samples)}` : ''})`,
     ),
   ].join('\n');
 }

@@ -16,6 +16,7 @@ const MEMORY_FIGURES: FigureDefinition[] = [
 ].map(([name, pick]) => ({
   name,
   unit: 'bytes' as const,
+  metric: 'memory',
   turnsOn: 'none' as const,
   engine: 'second' as const,
   read: (f) => present([[name, timed(f.memory ? pick(f.memory) : undefined, 'bytes')]]),
@@ -107,11 +108,16 @@ export const memory: Metric<'memory', VariantPart<'memory', typeof memorySchema,
         if (peaks.every((p) => p !== undefined)) memory.peakBytes = summarize(peaks as number[]);
         return { ...v, memory };
       },
+      MEMORY_FIGURES.map((f) => f.name),
     );
   },
   result: { scope: 'variant', key: 'memory', schema: memorySchema, always: false },
-  /** Each sample settles and serves a load; RSS after the load varied by a few percent between samples. */
-  samples: { default: 3, quick: 2 },
+  /**
+   * Samples until the least memory is decided: each settles and serves a
+   * load; RSS after the load varies by a few percent between samples, so the
+   * first look (7 rounds) decides.
+   */
+  samples: { default: 16, quick: 2, untilDecided: true, expectedMs: 2_000 },
   figures: MEMORY_FIGURES,
   headlines: [
     {

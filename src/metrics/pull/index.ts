@@ -15,7 +15,6 @@ import {
   ratioCell,
   ratioCells,
   ratioNote,
-  rmeCell,
   timeCells,
   timed,
 } from '../cells.js';
@@ -119,6 +118,7 @@ const measurePulls: SecondEngineStage = async (ctx, site, start) => {
           };
         },
         note: link.name,
+        figures: [`pull ${link.name}`],
       }),
     );
   }
@@ -131,6 +131,7 @@ const PULL_LINKS: FigureDefinition = {
   engine: 'second',
   matches: /^pull (unlimited|\d+(\.\d+)?[kmg]bit)$/,
   unit: 'ms',
+  metric: 'pull',
   turnsOn: 'runtime base',
   read: (f) => present((f.pull?.links ?? []).map((l) => [`pull ${l.link}`, timed(l.durationMs)])),
 };
@@ -182,7 +183,6 @@ function pullColumns(run: RunResult): Array<Column<VariantRow>> {
         cell: (row) =>
           markIfStandIn(row, link(l.link, (x) => seconds(x.durationMs), '')(row)) || '–',
       },
-      { header: '± rme', align: 'right', cell: link(l.link, (x) => rmeCell(x.durationMs), '–') },
       {
         header: '÷ ref',
         align: 'right',
@@ -267,14 +267,19 @@ export const pull: Metric<
   runsOn: 'second engine',
   stage: measurePulls,
   result: { scope: 'variant', key: 'pull', schema: pullSchema, always: false },
-  /** A cold pull of the largest variant takes ~13 s on loopback; its spread is a few percent. */
-  samples: { default: 3, quick: 2 },
+  /**
+   * Cold pulls until the fastest is decided: a cold pull of the largest
+   * variant takes ~13 s on loopback, the others a few seconds or less, and
+   * their spread is a few percent, so the first look (7 rounds) decides.
+   */
+  samples: { default: 16, quick: 2, untilDecided: true, expectedMs: 5_000 },
   figures: [
     {
       name: 'compressed size',
       // The build engine compressed the layers it pushed.
       engine: 'build',
       unit: 'bytes',
+      metric: 'pull',
       turnsOn: 'runtime base',
       read: (f) =>
         present([['compressed size', exact(f.pull?.compressedBytes, COMPRESSED_SIZE_NOISE_PCT)]]),

@@ -98,6 +98,7 @@ export const size: Metric<'size', VariantPart<'size', typeof sizeSchema, true>> 
       // On the layer-tars basis; compare sets runs on another basis apart.
       engine: 'none',
       unit: 'bytes',
+      metric: 'size',
       turnsOn: 'runtime base',
       read: (f) => present([['image size', exact(f.size?.sizeBytes)]]),
     },
@@ -105,6 +106,7 @@ export const size: Metric<'size', VariantPart<'size', typeof sizeSchema, true>> 
       name: 'binary size',
       engine: 'none',
       unit: 'bytes',
+      metric: 'size',
       turnsOn: 'none',
       read: (f) => present([['binary size', exact(f.size?.binary.sizeBytes)]]),
     },

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { samplingLines } from '../../src/report/sampling.js';
+import { runMetric } from './metrics/metric-run.js';
+
+/** The start→ready samples of a variant in the run. */
+const samplesOf = (run: Awaited<ReturnType<typeof runMetric>>['run'], name: string) => {
+  const v = run.variants.find((x) => x.name === name);
+  return v?.state === 'ok' ? (v.startup?.startToReadyMs.samples ?? []) : [];
+};
+
+/** Startup of scratch and distroless on the fake, sampled until decided (no --repeat). */
+const startup = (ready: (variant: string, attempt: number) => number, budgetMs?: number | null) =>
+  runMetric(
+    'startup',
+    { ready: (variant, attempt) => ({ ms: ready(variant, attempt) }) },
+    { repeat: undefined, ...(budgetMs !== undefined ? { budgetMs } : {}) },
+  );
+
+/** 100 to 140 ms, in a cycle of 11 starts for scratch and of 13 for distroless. */
+const noisy = (v: string, i: number) =>
+  v === 'scratch' ? 100 + (40 * ((i * 7) % 11)) / 10 : 100 + (40 * ((i * 5) % 13)) / 12;
+
+describe('sampling until the question is decided', () => {
+  it('stops at the first look when one variant starts faster in every round', async () => {
+    const { run, stages } = await startup((v, i) => (v === 'scratch' ? 40 : 80) + (i % 3));
+    expect(run.sampling?.startup).toMatchObject({
+      rounds: 8,
+      looks: [8, 16, 32, 64],
+      stoppedBy: 'decided',
+      undecided: [],
+    });
+    expect(samplesOf(run, 'scratch')).toHaveLength(8);
+    expect(stages).toContain(
+      'startup: 8 rounds, then up to 64 until "Fastest start (start → ready)" is decided (looks after 8, 16, 32, 64 rounds) and while the budget allows',
+    );
+    expect(run.settings?.decision).toEqual({
+      confidencePct: 95,
+      marginPct: 5,
+      looks: { startup: [8, 16, 32, 64] },
+    });
+  });
+
+  it('stops when the two are equal within the margin in every round', async () => {
+    // 1 % apart at most: equivalent within ±5 % at the first look.
+    const { run } = await startup((v, i) => 100 + (v === 'scratch' ? i % 2 : 0));
+    expect(run.sampling?.startup).toMatchObject({ rounds: 8, stoppedBy: 'decided' });
+  });
+
+  it('takes every round planned when the noise keeps the question open, and says what more would decide it', async () => {
+    // Each start 100 to 140 ms, on patterns of their own: the ratios spread from 0.7 to 1.4.
+    const { run } = await startup(noisy);
+    expect(run.sampling?.startup).toMatchObject({
+      rounds: 64,
+      stoppedBy: 'most',
+      undecided: ['Fastest start (start → ready)'],
+    });
+    expect(samplingLines(run)[0]).toMatch(
+      /^startup: 64 rounds \(the most rounds planned, looks after 8, 16, 32, 64; a round of every variant took \d+\.\d s\): "Fastest start \(start → ready\)" undecided/,
+    );
+  });
+
+  it('takes no round past the first look that the budget cannot pay for', async () => {
+    const { run } = await startup(noisy, 1);
+    expect(run.sampling?.startup).toMatchObject({
+      rounds: 8,
+      stoppedBy: 'budget',
+      undecided: ['Fastest start (start → ready)'],
+    });
+  });
+
+  it('takes the rounds asked for with --repeat, in one look', async () => {
+    const { run } = await runMetric('startup', {}, { repeat: 3 });
+    expect(run.sampling?.startup).toMatchObject({ rounds: 3, looks: [3], stoppedBy: 'fixed' });
+    expect(run.settings?.decision?.looks).toEqual({ startup: [3] });
+  });
+});
