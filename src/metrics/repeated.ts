@@ -84,8 +84,10 @@ const roundList = (looks: readonly number[]) => looks.join(', ');
 
 /** What a measurement will do, said before its first round. */
 function planWords(key: string, looks: readonly number[], questions: readonly string[]): string {
-  if (looks.length === 1 || questions.length === 0) {
-    return `${key}: ${looks[0]} rounds${questions.length === 0 ? '' : ` (fixed), then ${questions.join(', ')} is judged on them`}`;
+  const rounds = `${looks[0]} round${looks[0] === 1 ? '' : 's'}`;
+  if (questions.length === 0) return `${key}: ${rounds} (no question of the answer asks for it)`;
+  if (looks.length === 1) {
+    return `${key}: ${rounds} (fixed), then ${questions.map((q) => `"${q}"`).join(' and ')} is judged on them`;
   }
   return `${key}: ${looks[0]} rounds, then up to ${looks.at(-1)} until ${questions.map((q) => `"${q}"`).join(' and ')} is decided (looks after ${roundList(looks)} rounds) and while the budget allows`;
 }

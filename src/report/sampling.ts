@@ -6,7 +6,7 @@ const STOPPED: Record<string, string> = {
   decided: 'every question on it decided',
   most: 'the most rounds planned',
   budget: "the next look's rounds did not fit the budget",
-  fixed: 'a fixed number',
+  fixed: 'fixed',
   failure: '--bail stopped it',
 };
 
@@ -27,6 +27,6 @@ export function samplingLines(run: RunResult): string[] {
       const more = Math.max(0, needed - s.rounds);
       return `"${question}" undecided; about ${needed} rounds would decide it if the spread holds (${more} more, ~${formatDuration(more * s.msPerRound)})`;
     });
-    return `${key}: ${s.rounds} rounds (${STOPPED[s.stoppedBy]}${looks}; a round of every variant took ${formatDuration(s.msPerRound)})${open.length ? `: ${open.join('; ')}` : ''}.`;
+    return `${key}: ${s.rounds} round${s.rounds === 1 ? '' : 's'} (${STOPPED[s.stoppedBy]}${looks}; a round of every variant took ${formatDuration(s.msPerRound)})${open.length ? `: ${open.join('; ')}` : ''}.`;
   });
 }

@@ -112,7 +112,8 @@ function buildNote(run: RunResult): string {
   const mounts = withCacheMounts(run)
     ? " Cache mounts take ids of the run's own (the engine's other caches are neither read nor touched), are emptied before each cold build and kept for the no-op and warm ones."
     : '';
-  return `Builds: ${b.cold.durationMs.n} rounds per variant in shuffled order; cold = no build cache (base images present, not counted), no-op = the same context again, warm = after ${b.edit}.${first}${mounts}`;
+  const n = b.cold.durationMs.n;
+  return `Builds: ${n === 1 ? '1 round' : `${n} rounds per variant in shuffled order`}; cold = no build cache (base images present, not counted), no-op = the same context again, warm = after ${b.edit}.${first}${mounts}`;
 }
 
 function buildChart(run: RunResult): Chart {
