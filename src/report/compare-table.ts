@@ -8,11 +8,12 @@ const pct = (p: number) => `${p >= 0 ? '+' : ''}${p.toFixed(1)} %`;
 
 /** What a change means, in a word or three. */
 export function verdict(c: FigureChange): string {
+  const rounds = c.rounds ? ` (${c.rounds.base}/${c.rounds.head} rounds)` : '';
   if (c.cause === 'engine') return 'engine changed';
-  if (c.significant) return c.changePct > 0 ? 'CHANGED: larger' : 'CHANGED: smaller';
+  if (c.significant) return `${c.changePct > 0 ? 'CHANGED: larger' : 'CHANGED: smaller'}${rounds}`;
   if (c.beyondNoise) return 'shared shift';
-  if (c.decision === 'same') return 'the same';
-  return c.rounds ? `undecided (${c.rounds.base}/${c.rounds.head} rounds)` : 'undecided';
+  if (c.decision === 'same') return `the same${rounds}`;
+  return `undecided${rounds}`;
 }
 
 const COLUMNS: Array<Column<FigureChange>> = [

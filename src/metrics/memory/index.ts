@@ -113,15 +113,15 @@ export const memory: Metric<'memory', VariantPart<'memory', typeof memorySchema,
   },
   result: { scope: 'variant', key: 'memory', schema: memorySchema, always: false },
   /**
-   * Samples until the least memory is decided, at most 32 rounds: each
+   * Samples until the least memory is decided, at most 20 rounds: each
    * settles and serves a load (~11 s a round of six variants). RSS after the
    * load is bimodal: about one sample in five of the same image ends 0.5 MB
    * (9 %) higher, as the garbage collector's cycle falls, so two variants of
    * the same binary are told equal within ±5 % only when the interval's rank
-   * clears that fifth: 16 rounds did not (run 20261207-054035-6e49), 24 to 32
-   * do.
+   * clears that fifth: 16 rounds did not (run 20261207-054035-6e49); replayed
+   * on the 32 rounds of run 20261207-055700-4758, 20 did and 18 did not.
    */
-  samples: { default: 32, quick: 2, untilDecided: true, expectedMs: 2_000 },
+  samples: { default: 20, quick: 2, untilDecided: true, expectedMs: 2_000 },
   figures: MEMORY_FIGURES,
   headlines: [
     {
