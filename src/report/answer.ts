@@ -90,7 +90,7 @@ function answerLine(run: RunResult, q: QuestionAnswer): string {
     const names = [best, ...q.tied].map((c) => c.variant.name);
     const d = (q.tied.at(-1) as Required<Contender>).against;
     const behind = q.ranked.length - names.length;
-    return `${label}: ${names.join(', ')}, equal within ${margin} (${best.variant.name} is ${decisionWords(d, confidence)} of ${show(q.tied.at(-1) as Contender)})${behind > 0 ? `; the other ${behind} are decided behind them` : ''}.`;
+    return `${label}: ${names.join(', ')}, equal within ${margin} (${best.variant.name} is ${decisionWords(d, confidence)} of ${show(q.tied.at(-1) as Contender)})${behind === 1 ? '; the other one is decided behind them' : behind > 1 ? `; the other ${behind} are decided behind them` : ''}.`;
   }
   const detail = best.figure.samples
     ? `${decisionWords(next.against, confidence)} of ${show(next)}`
