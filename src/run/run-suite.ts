@@ -179,7 +179,6 @@ async function startRun(
   emit: Emit,
 ): Promise<RunResult> {
   const { options, variants, runId } = start;
-  emit({ type: 'stage', message: planLine(options) });
   const asked = metricList().filter((m) => (options.metrics as readonly string[]).includes(m.name));
   const roles: BaseRole[] = [
     ...new Set([
@@ -210,6 +209,8 @@ async function startRun(
     bases.images.filter((b) => GO_BUILDER_ROLES.includes(b.role)),
     { [LABEL_RUN_ID]: runId },
   );
+  // Said once the service is known to build: a refused service gets one line.
+  emit({ type: 'stage', message: planLine(options) });
   return {
     schemaVersion: SCHEMA_VERSION,
     runId,
