@@ -57,23 +57,41 @@ export function loopbackPortTaken(port: number): Promise<boolean> {
   });
 }
 
-/** The first Docker whose containerd image store builds from a tar context (moby/moby#49178). */
-export const CONTAINERD_STORE_TAR_BUILDS_FROM = 28;
+/**
+ * The first Docker whose containerd image store builds from a tar context:
+ * moby/moby#49178, backported to 27.x as moby/moby#49194 and released in 27.5.0.
+ */
+export const CONTAINERD_STORE_TAR_BUILDS_FROM = '27.5';
+
+/** An engine's version as [major, minor], read from its leading digits ("26.1.5+dfsg1" → [26, 1]). */
+function majorMinor(version: string): [number, number] | undefined {
+  const found = /^(\d+)\.(\d+)/.exec(version);
+  return found ? [Number(found[1]), Number(found[2])] : undefined;
+}
+
+/** Whether a version is older than a "major.minor" one; an unreadable version is not. */
+export function olderThan(version: string, than: string): boolean {
+  const [a, b] = [majorMinor(version), majorMinor(than)];
+  if (!a || !b) return false;
+  return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+}
 
 /**
- * dockerd before 28 with the containerd image store fails every `POST /build`
+ * dockerd before 27.5 with the containerd image store fails every `POST /build`
  * whose context is a tar (moby/moby#47717: it looks up a `build-context-…`
  * host and reports a DNS error). Said before any build, in one line, rather
  * than shown as each variant's build error.
  */
 export function tarBuildProblem(engine: EngineInfo): { problem: string; fix: string } | undefined {
-  const major = Number.parseInt(engine.serverVersion, 10);
-  if (imageStoreOfInfo(engine) !== 'containerd' || !(major < CONTAINERD_STORE_TAR_BUILDS_FROM)) {
+  if (
+    imageStoreOfInfo(engine) !== 'containerd' ||
+    !olderThan(engine.serverVersion, CONTAINERD_STORE_TAR_BUILDS_FROM)
+  ) {
     return undefined;
   }
   return {
-    problem: `${engineName(engine)} cannot build from a tar context (moby/moby#47717, fixed in Docker ${CONTAINERD_STORE_TAR_BUILDS_FROM})`,
-    fix: `build on its classic store (\`"features": {"containerd-snapshotter": false}\` in daemon.json), or on Docker ${CONTAINERD_STORE_TAR_BUILDS_FROM}+`,
+    problem: `${engineName(engine)} cannot build from a tar context (moby/moby#47717, fixed in Docker ${CONTAINERD_STORE_TAR_BUILDS_FROM}.0)`,
+    fix: `build on its classic store (\`"features": {"containerd-snapshotter": false}\` in daemon.json), or on Docker ${CONTAINERD_STORE_TAR_BUILDS_FROM}.0+`,
   };
 }
 

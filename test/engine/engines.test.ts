@@ -126,7 +126,7 @@ describe('one size basis on 20.10 classic, 26.1 classic and 26.1 containerd stor
         const lines = result.stderr.trim().split('\n');
         expect(lines).toHaveLength(1);
         expect(lines[0]).toMatch(
-          /^imgbench: dockerd 26\.1\.\S+, containerd image store cannot build from a tar context \(moby\/moby#47717, fixed in Docker 28\); build on its classic store/,
+          /^imgbench: dockerd 26\.1\.\S+, containerd image store cannot build from a tar context \(moby\/moby#47717, fixed in Docker 27\.5\.0\); build on its classic store/,
         );
         expect(result.stderr).not.toMatch(/no such host/);
         expect(on26(['images', '-q', '--filter', 'label=org.imgbench.managed=true'])).toBe('');

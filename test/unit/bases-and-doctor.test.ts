@@ -25,7 +25,7 @@ describe('runDoctor', () => {
     expect(bases?.detail).not.toContain('standin-golang');
   });
 
-  it('knows the containerd image store: fine on Docker 28+, missing where builds fail', async () => {
+  it('knows the containerd image store: fine on Docker 27.5+, missing where builds fail', async () => {
     const storage = async (serverVersion: string, imageStore: 'classic' | 'containerd') => {
       const engine = new FakeEngine();
       const driver = imageStore === 'containerd' ? 'overlayfs' : 'overlay2';

@@ -6,6 +6,7 @@ import {
   checkDiskSpace,
   checkEngineBuilds,
   loopbackPortTaken,
+  olderThan,
   preflight,
 } from '../../src/run/preflight.js';
 import { memoryDataRootBytes } from '../../src/second-engine/isolated-engine.js';
@@ -109,14 +110,29 @@ describe('an engine that cannot build from a tar context', () => {
 
   it('is refused before any build, in one line naming the engine and what works', () => {
     expect(() => checkEngineBuilds(engine('26.1.5+dfsg1', 'containerd'))).toThrow(
-      /^dockerd 26\.1\.5\+dfsg1, containerd image store cannot build from a tar context \(moby\/moby#47717, fixed in Docker 28\); build on its classic store .*, or on Docker 28\+$/,
+      /^dockerd 26\.1\.5\+dfsg1, containerd image store cannot build from a tar context \(moby\/moby#47717, fixed in Docker 27\.5\.0\); build on its classic store .*, or on Docker 27\.5\.0\+$/,
+    );
+    // The last release without the fix (moby/moby#49194 shipped in 27.5.0).
+    expect(() => checkEngineBuilds(engine('27.4.1', 'containerd'))).toThrow(
+      /^dockerd 27\.4\.1, containerd image store cannot build from a tar context/,
     );
   });
 
-  it('lets the classic store and Docker 28+ with the containerd store build', () => {
+  it('lets the classic store and Docker 27.5+ with the containerd store build', () => {
     expect(() => checkEngineBuilds(engine('26.1.5+dfsg1', 'classic'))).not.toThrow();
+    expect(() => checkEngineBuilds(engine('27.5.0', 'containerd'))).not.toThrow();
+    expect(() => checkEngineBuilds(engine('27.5.1', 'containerd'))).not.toThrow();
     expect(() => checkEngineBuilds(engine('28.0.1', 'containerd'))).not.toThrow();
     expect(() => checkEngineBuilds(engine('29.1.0', 'containerd'))).not.toThrow();
+    expect(() => checkEngineBuilds(engine('100.0.0', 'containerd'))).not.toThrow();
+  });
+
+  it('compares versions by major, then minor, and never refuses a version it cannot read', () => {
+    expect(olderThan('27.4.1', '27.5')).toBe(true);
+    expect(olderThan('26.10.0', '27.5')).toBe(true);
+    expect(olderThan('27.10.0', '27.5')).toBe(false);
+    expect(olderThan('28.0.0', '27.5')).toBe(false);
+    expect(olderThan('dev', '27.5')).toBe(false);
   });
 
   it('reads the store from docker info: the containerd store reports its snapshotter', () => {
