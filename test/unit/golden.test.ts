@@ -16,6 +16,8 @@ const EXTENSIONS: Record<(typeof REPORT_FORMATS)[number], string> = {
   csv: 'csv',
   json: 'json',
   html: 'html',
+  'github-benchmark': 'github-benchmark.json',
+  bencher: 'bencher.json',
 };
 
 /** What `imgbench report RUN --format FORMAT` prints on stdout, byte for byte. */

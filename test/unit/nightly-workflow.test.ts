@@ -31,6 +31,10 @@ describe('the nightly workflow', () => {
     }
     expect(workflow).toMatch(/^\s+run: npm run deps:check$/m);
     expect(workflow).toMatch(/summary\.md >> "\$GITHUB_STEP_SUMMARY"/);
+    expect(workflow).toMatch(
+      /report nightly-run --format github-benchmark > nightly-run\/github-benchmark\.json$/m,
+    );
+    expect(workflow).toMatch(/report nightly-run --format bencher > nightly-run\/bencher\.json$/m);
     expect(workflow).toMatch(/gh run download "\$id" --name imgbench-run --dir previous/);
     expect(workflow).toMatch(
       /node dist\/cli\/main\.js compare previous nightly-run --config "\$BUDGETS"/,

@@ -1,5 +1,6 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { UsageError } from '../../errors.js';
+import { toBencher, toGithubBenchmark } from '../../report/benchmark-formats.js';
 import { toCsv } from '../../report/csv.js';
 import { toHtml } from '../../report/html.js';
 import { toJson } from '../../report/json.js';
@@ -8,7 +9,15 @@ import { toTable } from '../../report/table.js';
 import { readRun } from '../../results/read-run.js';
 import type { Output } from '../output.js';
 
-export const REPORT_FORMATS = ['table', 'markdown', 'csv', 'json', 'html'] as const;
+export const REPORT_FORMATS = [
+  'table',
+  'markdown',
+  'csv',
+  'json',
+  'html',
+  'github-benchmark',
+  'bencher',
+] as const;
 export const DEFAULT_REPORT_FORMAT = 'table';
 
 export function declareReport() {
@@ -46,6 +55,8 @@ export async function reportCommand(
     csv: () => toCsv(run),
     json: () => toJson(run),
     html: () => toHtml(run),
+    'github-benchmark': () => toGithubBenchmark(run),
+    bencher: () => toBencher(run),
   }[format as (typeof REPORT_FORMATS)[number]];
   output.result(await render());
   return 0;
