@@ -42,6 +42,7 @@ import {
   wholeNumber,
 } from '../validation/run-option.js';
 import { parseOwnDockerfile } from '../variants/variant-catalog.js';
+import { DEFAULT_NEEDS, NEEDS, needsSchema, parseNeeds } from './needs.js';
 import { METRIC_OPTIONS, METRICS, type MetricName, REPEATED_METRICS } from './registry.js';
 
 export { parseList };
@@ -197,6 +198,19 @@ export const RUN_OPTIONS = {
     },
     expected: 'a percentage above 0 and below 100',
     schema: z.number().gt(0).lt(100).default(DEFAULT_MARGIN_PCT),
+  }),
+  /**
+   * What the service needs of its image, which the recommendation of which
+   * variant to ship is made for. @default DEFAULT_NEEDS
+   */
+  needs: runOption({
+    flags: '--needs <list>',
+    description: `what the service needs of its image, for the recommendation: ${NEEDS.join(', ')}, comma-separated, or none`,
+    defaultHelp: DEFAULT_NEEDS.join(','),
+    parse: parseNeeds,
+    expected: `a list of ${NEEDS.join(', ')}, or none`,
+    recorded: asIs(needsSchema.optional()),
+    schema: needsSchema.default(DEFAULT_NEEDS),
   }),
   /** Limits per engine operation, ms; those not given keep DEFAULT_TIMEOUTS. */
   timeouts: runOption({

@@ -4,6 +4,7 @@ import { answerLines } from './answer.js';
 import { basesLine, skippedLine } from './bases-line.js';
 import { chartsOf, renderSvg } from './charts.js';
 import { claimsTable, verdictCounts, verdictsForReport } from './claims-table.js';
+import { recommendationLines } from './recommend.js';
 import { samplingLines } from './sampling.js';
 import { type RenderedTable, reportTables } from './sections.js';
 
@@ -97,9 +98,9 @@ export async function toHtml(run: RunResult): Promise<string> {
 </head>
 <body>
 <h1>imgbench run ${escapeHtml(run.runId)}</h1>
-<ul id="answer">
+${recommendationHtml(run)}<ul id="answer">
 ${answerLines(run)
-  .map((line) => `<li>${escapeHtml(line).replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')}</li>`)
+  .map((line) => `<li>${strong(escapeHtml(line))}</li>`)
   .join('\n')}
 </ul>${sampling.length ? `\n<p id="rounds">Rounds: ${escapeHtml(sampling.join(' '))}</p>` : ''}
 <p>Started ${escapeHtml(run.startedAt)}, ${status}${took}. Engine ${escapeHtml(run.engine.serverVersion)} (API ${escapeHtml(run.engine.apiVersion)}, ${escapeHtml(run.engine.storageDriver)}), ${run.host.cpus} CPUs. Metrics: ${escapeHtml(run.metrics.join(', '))}.</p>
@@ -118,5 +119,17 @@ ${run.variants.map((v) => `<li><strong>${escapeHtml(v.name)}</strong>: ${escapeH
 </ul>
 </body>
 </html>
+`;
+}
+
+const strong = (text: string) => text.replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
+
+/** Which variant to ship, and why, before anything else. */
+function recommendationHtml(run: RunResult): string {
+  const [pick, ...why] = recommendationLines(run);
+  if (!pick) return '';
+  return `<section id="recommendation">
+<p>${strong(inlineCode(pick))}</p>${why.length ? `\n<ul>\n${why.map((line) => `<li>${inlineCode(line)}</li>`).join('\n')}\n</ul>` : ''}
+</section>
 `;
 }

@@ -3,6 +3,7 @@ import type { RunResult } from '../metrics/run-result.js';
 import { answerLines } from './answer.js';
 import { basesLine, skippedLine } from './bases-line.js';
 import { claimsTable, verdictCounts, verdictsForReport } from './claims-table.js';
+import { recommendationLines } from './recommend.js';
 import { samplingLines } from './sampling.js';
 import { type RenderedTable, reportTables } from './sections.js';
 
@@ -21,7 +22,9 @@ export function markdownTable({ columns, rows }: RenderedTable): string[] {
 export function toMarkdown(run: RunResult): string {
   const out: string[] = [];
   out.push(`## imgbench run ${run.runId}`, '');
-  // The answer first: what a reader came for, before how it was measured.
+  // Which to ship first, then the answers: what a reader came for, before how it was measured.
+  const [pick, ...why] = recommendationLines(run);
+  if (pick) out.push(escapeCell(pick), '', ...why.map((line) => `- ${escapeCell(line)}`), '');
   out.push(...answerLines(run).map((line) => `- ${escapeCell(line)}`), '');
   const sampling = samplingLines(run);
   if (sampling.length > 0) out.push(`Rounds: ${sampling.join(' ')}`, '');

@@ -1,6 +1,7 @@
 import type { RunResult } from '../metrics/run-result.js';
 import { answerLines } from './answer.js';
 import { basesLine, skippedLine } from './bases-line.js';
+import { recommendationLines } from './recommend.js';
 import { samplingLines } from './sampling.js';
 import { type RenderedTable, reportTables } from './sections.js';
 
@@ -21,8 +22,11 @@ export function renderColumns({ columns, rows }: Pick<RenderedTable, 'columns' |
 /** Plain-text tables for a terminal or a CI log. */
 export function toTable(run: RunResult): string {
   const [lead, ...rest] = reportTables(run);
-  // The answer first, then how many rounds it took, then the figures.
-  const parts = [...answerLines(run).map((line) => line.replace(/\*\*/g, '')), ''];
+  // Which to ship first, then the answers it rests on, how many rounds they
+  // took, then the figures.
+  const [pick, ...why] = recommendationLines(run).map((line) => line.replace(/\*\*/g, ''));
+  const parts = pick ? [pick, ...why.map((line) => `  ${line}`), ''] : [];
+  parts.push(...answerLines(run).map((line) => line.replace(/\*\*/g, '')), '');
   const sampling = samplingLines(run);
   if (sampling.length > 0) parts.push('Rounds:', ...sampling.map((line) => `  ${line}`), '');
   if (lead) parts.push(renderColumns(lead));

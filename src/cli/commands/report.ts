@@ -1,5 +1,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { UsageError } from '../../errors.js';
+import { NEEDS, type Need, parseNeeds } from '../../metrics/needs.js';
+import type { RunSettings } from '../../metrics/run-result.js';
 import { toBencher, toGithubBenchmark } from '../../report/benchmark-formats.js';
 import { toCsv } from '../../report/csv.js';
 import { toHtml } from '../../report/html.js';
@@ -28,13 +30,21 @@ export function declareReport() {
       new Option('--format <format>', `one of ${REPORT_FORMATS.join(', ')}`).default(
         DEFAULT_REPORT_FORMAT,
       ),
+    )
+    .addOption(
+      new Option(
+        '--needs <list>',
+        `what the service needs of its image, for the recommendation: ${NEEDS.join(', ')}, or none`,
+      )
+        .default(undefined, 'what the run was given')
+        .argParser(parseNeeds),
     );
 }
 
 /** `imgbench report <run>`: a saved run rendered again, in any format, on stdout. */
 export async function reportCommand(
   path: string | undefined,
-  values: { format?: string },
+  values: { format?: string; needs?: Need[] },
   output: Output,
 ): Promise<number> {
   if (!path) {
@@ -48,7 +58,11 @@ export async function reportCommand(
       `Expected \`--format\` to be one of ${REPORT_FORMATS.join(', ')}, got \`${format}\``,
     );
   }
-  const run = await readRun(path);
+  const saved = await readRun(path);
+  // The recommendation for other needs than the run was given: the same figures, weighed again.
+  const run = values.needs
+    ? { ...saved, settings: { ...saved.settings, needs: values.needs } as RunSettings }
+    : saved;
   const render = {
     table: () => toTable(run),
     markdown: () => toMarkdown(run),
