@@ -156,10 +156,13 @@ export function decideRatios(ratios: readonly number[], rule: RuleOf): Decision 
   };
 }
 
-/** Per-round ratios `a[i] / b[i]`; none unless both have the same rounds and every ratio is finite. */
+/** Per-round ratios `a[i] / b[i]` over the rounds both have; none when there are none or one is not finite. */
 export function roundRatios(a: readonly number[], b: readonly number[]): number[] | undefined {
-  if (a.length === 0 || a.length !== b.length) return undefined;
-  const ratios = a.map((x, i) => x / (b[i] as number));
+  // A variant leaves the rounds once its questions are decided (runRounds), so
+  // the rounds two variants share are the first ones of each.
+  const n = Math.min(a.length, b.length);
+  if (n === 0) return undefined;
+  const ratios = a.slice(0, n).map((x, i) => x / (b[i] as number));
   return ratios.every(Number.isFinite) ? ratios : undefined;
 }
 

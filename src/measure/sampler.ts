@@ -11,14 +11,17 @@ export interface RoundsOptions<T> {
   rounds: number;
   /**
    * After these rounds (below `rounds`), `stopAt` is asked whether enough
-   * has been measured; the rounds taken so far are every subject's samples.
+   * has been measured: true stops, false goes on with every subject, a list
+   * goes on with those subjects only (the others' questions are decided). A
+   * subject left out never comes back, so the rounds a subject has are always
+   * the first ones: the i-th samples of any two subjects come from round i.
    */
   looks?: readonly number[];
   stopAt?: (
     roundsDone: number,
     samples: ReadonlyMap<string, Array<Sample<T>>>,
     failures: ReadonlyMap<string, unknown>,
-  ) => Promise<boolean>;
+  ) => Promise<boolean | readonly string[]>;
   /** Shuffles subject order each round; injectable for tests. @default Math.random */
   random?: () => number;
   onSample?: (subject: string, round: number, durationMs: number) => void;
@@ -63,9 +66,10 @@ export async function runRounds<T>(
 ): Promise<RoundsResult<T>> {
   const samples = new Map<string, Array<Sample<T>>>(subjects.map((s) => [s, []]));
   const failures = new Map<string, unknown>();
+  let going: ReadonlySet<string> = new Set(subjects);
   for (let round = 0; round < options.rounds; round++) {
     const bench = new Bench({ iterations: 1, time: 0, warmup: false, retainSamples: true });
-    const active = subjects.filter((s) => !failures.has(s));
+    const active = subjects.filter((s) => !failures.has(s) && going.has(s));
     if (active.length === 0) break;
     for (const subject of shuffled(active, options.random)) {
       bench.add(subject, async () => {
@@ -96,7 +100,9 @@ export async function runRounds<T>(
     }
     const done = round + 1;
     if (done < options.rounds && options.looks?.includes(done) && options.stopAt) {
-      if (await options.stopAt(done, samples, failures)) break;
+      const verdict = await options.stopAt(done, samples, failures);
+      if (verdict === true) break;
+      if (verdict !== false) going = new Set([...going].filter((s) => verdict.includes(s)));
     }
   }
   return { samples, failures };

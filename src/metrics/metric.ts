@@ -167,6 +167,8 @@ export interface StageContext {
   questions?: {
     asked: (run: RunResult, figures: readonly string[]) => string[];
     open: (run: RunResult, figures: readonly string[]) => string[];
+    /** The variants an open question still compares: the best so far and those not told apart from it. */
+    contenders: (run: RunResult, figures: readonly string[]) => string[];
   };
   /** With the build metric on: the run's service copy and the size phase's cold builds. */
   cold?: ColdBuilds;

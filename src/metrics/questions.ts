@@ -121,4 +121,11 @@ export const QUESTIONS_OF_FIGURES = {
       .map((q) => q.question),
   open: (run: RunResult, figures: readonly string[]) =>
     openQuestions(run, figures).map((q) => q.question),
+  contenders: (run: RunResult, figures: readonly string[]) => [
+    ...new Set(
+      openQuestions(run, figures).flatMap((q) =>
+        [q.ranked[0], ...q.open].flatMap((c) => (c ? [c.variant.name] : [])),
+      ),
+    ),
+  ],
 };

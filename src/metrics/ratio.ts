@@ -29,7 +29,7 @@ export const ratioSchema = z
   .meta({ id: 'Ratio' });
 export type RatioStatistics = z.infer<typeof ratioSchema>;
 
-/** Per-round ratios `samples[i] / reference[i]`, summarised; none unless both have the same rounds. */
+/** Per-round ratios `samples[i] / reference[i]` over the rounds both have, summarised. */
 export function pairedRatio(
   samples: readonly number[],
   reference: readonly number[],
@@ -65,10 +65,10 @@ export const relativeFigureSchema = z.object({
 });
 export type RelativeFigure = z.infer<typeof relativeFigureSchema>;
 
-/** The median of each round over every variant's samples; none unless all have the same rounds. */
+/** The median of each round over every variant's samples: the rounds all of them have (the first ones). */
 export function roundMedians(sets: ReadonlyArray<readonly number[]>): number[] | undefined {
-  const n = sets[0]?.length ?? 0;
-  if (n === 0 || sets.some((s) => s.length !== n)) return undefined;
+  const n = Math.min(...sets.map((s) => s.length));
+  if (sets.length === 0 || n === 0) return undefined;
   return Array.from({ length: n }, (_, i) => median(sets.map((s) => s[i] as number)));
 }
 

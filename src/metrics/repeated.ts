@@ -126,27 +126,62 @@ export async function measureRepeated<T>(
       if (failures.has(v.name)) return failed(v, m.failureStage, failures.get(v.name));
       return m.attach(v, samples.get(v.name) ?? []);
     });
+  // Wall time of each variant's samples (its measurement and what it undoes
+  // after), to price the rounds of the variants that go on.
+  const wallMs = new Map<string, number[]>();
+  const roundMsOf = (names: readonly string[]) =>
+    names.reduce((sum, name) => {
+      const walls = wallMs.get(name) ?? [];
+      return sum + (walls.length ? walls.reduce((a, b) => a + b, 0) / walls.length : 0);
+    }, 0);
+  const narrowed: NonNullable<Sampling['narrowed']> = [];
+  let going = ok.map((v) => v.name);
   const { samples, failures } = await runRounds(
     ok.map((v) => v.name),
-    (name) => {
+    async (name) => {
       const variant = ok.find((v) => v.name === name) as OkVariant;
       const round = roundOf.get(name) ?? 0;
       roundOf.set(name, round + 1);
-      return m.measure(variant, { [LABEL_RUN_ID]: run.runId, [LABEL_VARIANT]: name }, round);
+      const started = performance.now();
+      try {
+        return await m.measure(
+          variant,
+          { [LABEL_RUN_ID]: run.runId, [LABEL_VARIANT]: name },
+          round,
+        );
+      } finally {
+        wallMs.set(name, [...(wallMs.get(name) ?? []), performance.now() - started]);
+      }
     },
     {
       rounds,
       looks,
       stopAt: async (done, sofar, failed) => {
-        msPerRound = (performance.now() - began) / done;
-        if ((ctx.questions?.open(withSamples(sofar, failed), figures) ?? []).length === 0) {
+        if (narrowed.length === 0) msPerRound = (performance.now() - began) / done;
+        const now = withSamples(sofar, failed);
+        if ((ctx.questions?.open(now, figures) ?? []).length === 0) {
           stoppedBy = 'decided';
           return true;
         }
+        // Only the variants an open question still compares go on.
+        const contenders = (ctx.questions?.contenders(now, figures) ?? going).filter(
+          (name) => going.includes(name) && !failed.has(name),
+        );
         const next = looks.find((l) => l > done) ?? rounds;
-        if (ctx.planner && !ctx.planner.mayTake(next - done, msPerRound)) {
+        if (ctx.planner && !ctx.planner.mayTake(next - done, roundMsOf(contenders))) {
           stoppedBy = 'budget';
           return true;
+        }
+        if (
+          contenders.length > 0 &&
+          contenders.length < going.filter((n) => !failed.has(n)).length
+        ) {
+          going = contenders;
+          narrowed.push({ after: done, variants: contenders, msPerRound: roundMsOf(contenders) });
+          ctx.onStage?.(
+            `${key}: after ${done} rounds only ${contenders.join(', ')} go on (every other question on them decided)`,
+          );
+          return contenders;
         }
         return false;
       },
@@ -164,7 +199,8 @@ export async function measureRepeated<T>(
   );
   const measured = withSamples(samples, failures);
   const taken = Math.max(0, ...[...samples.values()].map((s) => s.length));
-  if (taken > 0) msPerRound = (performance.now() - began) / taken;
+  // A round of every variant: from the rounds all of them took.
+  if (taken > 0 && narrowed.length === 0) msPerRound = (performance.now() - began) / taken;
   const undecided = ctx.questions?.open(measured, figures) ?? [];
   const sampling: Sampling = {
     rounds: taken,
@@ -180,6 +216,7 @@ export async function measureRepeated<T>(
             : 'decided'),
     msPerRound,
     undecided,
+    ...(narrowed.length > 0 && { narrowed }),
   };
   const next = { ...measured, sampling: { ...measured.sampling, [key]: sampling } };
   await ctx.save(next);

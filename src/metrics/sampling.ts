@@ -17,6 +17,20 @@ export const samplingSchema = z.object({
   msPerRound: z.number(),
   /** The questions on its figures that were still undecided when it stopped. */
   undecided: z.array(z.string()),
+  /**
+   * The looks after which only some variants went on, those an open question
+   * still compared (the others' questions decided): the rounds after the look,
+   * the variants, and the wall time of one round of them, ms.
+   */
+  narrowed: z
+    .array(
+      z.object({
+        after: z.number().int(),
+        variants: z.array(z.string()),
+        msPerRound: z.number(),
+      }),
+    )
+    .optional(),
 });
 export type Sampling = z.infer<typeof samplingSchema>;
 

@@ -25,8 +25,13 @@ export function samplingLines(run: RunResult): string[] {
       const needed = q?.open[0]?.against?.roundsNeeded;
       if (!needed) return `"${question}" undecided`;
       const more = Math.max(0, needed - s.rounds);
-      return `"${question}" undecided; about ${needed} rounds would decide it if the spread holds (${more} more, ~${formatDuration(more * s.msPerRound)})`;
+      // The rounds to come are those of the variants still going on.
+      const perRound = s.narrowed?.at(-1)?.msPerRound ?? s.msPerRound;
+      return `"${question}" undecided; about ${needed} rounds would decide it if the spread holds (${more} more, ~${formatDuration(more * perRound)})`;
     });
-    return `${key}: ${s.rounds} round${s.rounds === 1 ? '' : 's'} (${STOPPED[s.stoppedBy]}${looks}; a round of every variant took ${formatDuration(s.msPerRound)})${open.length ? `: ${open.join('; ')}` : ''}.`;
+    const narrowed = (s.narrowed ?? [])
+      .map((n) => `; after ${n.after} only ${n.variants.join(', ')} went on`)
+      .join('');
+    return `${key}: ${s.rounds} round${s.rounds === 1 ? '' : 's'} (${STOPPED[s.stoppedBy]}${looks}; a round of every variant took ${formatDuration(s.msPerRound)}${narrowed})${open.length ? `: ${open.join('; ')}` : ''}.`;
   });
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { answerQuestions } from '../../src/metrics/questions.js';
 import { samplingLines } from '../../src/report/sampling.js';
 import { runMetric } from './metrics/metric-run.js';
 
@@ -72,5 +73,38 @@ describe('sampling until the question is decided', () => {
     const { run } = await runMetric('startup', {}, { repeat: 3 });
     expect(run.sampling?.startup).toMatchObject({ rounds: 3, looks: [3], stoppedBy: 'fixed' });
     expect(run.settings?.decision?.looks).toEqual({ startup: [3] });
+  });
+
+  it('goes on with only the variants an open question still compares, and pairs them on the rounds they share', async () => {
+    // stripped is twice as slow: decided behind at the first look, so only scratch and distroless go on.
+    const { run, stages } = await runMetric(
+      'startup',
+      {
+        ready: (v, i) => ({ ms: v === 'stripped' ? 250 + (i % 3) : noisy(v, i) }),
+      },
+      { repeat: undefined, variants: ['scratch', 'distroless', 'stripped'] },
+    );
+    expect(samplesOf(run, 'stripped')).toHaveLength(8);
+    expect(samplesOf(run, 'scratch')).toHaveLength(64);
+    expect(samplesOf(run, 'distroless')).toHaveLength(64);
+    const sampling = run.sampling?.startup;
+    expect(sampling?.narrowed?.[0]).toMatchObject({ after: 8 });
+    expect([...(sampling?.narrowed?.[0]?.variants ?? [])].sort()).toEqual([
+      'distroless',
+      'scratch',
+    ]);
+    expect(stages).toContainEqual(
+      expect.stringMatching(
+        /^startup: after 8 rounds only (scratch, distroless|distroless, scratch) go on/,
+      ),
+    );
+    expect(samplingLines(run)[0]).toMatch(
+      /; after 8 only (scratch, distroless|distroless, scratch) went on\)/,
+    );
+    // The answer still ranks stripped behind: its 8 rounds against the others' first 8.
+    const [best] = answerQuestions(run).filter((q) => q.figure === 'startup start→ready');
+    expect(best?.ranked.at(-1)?.variant.name).toBe('stripped');
+    expect(best?.ranked.at(-1)?.against?.verdict).toBe('lower');
+    expect(best?.ranked.at(-1)?.against?.n).toBe(8);
   });
 });

@@ -84,7 +84,9 @@ export function byRound(
   accepted: readonly [number, number],
   format: (value: number) => string,
 ): { verdict?: 'confirmed' | 'refuted' | 'inconclusive'; note: string } {
-  if (!a.samples || !b.samples || a.samples.length !== b.samples.length) return { note: '' };
-  const values = a.samples.map((x, i) => of(x, b.samples?.[i] ?? Number.NaN));
+  if (!a.samples?.length || !b.samples?.length) return { note: '' };
+  // The rounds both have: the first ones (a variant leaves the rounds once decided).
+  const n = Math.min(a.samples.length, b.samples.length);
+  const values = a.samples.slice(0, n).map((x, i) => of(x, b.samples?.[i] ?? Number.NaN));
   return byInterval(run, name, values, accepted, format);
 }
