@@ -4,6 +4,8 @@ import { redact } from '../report/redact.js';
 export interface Output {
   readonly isTTY: boolean;
   readonly color: boolean;
+  /** The terminal's width when results go to one (stdout a TTY, not CI); prose is wrapped to it. */
+  readonly width: number | undefined;
   /** A line that stays: a variant done, a stage begun. */
   progress(line: string): void;
   /**
@@ -18,7 +20,8 @@ const CLEAR_LINE = '\r\u001b[2K';
 
 export function createOutput(
   stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY' | 'columns'> = process.stderr,
-  out: Pick<NodeJS.WriteStream, 'write'> = process.stdout,
+  out: Pick<NodeJS.WriteStream, 'write'> &
+    Partial<Pick<NodeJS.WriteStream, 'isTTY' | 'columns'>> = process.stdout,
   env: NodeJS.ProcessEnv = process.env,
 ): Output {
   const isTTY = Boolean(stream.isTTY) && !env.CI;
@@ -31,6 +34,7 @@ export function createOutput(
   return {
     isTTY,
     color,
+    width: out.isTTY && !env.CI ? (out.columns ?? 80) : undefined,
     progress: (line) => {
       clearStatus();
       stream.write(`${redact(line)}\n`);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createOutput, paint } from '../../src/cli/output.js';
+import { toTable, wrapWords } from '../../src/report/table.js';
+import { readRun } from '../../src/results/read-run.js';
+import { STAND_INS_ALL_VARIANTS_RUN } from '../fixtures.js';
 
 function streams(isTTY: boolean, columns = 40) {
   const err: string[] = [];
@@ -50,5 +53,62 @@ describe('terminal output', () => {
     const output = createOutput(s.stream, s.outStream, { NO_COLOR: '' });
     expect(output.isTTY).toBe(true);
     expect(paint(output, 31, 'failed')).toBe('failed');
+  });
+
+  it("wraps prose at the terminal's width only when results go to a terminal", () => {
+    const tty = { isTTY: true, columns: 80, write: () => true };
+    expect(createOutput(tty, tty, {}).width).toBe(80);
+    expect(createOutput(tty, { write: () => true }, {}).width).toBeUndefined();
+    expect(createOutput(tty, tty, { CI: 'true' }).width).toBeUndefined();
+  });
+
+  it('breaks a line at spaces, never mid-word, with a hanging indent, and leaves table rows alone', async () => {
+    const line =
+      '  Against the smallest, scratch (6.57 MB): image size +3.29 MB (1.50×); startup start→ready equal within ±5 % (64 rounds)';
+    const wrapped = wrapWords(line, 40).split('\n');
+    expect(wrapped.every((l) => [...l].length <= 40)).toBe(true);
+    expect(wrapped.join(' ').replace(/ +/g, ' ').trim()).toBe(line.replace(/ +/g, ' ').trim());
+    expect(wrapped[0]).toBe('  Against the smallest, scratch (6.57');
+    expect(wrapped.slice(1).every((l) => l.startsWith('    ') && !l.startsWith('     '))).toBe(
+      true,
+    );
+    expect(wrapWords('a-very-long-word-that-cannot-break', 10)).toBe(
+      'a-very-long-word-that-cannot-break',
+    );
+    expect(wrapWords(line, undefined)).toBe(line);
+    // The whole report at 80 columns: no prose line past it; table rows as they were.
+    const run = await readRun(STAND_INS_ALL_VARIANTS_RUN);
+    const wide = toTable(run).split('\n');
+    const narrow = toTable(run, { width: 80, full: true }).split('\n');
+    const rows = wide.filter((l) => /^(golang|scratch|distroless) /.test(l));
+    for (const row of rows) expect(narrow).toContain(row);
+    expect(
+      narrow.filter((l) => [...l].length > 80 && !rows.includes(l) && !/ {2}/.test(l.trim())),
+    ).toEqual([]);
+  });
+
+  it('in a terminal of 80 columns, one compact table that fits, and where the full ones are', async () => {
+    const run = await readRun(STAND_INS_ALL_VARIANTS_RUN);
+    const lines = toTable(run, { width: 80 }).split('\n');
+    expect(lines.every((l) => [...l].length <= 80)).toBe(true);
+    const head = lines.find((l) => l.startsWith('Variant'));
+    expect(head?.split(/ {2,}/)).toEqual([
+      'Variant',
+      'Image',
+      'Compressed',
+      'Pull',
+      'Start',
+      'Memory',
+    ]);
+    expect(lines.find((l) => l.startsWith('scratch-certs '))).toMatch(
+      /^scratch-certs\s+7\.81 MB\s+\S+ MB\s+[\d.]+ ms\s+[\d.]+ ms\s+[\d.]+ MB$/,
+    );
+    expect(lines).toContain(
+      'Every table: `imgbench report RUN --full`, and report.html in the run folder.',
+    );
+    // At 120 columns the gaps column fits too.
+    const wide = toTable(run, { width: 120 }).split('\n');
+    expect(wide.find((l) => l.startsWith('Variant'))).toMatch(/Lacks$/);
+    expect(wide.find((l) => l.startsWith('scratch '))).toMatch(/CA tz root sh$/);
   });
 });

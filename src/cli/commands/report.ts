@@ -38,13 +38,19 @@ export function declareReport() {
       )
         .default(undefined, 'what the run was given')
         .argParser(parseNeeds),
+    )
+    .addOption(
+      new Option(
+        '--full',
+        'every table, in a terminal too (where one compact table stands for them by default)',
+      ),
     );
 }
 
 /** `imgbench report <run>`: a saved run rendered again, in any format, on stdout. */
 export async function reportCommand(
   path: string | undefined,
-  values: { format?: string; needs?: Need[] },
+  values: { format?: string; needs?: Need[]; full?: boolean },
   output: Output,
 ): Promise<number> {
   if (!path) {
@@ -64,7 +70,7 @@ export async function reportCommand(
     ? { ...saved, settings: { ...saved.settings, needs: values.needs } as RunSettings }
     : saved;
   const render = {
-    table: () => toTable(run),
+    table: () => toTable(run, { width: output.width, full: values.full === true }),
     markdown: () => toMarkdown(run),
     csv: () => toCsv(run),
     json: () => toJson(run),

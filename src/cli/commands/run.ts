@@ -9,7 +9,7 @@ import { RUN_OPTIONS, type RunOptionsInput } from '../../metrics/run-options.js'
 import { checkMaxBudgets } from '../../report/budgets.js';
 import { verdictCounts, verdictsForReport } from '../../report/claims-table.js';
 import { toJson } from '../../report/json.js';
-import { toTable } from '../../report/table.js';
+import { toTable, wrapWords } from '../../report/table.js';
 import { runSuite } from '../../run/run-suite.js';
 import { SERVICE_OPTIONS, serviceInput } from '../../service/service-options.js';
 import { commanderOption, optionInputs } from '../../validation/run-option.js';
@@ -140,14 +140,20 @@ export async function runCommand(
   }
   if (values.json) output.result(toJson(run));
   else {
-    output.result(`\n${toTable(run)}`);
+    output.result(`\n${toTable(run, { width: output.width })}`);
     const shown = relative(process.cwd(), dir);
     const { verdicts, problem } = verdictsForReport(run);
     output.result(
-      `Claims of the seed articles: ${problem ?? verdictCounts(verdicts)} (\`imgbench claims ${shown.startsWith('..') ? dir : shown}\`)`,
+      wrapWords(
+        `Claims of the seed articles: ${problem ?? verdictCounts(verdicts)} (\`imgbench claims ${shown.startsWith('..') ? dir : shown}\`)`,
+        output.width,
+      ),
     );
     output.result(
-      `Results: ${shown.startsWith('..') ? dir : shown}/ (results.json, results.csv, summary.md, report.html)`,
+      wrapWords(
+        `Results: ${shown.startsWith('..') ? dir : shown}/ (results.json, results.csv, summary.md, report.html)`,
+        output.width,
+      ),
     );
   }
   const breaches = checkMaxBudgets(run, config);
