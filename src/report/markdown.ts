@@ -18,10 +18,24 @@ export function markdownTable({ columns, rows }: RenderedTable): string[] {
   ];
 }
 
-/** GitHub-flavoured Markdown summary of a run: fit for a README or `$GITHUB_STEP_SUMMARY`. */
-export function toMarkdown(run: RunResult): string {
+/**
+ * GitHub-flavoured Markdown summary of a run: fit for a README or
+ * `$GITHUB_STEP_SUMMARY`. `files`: the run folder's other files, linked
+ * (relative) when the summary is written beside them.
+ */
+export function toMarkdown(
+  run: RunResult,
+  options: { files?: { html: string; json: string; csv: string } } = {},
+): string {
   const out: string[] = [];
   out.push(`## imgbench run ${run.runId}`, '');
+  const { files } = options;
+  if (files) {
+    out.push(
+      `The charts: [${files.html}](${files.html}); every figure: [${files.json}](${files.json}), [${files.csv}](${files.csv}).`,
+      '',
+    );
+  }
   // Which to ship first, then the answers: what a reader came for, before how it was measured.
   const [pick, ...why] = recommendationLines(run);
   if (pick) out.push(escapeCell(pick), '', ...why.map((line) => `- ${escapeCell(line)}`), '');

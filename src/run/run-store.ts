@@ -29,7 +29,11 @@ export async function writeRunFiles(
   const run = redactDeep(result);
   await writeFileAtomic(join(dir, RUN_FILES.json), toJson(run));
   await writeFileAtomic(join(dir, RUN_FILES.csv), toCsv(run));
-  await writeFileAtomic(join(dir, RUN_FILES.markdown), toMarkdown(run));
+  // summary.md sits beside the other files: it links to them.
+  await writeFileAtomic(
+    join(dir, RUN_FILES.markdown),
+    toMarkdown(run, { files: { html: RUN_FILES.html, json: RUN_FILES.json, csv: RUN_FILES.csv } }),
+  );
   if (options.final) await writeFileAtomic(join(dir, RUN_FILES.html), await toHtml(run));
 }
 

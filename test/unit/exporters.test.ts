@@ -29,6 +29,14 @@ describe('exporters', () => {
   it('Markdown has a table row per variant, ratios against golang, and the compiler message of a failure', () => {
     const md = toMarkdown(sampleRun());
     expect(md).toMatch(/^\| Variant \| State \| Image size/m);
+    expect(md).not.toContain('](report.html)');
+    // Written beside the run's other files, it links to them.
+    const beside = toMarkdown(sampleRun(), {
+      files: { html: 'report.html', json: 'results.json', csv: 'results.csv' },
+    });
+    expect(beside.split('\n')[2]).toBe(
+      'The charts: [report.html](report.html); every figure: [results.json](results.json), [results.csv](results.csv).',
+    );
     expect(md).toContain(
       '| scratch | ok | 5.10 MB | 5100000 | 120× | 3 | 5.10 MB | 5.00 MB | static |',
     );
