@@ -61,6 +61,7 @@ describe('the declared command line', SPAWNS, () => {
       '--quick',
       '--budget',
       '--margin',
+      '--needs',
       '--link',
       '--registry-port',
       '--pull-concurrency',

@@ -41,8 +41,9 @@ describe('paired ratios', () => {
     const rule = { confidencePct: 95, marginPct: 5, looks: 1 };
     expect(decideRatios([1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6], rule).verdict).toBe('undecided');
     expect(decideRatios([2, 2, 2, 2, 2, 2], rule).verdict).toBe('higher');
-    // Rounds that do not pair up give no ratio.
-    expect(pairedRatio([1, 2], [1])).toBeUndefined();
+    // A variant that stopped sampling pairs over the rounds both have; none in common, no ratio.
+    expect(pairedRatio([1, 2], [1])).toEqual({ n: 1, p50: 1 });
+    expect(pairedRatio([1, 2], [])).toBeUndefined();
     expect(
       roundMedians([
         [1, 9],

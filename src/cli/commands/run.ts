@@ -28,7 +28,8 @@ export function declareRun() {
     .addOption(commanderOption(RUN_OPTIONS.repeat))
     .addOption(commanderOption(RUN_OPTIONS.quick))
     .addOption(commanderOption(RUN_OPTIONS.budgetMs))
-    .addOption(commanderOption(RUN_OPTIONS.marginPct));
+    .addOption(commanderOption(RUN_OPTIONS.marginPct))
+    .addOption(commanderOption(RUN_OPTIONS.needs));
   // Each metric's own options, as its folder declares them.
   for (const option of Object.values(METRIC_OPTIONS)) command.addOption(commanderOption(option));
   for (const key of [
