@@ -66,10 +66,10 @@ function sizeChart(run: RunResult): Chart {
     id: 'size',
     title: 'Image size',
     caption:
-      'Uncompressed image size (the sum of its layers’ tar sizes), the bytes a pull transfers (config and compressed layers, from the registry’s manifest; when pull ran), and the service binary. MB = 10^6 bytes; log scale.',
+      'Uncompressed image size (the sum of its layers’ tar sizes), the bytes a pull transfers (config and compressed layers, from the registry’s manifest; when pull ran), and the service binary. MB = 10^6 bytes. Linear from zero, each bar labelled; where the range is wide, a second panel zooms on the small ones.',
     rows,
     ...(rows.length ? {} : { missing: 'no variant was built' }),
-    spec: groupedBars(rows, { series: 'kind', value: 'MB', unit: 'MB (log)', log: true, order }),
+    spec: groupedBars(rows, { series: 'kind', value: 'MB', unit: 'MB', order }),
   };
 }
 

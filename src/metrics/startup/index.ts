@@ -43,7 +43,11 @@ const column = (
 function startupNote(run: RunResult): string {
   const s = run.variants.map((v) => figuresOf(v).startup).find(Boolean);
   if (!s) return '';
-  return `Startup: ${s.startToReadyMs.n} samples per variant in shuffled rounds; ready = first HTTP 200 of the health path, polled from the host every ≤ ${s.probeIntervalMs} ms; outliers by ${s.startToReadyMs.outlierRule}.`;
+  const counts = run.variants.flatMap((v) => figuresOf(v).startup?.startToReadyMs.n ?? []);
+  const [fewest, most] = [Math.min(...counts), Math.max(...counts)];
+  // Variants decided early leave the rounds (the Rounds column gives each one's).
+  const n = fewest === most ? `${most}` : `${fewest} to ${most}`;
+  return `Startup: ${n} samples per variant in shuffled rounds; ready = first HTTP 200 of the health path, polled from the host every ≤ ${s.probeIntervalMs} ms; outliers by ${s.startToReadyMs.outlierRule}.`;
 }
 
 function startupChart(run: RunResult): Chart {
