@@ -135,6 +135,7 @@ export function judgeClaims(run: RunResult, articles = loadClaims()): ClaimVerdi
       const bases = reads.list();
       return {
         article: a.article,
+        title: a.title,
         id: claim.id,
         words: claim.words,
         where: claim.where,

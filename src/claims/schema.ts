@@ -92,6 +92,8 @@ export type Verdict =
 
 export interface ClaimVerdict {
   article: string;
+  /** The article's title, as its claims file gives it. */
+  title: string;
   id: string;
   words: string;
   /** Where in the article. */

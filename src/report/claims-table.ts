@@ -91,3 +91,28 @@ const QUOTED_COLUMNS: Array<Column<ClaimVerdict>> = [
 export function claimsTable(verdicts: ClaimVerdict[], quoted = false): RenderedTable {
   return tableOf(quoted ? QUOTED_COLUMNS : CLAIM_COLUMNS, verdicts);
 }
+
+/**
+ * The verdicts article by article, each article's claims in the order of
+ * the verdicts (confirmed first), with the article's counts: how report.html
+ * groups them.
+ */
+export function claimsByArticle(
+  verdicts: ClaimVerdict[],
+): Array<{ article: string; title: string; counts: string; table: RenderedTable }> {
+  const articles = [...new Set(verdicts.map((v) => v.article))];
+  return articles.map((article) => {
+    const own = verdicts
+      .filter((v) => v.article === article)
+      .sort((a, b) => ORDER.indexOf(a.verdict) - ORDER.indexOf(b.verdict));
+    return {
+      article,
+      title: own[0]?.title ?? article,
+      counts: ORDER.map((v) => [v, own.filter((x) => x.verdict === v).length] as const)
+        .filter(([, n]) => n > 0)
+        .map(([v, n]) => `${n} ${v}`)
+        .join(', '),
+      table: claimsTable(own),
+    };
+  });
+}

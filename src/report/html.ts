@@ -3,7 +3,7 @@ import type { RunResult } from '../metrics/run-result.js';
 import { answerLines } from './answer.js';
 import { basesLine, skippedLine } from './bases-line.js';
 import { chartsOf, renderSvg } from './charts.js';
-import { claimsTable, verdictCounts, verdictsForReport } from './claims-table.js';
+import { claimsByArticle, verdictCounts, verdictsForReport } from './claims-table.js';
 import { recommendationLines } from './recommend.js';
 import { samplingLines } from './sampling.js';
 import { type RenderedTable, reportTables } from './sections.js';
@@ -20,14 +20,15 @@ const inlineCode = (text: string) =>
 
 function table(section: RenderedTable): string {
   const cell = (tag: 'th' | 'td', text: string, i: number) =>
-    `<${tag}${section.columns[i]?.align === 'left' ? '' : ' class="num"'}>${escapeHtml(text)}</${tag}>`;
+    `<${tag}${section.columns[i]?.align === 'left' ? '' : ' class="num"'}>${inlineCode(text)}</${tag}>`;
   return [
-    '<table>',
+    // A wide table scrolls in its own box: the page never scrolls sideways.
+    '<div class="table-wrap"><table>',
     `<thead><tr>${section.columns.map((c, i) => cell('th', c.header, i)).join('')}</tr></thead>`,
     '<tbody>',
     ...section.rows.map((row) => `<tr>${row.map((c, i) => cell('td', c, i)).join('')}</tr>`),
     '</tbody>',
-    '</table>',
+    '</table></div>',
   ].join('\n');
 }
 
@@ -38,6 +39,12 @@ figure { margin: 1.5rem 0; padding: 1rem; border: 1px solid #d0d7de; border-radi
 figcaption { color: #57606a; margin-top: .5rem; }
 .missing { color: #9a6700; font-style: italic; }
 table { border-collapse: collapse; margin: 1rem 0; }
+.table-wrap { max-width: 100%; overflow-x: auto; }
+figure svg { max-width: 100%; height: auto; }
+body { overflow-wrap: anywhere; }
+#recommendation { border-left: 4px solid #1a7f37; padding: .25rem 1rem; background: #f6f8fa; }
+#recommendation > p { font-size: 1.05rem; }
+nav { margin: 1rem 0; } summary { cursor: pointer; margin: .25rem 0; }
 th, td { border: 1px solid #d0d7de; padding: .25rem .5rem; text-align: left; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 code, pre { font-family: ui-monospace, monospace; font-size: 12px; }
@@ -52,11 +59,11 @@ export async function toHtml(run: RunResult): Promise<string> {
   const charts = await Promise.all(
     chartsOf(run).map(async (chart) => {
       const body = chart.missing
-        ? `<p class="missing">Not shown: ${escapeHtml(chart.missing)}.</p>`
+        ? `<p class="missing">Not shown: ${inlineCode(chart.missing)}.</p>`
         : await renderSvg(chart.spec);
       return [
         `<figure id="chart-${chart.id}" data-rows="${chart.rows.length}">`,
-        `<h2>${escapeHtml(chart.title)}</h2>`,
+        `<h3>${inlineCode(chart.title)}</h3>`,
         body,
         `<figcaption>${inlineCode(chart.caption)}</figcaption>`,
         '</figure>',
@@ -100,23 +107,30 @@ export async function toHtml(run: RunResult): Promise<string> {
 <h1>imgbench run ${escapeHtml(run.runId)}</h1>
 ${recommendationHtml(run)}<ul id="answer">
 ${answerLines(run)
-  .map((line) => `<li>${strong(escapeHtml(line))}</li>`)
+  .map((line) => `<li>${strong(inlineCode(line))}</li>`)
   .join('\n')}
-</ul>${sampling.length ? `\n<p id="rounds">Rounds: ${escapeHtml(sampling.join(' '))}</p>` : ''}
+</ul>${sampling.length ? `\n<p id="rounds">Rounds: ${inlineCode(sampling.join(' '))}</p>` : ''}
 <p>Started ${escapeHtml(run.startedAt)}, ${status}${took}. Engine ${escapeHtml(run.engine.serverVersion)} (API ${escapeHtml(run.engine.apiVersion)}, ${escapeHtml(run.engine.storageDriver)}), ${run.host.cpus} CPUs. Metrics: ${escapeHtml(run.metrics.join(', '))}.</p>
-<p>${escapeHtml(basesLine(run))}.</p>${skipped ? `\n<p>${escapeHtml(skipped)}.</p>` : ''}
+<p>${inlineCode(basesLine(run))}.</p>${skipped ? `\n<p>${inlineCode(skipped)}.</p>` : ''}
+<nav id="contents"><a href="#variants">Variants</a> · <a href="#charts">Charts</a> · <a href="#tables">Tables</a>${failures.length ? ' · <a href="#failures">Failures</a>' : ''} · <a href="#claims">Claims</a></nav>
+<h2 id="variants">Variants</h2>
+<ul>
+${run.variants.map((v) => `<li><strong>${escapeHtml(v.name)}</strong>: ${inlineCode(v.description)}</li>`).join('\n')}
+</ul>
+<h2 id="charts">Charts</h2>
 ${charts.join('\n')}
-<h2>Tables</h2>
+<h2 id="tables">Tables</h2>
 ${lead ? table(lead) : ''}
 ${rest.map((s) => `${table(s)}\n<p>${inlineCode(s.note)}</p>`).join('\n')}
-${failures.length ? `<h2>Failures</h2>\n${failures.join('\n')}` : ''}
-<h2>Claims of the seed articles</h2>
-<p>${escapeHtml(problem ?? `${verdictCounts(verdicts)}.`)}</p>
-${table(claimsTable(verdicts))}
-<h2>Variants</h2>
-<ul>
-${run.variants.map((v) => `<li><strong>${escapeHtml(v.name)}</strong>: ${escapeHtml(v.description)}</li>`).join('\n')}
-</ul>
+${failures.length ? `<h2 id="failures">Failures</h2>\n${failures.join('\n')}` : ''}
+<h2 id="claims">Claims of the seed articles</h2>
+<p>${inlineCode(problem ?? `${verdictCounts(verdicts)}.`)}</p>
+${claimsByArticle(verdicts)
+  .map(
+    (a) =>
+      `<details>\n<summary><strong>${escapeHtml(a.title)}</strong> (${escapeHtml(a.article)}): ${escapeHtml(a.counts)}</summary>\n${table(a.table)}\n</details>`,
+  )
+  .join('\n')}
 </body>
 </html>
 `;
