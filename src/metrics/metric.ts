@@ -69,6 +69,8 @@ export interface MetricAbout<
   figures?: readonly FigureDefinition[];
   /** Its columns in a table of the reports. */
   table?: TablePart;
+  /** A table of the run itself rather than of its variants (the flags builds' binaries). */
+  runTable?: RunTablePart;
   /** Its rows of results.csv. */
   csv?: CsvPart;
   /** Its chart in report.html. */
@@ -269,6 +271,13 @@ export interface TablePart {
   includes: (row: VariantRow) => boolean;
   columns: (run: RunResult) => Array<Column<VariantRow>>;
   /** What the figures mean, under the table; empty when the run has none of them. */
+  note: (run: RunResult) => string;
+}
+
+/** A table whose rows are the run's own figures; it is shown only when it has rows. */
+export interface RunTablePart {
+  columns: ReadonlyArray<{ header: string; align: Align }>;
+  rows: (run: RunResult) => string[][];
   note: (run: RunResult) => string;
 }
 

@@ -33,7 +33,8 @@ const VARIANT_COLUMN: Column<VariantRow> = {
  * The report's tables, from the metrics' table parts in registry order: one
  * per table id, a row per variant any of its metrics takes, the Variant
  * column then each metric's columns. The first (size) is always there; the
- * others only when some variant has their figures.
+ * others only when some variant has their figures. Then the run's own
+ * tables (the flags builds'), when it has their figures.
  */
 export function reportTables(run: RunResult): RenderedTable[] {
   const groups = new Map<string, TablePart[]>();
@@ -42,7 +43,7 @@ export function reportTables(run: RunResult): RenderedTable[] {
     groups.set(m.table.table, [...(groups.get(m.table.table) ?? []), m.table]);
   }
   const all = variantRows(run);
-  return [...groups.values()].flatMap((parts, index) => {
+  const variantTables = [...groups.values()].flatMap((parts, index) => {
     const rows = all.filter((row) => parts.some((p) => p.includes(row)));
     if (index > 0 && rows.length === 0) return [];
     const columns = [VARIANT_COLUMN, ...parts.flatMap((p) => p.columns(run))];
@@ -52,4 +53,11 @@ export function reportTables(run: RunResult): RenderedTable[] {
       .join(' ');
     return [tableOf(columns, rows, note)];
   });
+  const runTables = metricList().flatMap((m) => {
+    const rows = m.runTable?.rows(run) ?? [];
+    return m.runTable && rows.length
+      ? [{ columns: m.runTable.columns, rows, note: m.runTable.note(run) }]
+      : [];
+  });
+  return [...variantTables, ...runTables];
 }

@@ -5,6 +5,7 @@ import { variantTag } from '../../variants/variant-tag.js';
 import type { Metric, RunPart } from '../metric.js';
 import { measureBinaryFlags } from './binary-flags.js';
 import { FLAGS_CHECKS } from './claims/index.js';
+import { flagsChart, flagsTable } from './flags-table.js';
 import { flagsShape } from './schema.js';
 
 export const flags: Metric<'flags', RunPart<typeof flagsShape>> = {
@@ -15,6 +16,8 @@ export const flags: Metric<'flags', RunPart<typeof flagsShape>> = {
   // The flags builds compile on the Alpine Go image, as the seeds' builders do.
   baseRoles: ['golang-alpine'],
   claimChecks: FLAGS_CHECKS,
+  runTable: flagsTable,
+  chart: flagsChart,
   stage: async (ctx, run) => {
     const { options } = ctx;
     ctx.onStage?.('building the service with each set of -ldflags and -trimpath');
