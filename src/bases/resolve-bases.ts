@@ -1,4 +1,5 @@
 import type { Engine } from '../engine/engine.js';
+import { registryTrouble } from '../engine/engine-words.js';
 import { errorMessage, ImgbenchError, UsageError } from '../errors.js';
 import type { BaseImage, BaseProfileName, BaseRole, GoRelease } from './base-roles.js';
 import { BASE_PROFILES, BASE_ROLES, upstreamImages as upstreamNames } from './base-roles.js';
@@ -176,7 +177,9 @@ export async function resolveBases(
       options.onProgress?.(`asking the registry of ${image} (at most ${waitMs / 1000} s)`);
       const why = await engine.registryAnswers(image, waitMs);
       if (why !== undefined) {
-        unanswered.push(`${image}: ${why}`);
+        // The engine's own words stay in the log; the reason says them in words.
+        options.onProgress?.(`the registry of ${image} did not answer: ${why}`);
+        unanswered.push(`${image}: ${registryTrouble(why)}`);
         break;
       }
     }

@@ -5,6 +5,7 @@ import {
   type Engine,
   HOST_CLOCK,
 } from '../engine/engine.js';
+import { engineWords, runtimeCheck } from '../engine/engine-words.js';
 import { managedLabels } from '../engine/labels.js';
 import { CONTAINER_LIMITS } from '../engine/run-to-exit.js';
 import { type ErrorCode, errorMessage, ImgbenchError } from '../errors.js';
@@ -201,8 +202,16 @@ export async function startUntilReady(
       );
     } catch (error) {
       if (error instanceof TimeoutError) throw error;
-      // The OCI runtime's own words, e.g. `exec /main: no such file or directory`.
-      throw new StartupFailure(`the container did not start: ${errorMessage(error)}`, '');
+      // The OCI runtime's own words, e.g. `exec /main: no such file or directory`;
+      // when the runtime itself refused (too old, seccomp, cgroup), what to check.
+      const words = engineWords(errorMessage(error));
+      const check = runtimeCheck(words);
+      throw new StartupFailure(
+        check
+          ? `the engine could not start a container: ${words}; ${check}`
+          : `the container did not start: ${words}`,
+        '',
+      );
     }
     // Polling starts when the start call returns, not with it: polled earlier,
     // docker-proxy dials the container's address before its interface exists,

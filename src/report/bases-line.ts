@@ -1,4 +1,14 @@
+import { registryTrouble } from '../engine/engine-words.js';
 import type { RunResult } from '../metrics/run-result.js';
+
+/**
+ * The reason with a registry's raw error (as runs before the words kept it:
+ * `(HTTP code 500) server error - Get …: no such host`) said in words.
+ */
+const inWords = (reason: string) =>
+  reason.replace(/\(HTTP code \d+\)[\s\S]*?\s*(?=\); using local stand-ins)/, (raw) =>
+    registryTrouble(raw),
+  );
 
 /** One line saying which base images the numbers come from, and why those; stand-ins are named as such. */
 export function basesLine(run: RunResult): string {
@@ -7,7 +17,7 @@ export function basesLine(run: RunResult): string {
   const given = chosen.length
     ? `; given with --base-image: ${chosen.map((b) => `${b.role} ${b.image}`).join(', ')}`
     : '';
-  const why = run.bases.reason ? `; why: ${run.bases.reason}` : '';
+  const why = run.bases.reason ? `; why: ${inWords(run.bases.reason)}` : '';
   if (run.bases.profile === 'upstream') {
     return `Bases: upstream (${rest.map((b) => b.image).join(', ')})${given}${why}`;
   }
