@@ -1,4 +1,5 @@
 import { redact } from '../report/redact.js';
+import { wrapWords } from '../report/table.js';
 
 /** Where progress goes: live lines on a TTY, plain lines in CI or a pipe; NO_COLOR honoured. */
 export interface Output {
@@ -37,7 +38,9 @@ export function createOutput(
     width: out.isTTY && !env.CI ? (out.columns ?? 80) : undefined,
     progress: (line) => {
       clearStatus();
-      stream.write(`${redact(line)}\n`);
+      // On a terminal, broken at spaces rather than mid-word by the terminal.
+      const shown = isTTY ? wrapWords(redact(line), (stream.columns ?? 80) - 1) : redact(line);
+      stream.write(`${shown}\n`);
     },
     status: (line) => {
       if (!isTTY) {

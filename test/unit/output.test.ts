@@ -30,6 +30,9 @@ describe('terminal output', () => {
     ]);
     expect(output.color).toBe(true);
     expect(paint(output, 32, 'ok')).toBe('\u001b[32mok\u001b[0m');
+    // A lasting line longer than the terminal breaks at spaces, not mid-word.
+    output.progress('rounds: build 1 round; pull 7 rounds, up to 16 until decided');
+    expect(s.err.at(-1)).toBe('rounds: build 1 round; pull 7 rounds,\n  up to 16 until decided\n');
   });
 
   it('in CI or a pipe, every line is a plain line', () => {
