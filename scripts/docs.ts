@@ -7,6 +7,7 @@
 //   README.md           its demo table, between the demo-table markers, from that same history run.
 //   docs/methodology.md the pulls on other engines, from every run kept in results/engines.
 // `npm run docs -- --check` writes nothing and exits 1 naming each file that is stale.
+// Both exit 1 when the newest history run is older than the code (results/kept-run.ts).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { judgeClaims } from '../src/claims/claims.js';
@@ -18,6 +19,7 @@ import { claimsTable, verdictCounts } from '../src/report/claims-table.js';
 import { toDemoMarkdown } from '../src/report/demo-table.js';
 import { markdownTable, toMarkdown } from '../src/report/markdown.js';
 import { RESULTS_SCHEMA_FILE, resultsJsonSchema } from '../src/results/json-schema.js';
+import { keptRunAge } from '../src/results/kept-run.js';
 import { readRun } from '../src/results/read-run.js';
 
 const root = join(import.meta.dirname, '..');
@@ -163,4 +165,12 @@ if (check && stale.length > 0) {
   process.exitCode = 1;
 } else {
   console.log(stale.length ? `docs: wrote ${stale.join(', ')}` : 'docs: up to date');
+}
+// The figures a newcomer reads first come from a run the current code made.
+const aged = keptRunAge(history.run);
+if (aged.length > 0) {
+  console.error(
+    `docs: ${history.file}, which the README's demo table and docs/results.md show, is older than the code: ${aged.join('; ')}; keep a run made by this code in results/history (\`imgbench run\`, then copy its results.json there) and run \`npm run docs\``,
+  );
+  process.exitCode = 1;
 }
