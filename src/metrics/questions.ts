@@ -121,10 +121,12 @@ export const QUESTIONS_OF_FIGURES = {
       .map((q) => q.question),
   open: (run: RunResult, figures: readonly string[]) =>
     openQuestions(run, figures).map((q) => q.question),
+  // The best, those tied with it and those not told apart: a tied variant can
+  // become the best as rounds go on, so only the ones decided worse stop.
   contenders: (run: RunResult, figures: readonly string[]) => [
     ...new Set(
       openQuestions(run, figures).flatMap((q) =>
-        [q.ranked[0], ...q.open].flatMap((c) => (c ? [c.variant.name] : [])),
+        [q.ranked[0], ...q.tied, ...q.open].flatMap((c) => (c ? [c.variant.name] : [])),
       ),
     ),
   ],

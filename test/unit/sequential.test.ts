@@ -1,6 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { answerQuestions } from '../../src/metrics/questions.js';
+import { answerQuestions, QUESTIONS_OF_FIGURES } from '../../src/metrics/questions.js';
 import { samplingLines } from '../../src/report/sampling.js';
+import { readRun } from '../../src/results/read-run.js';
 import { runMetric } from './metrics/metric-run.js';
 
 /** The start→ready samples of a variant in the run. */
@@ -106,5 +108,22 @@ describe('sampling until the question is decided', () => {
     expect(best?.ranked.at(-1)?.variant.name).toBe('stripped');
     expect(best?.ranked.at(-1)?.against?.verdict).toBe('lower');
     expect(best?.ranked.at(-1)?.against?.n).toBe(8);
+  });
+
+  it('keeps sampling the variants tied with the best while the question is open: one of them may become the best', async () => {
+    // The kept default run: memory after the load is open (distroless not yet
+    // told apart from scratch), and four variants are tied with scratch.
+    const run = await readRun(
+      fileURLToPath(new URL('../../results/history/20261207-124941-ba2f.json', import.meta.url)),
+    );
+    const [memory] = answerQuestions(run).filter((q) => q.figure === 'memory load rss');
+    expect(memory?.state).toBe('undecided');
+    expect(memory?.tied.length).toBeGreaterThan(0);
+    const going = QUESTIONS_OF_FIGURES.contenders(run, ['memory load rss']);
+    for (const c of [memory?.ranked[0], ...(memory?.tied ?? []), ...(memory?.open ?? [])]) {
+      expect(going).toContain(c?.variant.name);
+    }
+    // A question decided for good stops every variant of it.
+    expect(QUESTIONS_OF_FIGURES.contenders(run, ['startup start→ready'])).toEqual([]);
   });
 });
