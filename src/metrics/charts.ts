@@ -52,10 +52,14 @@ export function groupedBars(
       {
         name: `${name}_labels`,
         mark: { type: 'text' as const, dy: -4, fontSize: 9 },
-        encoding: {
-          ...encoding,
-          text: { field: options.value, type: 'quantitative' as const, format: '.3~r' },
-        },
+        // As the tables print figures: three significant digits, whole numbers from 1000.
+        transform: [
+          {
+            calculate: `datum['${options.value}'] >= 1000 ? format(datum['${options.value}'], '.0f') : format(datum['${options.value}'], '.3~r')`,
+            as: 'label',
+          },
+        ],
+        encoding: { ...encoding, text: { field: 'label', type: 'nominal' as const } },
       },
     ],
   });
@@ -84,6 +88,14 @@ export function groupedBars(
     ],
     resolve: { scale: { y: 'independent' } },
   } as TopLevelSpec;
+}
+
+/** `n = 7 per variant`, or `n = 7 to 64 per variant` where some variants stopped sampling early. */
+export function samplesPerVariant(counts: ReadonlyArray<number | undefined>): string {
+  const ns = counts.filter((n): n is number => n !== undefined && n > 0);
+  if (ns.length === 0) return 'no samples';
+  const [lo, hi] = [Math.min(...ns), Math.max(...ns)];
+  return lo === hi ? `n = ${lo} per variant` : `n = ${lo} to ${hi} per variant`;
 }
 
 /** Why a chart has no rows: the metric did not run, or no variant got that far. */

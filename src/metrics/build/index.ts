@@ -10,7 +10,7 @@ import {
   timeCells,
   timed,
 } from '../cells.js';
-import { groupedBars, missingMetric } from '../charts.js';
+import { groupedBars, missingMetric, samplesPerVariant } from '../charts.js';
 import type { Chart, FigureDefinition, Metric, StageContext, VariantPart } from '../metric.js';
 import { buildArgsFor, measureRepeated } from '../repeated.js';
 import { figuresOf, type RunResult } from '../run-result.js';
@@ -128,8 +128,7 @@ function buildChart(run: RunResult): Chart {
   return {
     id: 'build',
     title: 'Build time by scenario',
-    caption:
-      'Median build time: cold (no build cache; base images present), warm (after a one-line change to a .go file), no-op (nothing changed).',
+    caption: `Median build time: cold (no build cache; base images present), warm (after a one-line change to a .go file), no-op (nothing changed); ${samplesPerVariant(run.variants.map((v) => figuresOf(v).builds?.cold.durationMs.n))}. Below the rounds a decision needs, these bars decide nothing: the table marks them ◦.`,
     rows,
     ...(rows.length ? {} : { missing: missingMetric(run, 'build') }),
     spec: groupedBars(rows, {

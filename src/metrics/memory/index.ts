@@ -1,7 +1,7 @@
 import { formatMB } from '../../format/format.js';
 import { type SampleStatistics, summarize } from '../../measure/statistics.js';
 import { present, RATIO_CSV_COLUMNS, ratioCell, ratioCells, ratioNote, timed } from '../cells.js';
-import { groupedBars, MB, missingMetric } from '../charts.js';
+import { groupedBars, MB, missingMetric, samplesPerVariant } from '../charts.js';
 import type { Chart, FigureDefinition, Metric, VariantPart } from '../metric.js';
 import { stats } from '../repeated.js';
 import { figuresOf, type RunResult } from '../run-result.js';
@@ -61,8 +61,7 @@ function memoryChart(run: RunResult): Chart {
   return {
     id: 'memory',
     title: 'Memory of the running service',
-    caption:
-      'Median resident memory (anon RSS from the container’s cgroup, not page cache) idle after settling and after the fixed load, and the cgroup’s recorded peak.',
+    caption: `Median resident memory (anon RSS from the container’s cgroup, not page cache) idle after settling and after the fixed load, and the cgroup’s recorded peak; ${samplesPerVariant(run.variants.map((v) => figuresOf(v).memory?.loadRssBytes.n))}. Linear from zero, each bar labelled.`,
     rows,
     ...(rows.length ? {} : { missing: missingMetric(run, 'memory') }),
     spec: groupedBars(rows, {

@@ -18,7 +18,7 @@ import {
   timeCells,
   timed,
 } from '../cells.js';
-import { groupedBars, missingMetric } from '../charts.js';
+import { groupedBars, missingMetric, samplesPerVariant } from '../charts.js';
 import type {
   Chart,
   Column,
@@ -246,8 +246,7 @@ function pullChart(run: RunResult): Chart {
   return {
     id: 'pull',
     title: links.length > 1 ? 'Cold pull time per link' : 'Cold pull time',
-    caption:
-      'Median cold pull (request → image ready) into an emptied second dockerd, per link: unlimited loopback and any link shaped with tc. Linear from zero, each bar labelled; where the range is wide, a second panel zooms on the small ones.',
+    caption: `Median cold pull (request → image ready) into an emptied second dockerd, per link: unlimited loopback and any link shaped with tc; ${samplesPerVariant(run.variants.flatMap((v) => (figuresOf(v).pull?.links ?? []).map((l) => l.durationMs.n)))}. Which differences are decided: the answer above and the table's intervals. Linear from zero, each bar labelled; where the range is wide, a second panel zooms on the small ones.`,
     rows,
     ...(rows.length ? {} : { missing: missingMetric(run, 'pull') }),
     spec: groupedBars(rows, {

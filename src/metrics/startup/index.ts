@@ -9,7 +9,7 @@ import {
   timeCells,
   timed,
 } from '../cells.js';
-import { missingMetric, VARIANT_COLOR } from '../charts.js';
+import { missingMetric, samplesPerVariant, VARIANT_COLOR } from '../charts.js';
 import type {
   Chart,
   Column,
@@ -60,8 +60,7 @@ function startupChart(run: RunResult): Chart {
   return {
     id: 'startup',
     title: 'Startup: start → first HTTP 200',
-    caption:
-      'Every sample of container start → the first 200 from /healthz, polled from the host every few ms: a box (quartiles, whiskers to 1.5 × IQR) over the dots of all samples.',
+    caption: `Every sample of container start → the first 200 from /healthz, polled from the host every few ms: a box (quartiles, whiskers to the extremes) over the dots of all samples, ${samplesPerVariant(run.variants.map((v) => figuresOf(v).startup?.startToReadyMs.n))}. The box marks no outliers: the table counts them, by one rule.`,
     rows,
     ...(rows.length ? {} : { missing: missingMetric(run, 'startup') }),
     spec: {
@@ -81,7 +80,8 @@ function startupChart(run: RunResult): Chart {
       },
       layer: [
         {
-          mark: { type: 'boxplot', extent: 1.5, opacity: 0.5 },
+          // Whiskers to the extremes: which samples are outliers is the table's rule alone.
+          mark: { type: 'boxplot', extent: 'min-max', opacity: 0.5 },
           encoding: { color: VARIANT_COLOR },
         },
         {
