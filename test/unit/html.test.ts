@@ -6,11 +6,12 @@ import { SIX_VARIANTS } from '../variants.js';
 import { sampleRun } from './sample-run.js';
 
 describe('HTML report', () => {
-  it('has all six charts, with rows for all six variants of a real all-metric run', async () => {
+  it('has all seven charts, with rows for all six variants of a real all-metric run', async () => {
     const run = await historyRun('20261123-092013-7f74');
     const charts = chartsOf(run);
     expect(charts.map((c) => c.id)).toEqual([
       'size',
+      'capability',
       'flags',
       'build',
       'pull',
@@ -27,7 +28,7 @@ describe('HTML report', () => {
     const startup = charts.find((c) => c.id === 'startup');
     expect(startup?.rows).toHaveLength(6 * 50);
     const html = await toHtml(run);
-    expect(html.match(/<svg/g)).toHaveLength(6);
+    expect(html.match(/<svg/g)).toHaveLength(7);
     // Self-contained: nothing is fetched, no script runs.
     expect(html).not.toMatch(/<script|<link|src="http|href="http/);
   });
@@ -37,6 +38,7 @@ describe('HTML report', () => {
     expect(html.match(/<svg/g)).toHaveLength(1);
     expect(html).toContain('Not shown: build was not measured in this run (metrics: size).');
     expect(html).toContain('Not shown: flags was not measured in this run (metrics: size).');
+    expect(html).toContain('Not shown: gaps was not measured in this run (metrics: size).');
     expect(html).toContain('<h3>broken: build failed</h3>');
     expect(html).toContain('syntax error: non-declaration statement outside function body');
   });

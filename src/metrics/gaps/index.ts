@@ -2,6 +2,7 @@ import type { Column, Metric, VariantPart, VariantRow } from '../metric.js';
 import { figuresOf, type RunResult } from '../run-result.js';
 import { markIfStandIn, standInFootnote } from '../stand-in-marks.js';
 import { capabilitiesOf } from './capabilities-of.js';
+import { capabilityChart } from './capability-chart.js';
 import { GAPS_CHECKS } from './claims/index.js';
 import { measureGaps } from './measure-gaps.js';
 import { type GapsResult, gapsSchema } from './schema.js';
@@ -120,4 +121,5 @@ export const gaps: Metric<'gaps', VariantPart<'gaps', typeof gapsSchema, false>>
     columns: () => COLUMNS,
     note: gapsNote,
   },
+  chart: capabilityChart,
 };
