@@ -25,6 +25,15 @@ export function capabilityChart(run: RunResult): Chart {
       has: met.length ? met.map((n) => NEED_WORDS[n].has).join(', ') : 'none of them',
     });
   }
+  // Points on one level, left to right, take turns above and below.
+  for (const level of new Set(rows.map((r) => r.needs))) {
+    rows
+      .filter((r) => r.needs === level)
+      .sort((a, b) => Number(a.MB) - Number(b.MB))
+      .forEach((r, i) => {
+        r.slot = i % 2;
+      });
+  }
   const what = pulled ? 'compressed (pull) size' : 'image size';
   return {
     id: 'capability',
@@ -53,13 +62,21 @@ export function capabilityChart(run: RunResult): Chart {
           mark: { type: 'point', size: 80, filled: true, tooltip: { content: 'data' } },
           encoding: { color: VARIANT_COLOR },
         },
-        {
-          mark: { type: 'text', dx: 6, dy: -8, align: 'left', fontSize: 10 },
+        // Names above the point, or below it for every second point of a level, so that two close points stay readable.
+        ...[0, 1].map((slot) => ({
+          mark: {
+            type: 'text' as const,
+            dx: 6,
+            dy: slot ? 14 : -8,
+            align: 'left' as const,
+            fontSize: 10,
+          },
           transform: [
+            { filter: `datum.slot === ${slot}` },
             { calculate: "datum.variant + ' ' + format(datum.MB, '.3~r') + ' MB'", as: 'label' },
           ],
-          encoding: { text: { field: 'label', type: 'nominal' } },
-        },
+          encoding: { text: { field: 'label', type: 'nominal' as const } },
+        })),
       ],
     },
   };
