@@ -2,15 +2,23 @@ import { goReleaseOf } from '../bases/base-roles.js';
 import { recipeHash, standInRecipes } from '../bases/stand-in-recipes.js';
 import { formatMB } from '../format/format.js';
 import { basesOf } from './claim-kit/base-reads.js';
-import type { VariantRow } from './metric.js';
+import type { FigureBasis, VariantRow } from './metric.js';
 import { figuresOf, type RunResult, type VariantResult } from './run-result.js';
 
 /** The mark of a figure or cell that a stand-in base's own bytes or files decide. */
 export const STAND_IN_MARK = '†';
 
+/**
+ * The stand-in base that decides a figure of the variant, if one does: the
+ * base the figure turns on (its definition's `turnsOn`), when that is a stand-in.
+ */
+export const standInDeciding = (v: VariantResult, turnsOn: FigureBasis | undefined) =>
+  turnsOn === 'runtime base' || turnsOn === 'builder'
+    ? basesOf(v, turnsOn).find((b) => b.standIn)
+    : undefined;
+
 /** The stand-in the variant's final stage starts from, if it does. */
-export const standInRuntimeBase = (v: VariantResult) =>
-  basesOf(v, 'runtime base').find((b) => b.standIn);
+export const standInRuntimeBase = (v: VariantResult) => standInDeciding(v, 'runtime base');
 
 /** `text` marked † when the row's image starts from a stand-in. */
 export const markIfStandIn = (row: VariantRow, text: string): string =>

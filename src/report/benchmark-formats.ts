@@ -1,9 +1,9 @@
 import { formatFigure } from '../format/format.js';
 import { confidenceWords, lookAlpha, medianInterval } from '../measure/decision.js';
-import { basesOf } from '../metrics/claim-kit/base-reads.js';
 import { type Figure, figureDefinition, figuresByName } from '../metrics/figures.js';
 import { ruleOf } from '../metrics/questions.js';
 import type { RunResult, VariantResult } from '../metrics/run-result.js';
+import { standInDeciding } from '../metrics/stand-in-marks.js';
 
 /**
  * One figure of one variant, as the continuous-benchmark tools read it: the
@@ -35,11 +35,7 @@ function entry(run: RunResult, v: VariantResult, figure: string, f: Figure): Ben
   const interval = rule
     ? medianInterval(samples, lookAlpha(rule.confidencePct, rule.looks))
     : undefined;
-  const turnsOn = figureDefinition(figure)?.turnsOn;
-  const standIn =
-    turnsOn === 'runtime base' || turnsOn === 'builder'
-      ? basesOf(v, turnsOn).find((b) => b.standIn)
-      : undefined;
+  const standIn = standInDeciding(v, figureDefinition(figure)?.turnsOn);
   return {
     variant: v.name,
     figure,

@@ -3,7 +3,7 @@ import { figureDefinition, figuresByName } from '../metrics/figures.js';
 import type { Align } from '../metrics/metric.js';
 import { meets, NEEDS, type Need } from '../metrics/needs.js';
 import { figuresOf, type VariantResult } from '../metrics/run-result.js';
-import { STAND_IN_MARK, standInRuntimeBase } from '../metrics/stand-in-marks.js';
+import { STAND_IN_MARK, standInDeciding } from '../metrics/stand-in-marks.js';
 
 /** What a variant lacks, in the fewest letters a column can hold. */
 const SHORT: Record<Need, string> = { tls: 'CA', tz: 'tz', nonroot: 'root', shell: 'sh' };
@@ -18,8 +18,7 @@ interface CompactColumn {
 const figureCell = (name: string) => (v: VariantResult) => {
   const f = figuresByName(v).get(name);
   if (!f) return '–';
-  const turnsOn = figureDefinition(name)?.turnsOn;
-  const mark = turnsOn === 'runtime base' && standInRuntimeBase(v) ? ` ${STAND_IN_MARK}` : '';
+  const mark = standInDeciding(v, figureDefinition(name)?.turnsOn) ? ` ${STAND_IN_MARK}` : '';
   return `${formatFigure(f.value, f.unit)}${mark}`;
 };
 

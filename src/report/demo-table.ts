@@ -1,7 +1,8 @@
 import { figureDefinition } from '../metrics/figures.js';
 import { HEADLINES } from '../metrics/headlines.js';
+import type { FigureBasis } from '../metrics/metric.js';
 import type { RunResult, VariantResult } from '../metrics/run-result.js';
-import { STAND_IN_MARK, standInRuntimeBase } from '../metrics/stand-in-marks.js';
+import { STAND_IN_MARK, standInDeciding } from '../metrics/stand-in-marks.js';
 import { basesLine } from './bases-line.js';
 import { recommendationLines } from './recommend.js';
 
@@ -12,17 +13,15 @@ import { recommendationLines } from './recommend.js';
  */
 export function toDemoMarkdown(run: RunResult): string {
   const columns = HEADLINES.flatMap((h) =>
-    h.column
-      ? [{ ...h.column, standIn: figureDefinition(h.figure)?.turnsOn === 'runtime base' }]
-      : [],
+    h.column ? [{ ...h.column, turnsOn: figureDefinition(h.figure)?.turnsOn }] : [],
   );
   const header = ['Variant', ...columns.map((c) => c.header)];
   // † where a stand-in base decides the figure, as in every table of the run.
-  const mark = (v: VariantResult, standIn: boolean) =>
-    standIn && standInRuntimeBase(v) ? ` ${STAND_IN_MARK}` : '';
+  const mark = (v: VariantResult, turnsOn: FigureBasis | undefined) =>
+    standInDeciding(v, turnsOn) ? ` ${STAND_IN_MARK}` : '';
   const rows = run.variants.map((v) =>
     v.state === 'ok'
-      ? [v.name, ...columns.map((c) => `${c.cell(v)}${mark(v, c.standIn)}`)]
+      ? [v.name, ...columns.map((c) => `${c.cell(v)}${mark(v, c.turnsOn)}`)]
       : [v.name, v.state, ...columns.slice(1).map(() => '')],
   );
   const { engine } = run;
