@@ -114,7 +114,7 @@ describe('--repeat and --quick', () => {
     });
     // By default the most rounds: pull, startup and memory stop once their questions are decided.
     const byDefault = normalizeRunOptions();
-    expect(byDefault.samples).toEqual({ ...once, build: 1, pull: 16, startup: 64, memory: 20 });
+    expect(byDefault.samples).toEqual({ ...once, build: 1, pull: 16, startup: 64, memory: 32 });
     expect(byDefault.looks).toEqual({
       size: [1],
       gaps: [1],
@@ -122,7 +122,7 @@ describe('--repeat and --quick', () => {
       build: [1],
       pull: [7, 16],
       startup: [8, 16, 32, 64],
-      memory: [7, 14, 20],
+      memory: [7, 14, 32],
     });
     // Fixed rounds take one look: --repeat and --quick.
     expect(normalizeRunOptions({ repeat: 7 }).looks.startup).toEqual([7]);
