@@ -69,22 +69,30 @@ export const lookAlpha = (confidencePct: number, looks: number) =>
 
 /**
  * The rounds at which a sequential measurement looks: the first round that
- * can decide at all, then twice as many each time, and `max` (a last step of
- * less than half the one before is merged into it). Every look spends a share
- * of the error, so few looks let each decide on fewer rounds; doubling keeps
- * them few while a large difference still stops at the first. The first look
- * is where the smallest and largest ratio first bound the median at that
- * look's share of the error.
+ * can decide at all, then twice as many each time (or `every` more, when
+ * given), and `max` (a last step of less than a quarter of the one before is
+ * merged into it). Every look spends a share of the error, so few looks let
+ * each decide on fewer rounds; doubling keeps them few while a large
+ * difference still stops at the first. The first look is where the smallest
+ * and largest ratio first bound the median at that look's share of the
+ * error.
  */
-export function plannedLooks(max: number, confidencePct = DEFAULT_CONFIDENCE_PCT): number[] {
+export function plannedLooks(
+  max: number,
+  confidencePct = DEFAULT_CONFIDENCE_PCT,
+  every?: number,
+): number[] {
   // The first look depends on how many looks share the error, and that on the first look.
   for (let count = 1; count < 16; count++) {
     const first = roundsForAnInterval(lookAlpha(confidencePct, count));
     if (first >= max) return [max];
     const looks = [first];
-    for (let next = first * 2; next < max; next *= 2) looks.push(next);
+    for (let next = every ? first + every : first * 2; next < max; ) {
+      looks.push(next);
+      next = every ? next + every : next * 2;
+    }
     const last = looks.at(-1) as number;
-    if (max - last < last / 4) looks.pop();
+    if (max - last < (every ?? last) / 4) looks.pop();
     looks.push(max);
     if (looks.length <= count) return looks;
   }

@@ -12,16 +12,18 @@ export interface RoundsOptions<T> {
   /**
    * After these rounds (below `rounds`), `stopAt` is asked whether enough
    * has been measured: true stops, false goes on with every subject, a list
-   * goes on with those subjects only (the others' questions are decided). A
-   * subject left out never comes back, so the rounds a subject has are always
-   * the first ones: the i-th samples of any two subjects come from round i.
+   * goes on with those subjects only (the others' questions are decided),
+   * and `{ only, lastRound }` goes on with those up to `lastRound` and stops
+   * there (a last look brought forward). A subject left out never comes
+   * back, so the rounds a subject has are always the first ones: the i-th
+   * samples of any two subjects come from round i.
    */
   looks?: readonly number[];
   stopAt?: (
     roundsDone: number,
     samples: ReadonlyMap<string, Array<Sample<T>>>,
     failures: ReadonlyMap<string, unknown>,
-  ) => Promise<boolean | readonly string[]>;
+  ) => Promise<boolean | readonly string[] | { only: readonly string[]; lastRound: number }>;
   /** Shuffles subject order each round; injectable for tests. @default Math.random */
   random?: () => number;
   onSample?: (subject: string, round: number, durationMs: number) => void;
@@ -67,7 +69,8 @@ export async function runRounds<T>(
   const samples = new Map<string, Array<Sample<T>>>(subjects.map((s) => [s, []]));
   const failures = new Map<string, unknown>();
   let going: ReadonlySet<string> = new Set(subjects);
-  for (let round = 0; round < options.rounds; round++) {
+  let rounds = options.rounds;
+  for (let round = 0; round < rounds; round++) {
     const bench = new Bench({ iterations: 1, time: 0, warmup: false, retainSamples: true });
     const active = subjects.filter((s) => !failures.has(s) && going.has(s));
     if (active.length === 0) break;
@@ -99,10 +102,13 @@ export async function runRounds<T>(
       }
     }
     const done = round + 1;
-    if (done < options.rounds && options.looks?.includes(done) && options.stopAt) {
+    if (done < rounds && options.looks?.includes(done) && options.stopAt) {
       const verdict = await options.stopAt(done, samples, failures);
       if (verdict === true) break;
-      if (verdict !== false) going = new Set([...going].filter((s) => verdict.includes(s)));
+      if (verdict === false) continue;
+      const only = 'only' in verdict ? verdict.only : verdict;
+      if ('lastRound' in verdict) rounds = Math.min(rounds, Math.max(done, verdict.lastRound));
+      going = new Set([...going].filter((s) => only.includes(s)));
     }
   }
   return { samples, failures };

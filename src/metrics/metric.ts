@@ -50,6 +50,12 @@ export interface MetricAbout<
      * `default` rounds are taken (a metric no question is asked of).
      */
     untilDecided?: boolean;
+    /**
+     * Looks every this many rounds after the first, rather than at twice the
+     * rounds each time (plannedLooks): for an expensive sample whose
+     * questions need a number of rounds that doubling would overshoot.
+     */
+    looksEvery?: number;
     /** The time one sample of a variant is expected to take, ms, to plan the budget before it is measured. */
     expectedMs: number;
   };

@@ -116,6 +116,7 @@ export async function measureRepeated<T>(
   const began = performance.now();
   let msPerRound = 0;
   let stoppedBy: Sampling['stoppedBy'] | undefined;
+  let lastLook: number | undefined;
   /** The run with every variant's samples so far attached. */
   const withSamples = (
     samples: ReadonlyMap<string, Array<Sample<T>>>,
@@ -168,9 +169,22 @@ export async function measureRepeated<T>(
           (name) => going.includes(name) && !failed.has(name),
         );
         const next = looks.find((l) => l > done) ?? rounds;
-        if (ctx.planner && !ctx.planner.mayTake(next - done, roundMsOf(contenders))) {
+        const cost = roundMsOf(contenders);
+        if (ctx.planner && !ctx.planner.mayTake(next - done, cost)) {
           stoppedBy = 'budget';
-          return true;
+          // The rounds that fit, then the next look there: it stays one of
+          // the looks planned, so the error each spends is unchanged.
+          const fit = ctx.planner.roundsThatFit(cost);
+          if (fit < 1 || contenders.length === 0) return true;
+          lastLook = done + fit;
+          ctx.onStage?.(
+            `${key}: the ${next - done} rounds to the look after ${next} do not fit the budget; ${fit} more of ${contenders.join(', ')}, then the last look after ${lastLook}`,
+          );
+          if (contenders.length < going.filter((n) => !failed.has(n)).length) {
+            going = contenders;
+            narrowed.push({ after: done, variants: contenders, msPerRound: cost });
+          }
+          return { only: contenders, lastRound: lastLook };
         }
         if (
           contenders.length > 0 &&
@@ -205,6 +219,7 @@ export async function measureRepeated<T>(
   const sampling: Sampling = {
     rounds: taken,
     looks: [...looks],
+    ...(lastLook !== undefined && { lastLook }),
     stoppedBy:
       stoppedBy ??
       (ctx.options.bail && failures.size > 0

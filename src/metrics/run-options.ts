@@ -14,7 +14,7 @@ import {
   parseBaseProfile,
 } from '../bases/resolve-bases.js';
 import { UsageError } from '../errors.js';
-import { DEFAULT_MARGIN_PCT, plannedLooks } from '../measure/decision.js';
+import { DEFAULT_CONFIDENCE_PCT, DEFAULT_MARGIN_PCT, plannedLooks } from '../measure/decision.js';
 import { sampleServiceDir, variantsDir } from '../paths.js';
 import { resolveServiceSource, type ServiceSource } from '../service/service-context.js';
 import {
@@ -44,6 +44,10 @@ import {
 import { parseOwnDockerfile } from '../variants/variant-catalog.js';
 import { DEFAULT_NEEDS, NEEDS, needsSchema, parseNeeds } from './needs.js';
 import { METRIC_OPTIONS, METRICS, type MetricName, REPEATED_METRICS } from './registry.js';
+
+/** The looks of a sequential metric's rounds, up to `default` (plannedLooks, every `looksEvery` when set). */
+export const defaultLooks = (s: { default: number; looksEvery?: number }) =>
+  plannedLooks(s.default, DEFAULT_CONFIDENCE_PCT, s.looksEvery);
 
 export { parseList };
 
@@ -151,7 +155,7 @@ export const RUN_OPTIONS = {
       'a fixed number of samples per variant of every repeated metric (at least 2), instead of sampling until decided',
     defaultHelp: REPEATED_METRICS.map((m) =>
       m.samples.untilDecided
-        ? `${m.name} ${plannedLooks(m.samples.default)[0]} to ${m.samples.default} until decided`
+        ? `${m.name} ${defaultLooks(m.samples)[0]} to ${m.samples.default} until decided`
         : `${m.name} ${m.samples.default}`,
     ).join(', '),
     parse: wholeNumber('--repeat', 'an integer of at least 2'),
@@ -401,9 +405,14 @@ export function normalizeRunOptions(input: RunOptionsInput = {}): RunOptions {
   ) as Record<MetricName, number>;
   const looks = Object.fromEntries(
     METRICS.map((name) => {
-      const until = REPEATED_METRICS.find((m) => m.name === name)?.samples.untilDecided;
-      const sequential = until === true && run.repeat === undefined && !run.quick;
-      return [name, sequential ? plannedLooks(samples[name]) : [samples[name]]];
+      const of = REPEATED_METRICS.find((m) => m.name === name)?.samples;
+      const sequential = of?.untilDecided === true && run.repeat === undefined && !run.quick;
+      return [
+        name,
+        sequential
+          ? defaultLooks({ default: samples[name], looksEvery: of?.looksEvery })
+          : [samples[name]],
+      ];
     }),
   ) as Record<MetricName, number[]>;
   return {

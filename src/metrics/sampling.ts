@@ -11,8 +11,16 @@ export const samplingSchema = z.object({
    * `most`: it took the most rounds planned; `budget`: the next look's rounds
    * did not fit the time left; `fixed`: a fixed number of rounds (no question
    * on its figures, `--repeat`, `--quick`); `failure`: `--bail` stopped it.
+   * With `budget`, `lastLook` says where the rounds that fit were looked at.
    */
   stoppedBy: z.enum(['decided', 'most', 'budget', 'fixed', 'failure']),
+  /**
+   * When the next planned look's rounds did not fit the time left: the round
+   * the last look was brought forward to (the rounds that did fit). It is
+   * still one of the planned looks, spending that look's share of the error:
+   * where it falls depends on the clock, not on the figures.
+   */
+  lastLook: z.number().int().optional(),
   /** Wall time of one round of every variant, ms (the median round). */
   msPerRound: z.number(),
   /** The questions on its figures that were still undecided when it stopped. */
@@ -66,12 +74,23 @@ export class RoundPlanner {
     return this.endsAtMs === undefined ? Number.POSITIVE_INFINITY : this.endsAtMs - this.now();
   }
 
+  /** This measurement's share of the time left, ms; Infinity without a budget. */
+  private shareMs(): number {
+    if (this.endsAtMs === undefined) return Number.POSITIVE_INFINITY;
+    const kept = [...this.toCome.values()].reduce((sum, ms) => sum + ms, 0);
+    return (this.leftMs() - kept) / (1 + this.toCome.size);
+  }
+
   /** Whether `rounds` more rounds of `msPerRound` each fit this measurement's share of the time left. */
   mayTake(rounds: number, msPerRound: number): boolean {
-    if (this.endsAtMs === undefined) return true;
-    const kept = [...this.toCome.values()].reduce((sum, ms) => sum + ms, 0);
-    const share = (this.leftMs() - kept) / (1 + this.toCome.size);
-    return rounds * msPerRound <= share;
+    return rounds * msPerRound <= this.shareMs();
+  }
+
+  /** How many more rounds of `msPerRound` each fit this measurement's share of the time left. */
+  roundsThatFit(msPerRound: number): number {
+    const share = this.shareMs();
+    if (share === Number.POSITIVE_INFINITY) return Number.MAX_SAFE_INTEGER;
+    return msPerRound > 0 ? Math.max(0, Math.floor(share / msPerRound)) : 0;
   }
 }
 

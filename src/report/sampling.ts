@@ -20,6 +20,10 @@ export function samplingLines(run: RunResult): string[] {
   const questions = answerQuestions(run);
   return Object.entries(run.sampling ?? {}).map(([key, s]) => {
     const looks = s.looks.length > 1 ? `, looks after ${s.looks.join(', ')}` : '';
+    const stopped =
+      s.lastLook !== undefined
+        ? `the next look's rounds did not fit the budget, so the last look came after the ${s.lastLook} that did${s.undecided.length ? '' : ' and decided'}`
+        : STOPPED[s.stoppedBy];
     const open = s.undecided.map((question) => {
       const q = questions.find((x) => x.question === question);
       const needed = q?.open[0]?.against?.roundsNeeded;
@@ -32,6 +36,6 @@ export function samplingLines(run: RunResult): string[] {
     const narrowed = (s.narrowed ?? [])
       .map((n) => `; after ${n.after} only ${n.variants.join(', ')} went on`)
       .join('');
-    return `${key}: ${s.rounds} round${s.rounds === 1 ? '' : 's'} (${STOPPED[s.stoppedBy]}${looks}; a round of every variant took ${formatDuration(s.msPerRound)}${narrowed})${open.length ? `: ${open.join('; ')}` : ''}.`;
+    return `${key}: ${s.rounds} round${s.rounds === 1 ? '' : 's'} (${stopped}${looks}; a round of every variant took ${formatDuration(s.msPerRound)}${narrowed})${open.length ? `: ${open.join('; ')}` : ''}.`;
   });
 }

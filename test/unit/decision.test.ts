@@ -14,6 +14,9 @@ describe('the decision rule', () => {
     expect(plannedLooks(2)).toEqual([2]);
     expect(plannedLooks(16)).toEqual([7, 16]);
     expect(plannedLooks(64)).toEqual([8, 16, 32, 64]);
+    // Every 8 rounds after the first: four looks, so the first needs 8 rounds at 98.75 %.
+    expect(plannedLooks(32, 95, 8)).toEqual([8, 16, 24, 32]);
+    expect(plannedLooks(30, 95, 8)).toEqual([8, 16, 24, 30]);
     for (const max of [8, 12, 16, 20, 50, 64, 100]) {
       const looks = plannedLooks(max);
       // The first look can decide at its share of the error: its extremes bound the median.

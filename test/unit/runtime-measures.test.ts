@@ -122,7 +122,7 @@ describe('--repeat and --quick', () => {
       build: [1],
       pull: [7, 16],
       startup: [8, 16, 32, 64],
-      memory: [7, 14, 32],
+      memory: [8, 16, 24, 32],
     });
     // Fixed rounds take one look: --repeat and --quick.
     expect(normalizeRunOptions({ repeat: 7 }).looks.startup).toEqual([7]);

@@ -8,6 +8,7 @@ import {
   summarize,
   tCritical95,
 } from '../../src/measure/statistics.js';
+import { RoundPlanner } from '../../src/metrics/sampling.js';
 
 describe('summarize', () => {
   it('computes mean, median, p95, sd and rme by hand-checkable numbers', () => {
@@ -58,6 +59,25 @@ describe('summarize', () => {
 });
 
 describe('runRounds', () => {
+  it('brings the next look forward when asked: the rounds that fit, then stop', async () => {
+    const asked: number[] = [];
+    const { samples } = await runRounds(
+      ['a', 'b', 'c'],
+      async (s) => ({ durationMs: 1, detail: s }),
+      {
+        rounds: 32,
+        looks: [8, 16, 24],
+        stopAt: async (done) => {
+          asked.push(done);
+          return { only: ['a', 'b'], lastRound: 11 };
+        },
+      },
+    );
+    // One look, at 8: a and b went on to round 11, c stopped there, and no look came after.
+    expect(asked).toEqual([8]);
+    expect([...samples.values()].map((v) => v.length)).toEqual([11, 11, 8]);
+  });
+
   it('gives every subject one sample per round, in a new order each round, via tinybench', async () => {
     const order: string[] = [];
     let tick = 0;
@@ -136,5 +156,24 @@ describe('runRounds', () => {
     const withOutlier = summarize([...samples.slice(0, 24), 5000]);
     expect(withOutlier.medianRme).toBeLessThan(3);
     expect(withOutlier.rme).toBeGreaterThan(50);
+  });
+});
+
+describe('RoundPlanner', () => {
+  it('gives a measurement its share of the time left, less what the ones to come need first', () => {
+    let now = 0;
+    // 100 s in all; memory (20 s of first-look rounds) is still to come.
+    const planner = new RoundPlanner(100_000, [{ key: 'memory', firstLookMs: 20_000 }], () => now);
+    now = 10_000;
+    // (90 s left − 20 s kept) ÷ 2 = 35 s: 35 rounds of 1 s, not 36.
+    expect(planner.roundsThatFit(1_000)).toBe(35);
+    expect(planner.mayTake(35, 1_000)).toBe(true);
+    expect(planner.mayTake(36, 1_000)).toBe(false);
+    planner.start('memory');
+    // Memory's own share: all that is left.
+    expect(planner.roundsThatFit(1_000)).toBe(90);
+    now = 101_000;
+    expect(planner.roundsThatFit(1_000)).toBe(0);
+    expect(new RoundPlanner(undefined, []).mayTake(1e9, 1e9)).toBe(true);
   });
 });

@@ -112,19 +112,21 @@ export const memory: Metric<'memory', VariantPart<'memory', typeof memorySchema,
   },
   result: { scope: 'variant', key: 'memory', schema: memorySchema, always: false },
   /**
-   * Samples until the least memory is decided, at most 32 rounds: each
-   * settles and serves a load (~13 s a round of six variants, ~2.2 s a
-   * variant once only the contenders go on). RSS after the load is bimodal:
-   * one sample in five to one in four of the same image ends 0.5 MB (9 %)
-   * higher, as the garbage collector's cycle falls, so two variants of the
-   * same binary are told equal within ±5 % only when the interval's rank
-   * clears that share: 16 rounds did not (run 20261207-054035-6e49); replayed
-   * on the 32 rounds of run 20261207-055700-4758, 20 did and 18 did not; the
-   * kept run 20261207-124941-ba2f was still open at 20 (three scratch or
-   * distroless rounds in ten high). The budget, not a cap below what the
-   * noise needs, ends a run that cannot afford it.
+   * Samples until the least memory is decided, at most 32 rounds, looking
+   * every 8 (8, 16, 24, 32): each settles and serves a load (~13 s a round of
+   * six variants). RSS after the load is bimodal: one sample in five to one
+   * in four of the same image ends 0.5 MB (9 %) higher, as the garbage
+   * collector's cycle falls, so two variants of the same binary are told
+   * equal within ±5 % only when the interval's rank clears that share: 16
+   * rounds did not (run 20261207-054035-6e49); replayed on the 32 rounds of
+   * run 20261207-055700-4758, 20 did and 18 did not; runs 20261207-124941-ba2f
+   * and 20261207-160501-3505 were still open at 20 and 14, the latter's own
+   * estimate 15. Doubling (7, 14, 32) jumps from 14 to 32, a step of four
+   * minutes that the budget could not take; steps of 8 look where these
+   * runs decide. The budget, not a cap below what the noise needs, ends a
+   * run that cannot afford more.
    */
-  samples: { default: 32, quick: 2, untilDecided: true, expectedMs: 2_000 },
+  samples: { default: 32, quick: 2, untilDecided: true, looksEvery: 8, expectedMs: 2_000 },
   figures: MEMORY_FIGURES,
   headlines: [
     {
