@@ -52,3 +52,13 @@ export const OLDER_ALL_VARIANTS_RUN = join(
   'fixtures',
   'run-all-variants-20261123-043729-3528.json',
 );
+
+/**
+ * A default run of the sample service (sequential rounds, narrowing, the
+ * 20-round memory cap of its day), frozen.
+ */
+export const DEFAULT_RUN = join(
+  import.meta.dirname,
+  'fixtures',
+  'run-default-20261207-124941-ba2f.json',
+);

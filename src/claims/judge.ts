@@ -2,6 +2,8 @@ import { imageStoreOfInfo } from '../engine/engine.js';
 import { type BaseRead, BaseReads, basesOf } from '../metrics/claim-kit/base-reads.js';
 import { Missing, type Outcome } from '../metrics/claim-kit/check-kind.js';
 import { bytes } from '../metrics/claim-kit/run-reads.js';
+import { metricOfFigure } from '../metrics/figures.js';
+import { metricList } from '../metrics/registry.js';
 import { figuresOf, type RunResult, type VariantResult } from '../metrics/run-result.js';
 import { loadClaims } from './load.js';
 import { publishedBases } from './published-bases.js';
@@ -126,6 +128,13 @@ function robustToBase(
   ];
 }
 
+/** The metrics a check's evidence comes from: the one whose kind it is, and those of the figures it read. */
+function metricsRead(check: ClaimCheck | UnknownCheck, reads: BaseReads): string[] {
+  const owner = metricList().find((m) => m.claimChecks?.some((k) => k.kind === check.kind));
+  const ofFigures = reads.figures().map(metricOfFigure);
+  return [...new Set([owner?.name, ...ofFigures])].filter((m): m is string => m !== undefined);
+}
+
 /** Every claim's verdict against a run; a claim the run cannot decide says why. */
 export function judgeClaims(run: RunResult, articles = loadClaims()): ClaimVerdict[] {
   return articles.flatMap((a) =>
@@ -143,6 +152,7 @@ export function judgeClaims(run: RunResult, articles = loadClaims()): ClaimVerdi
         verdict: labelled(outcome[0], bases),
         evidence: outcome[1],
         bases,
+        metrics: metricsRead(claim.check, reads),
       };
     }),
   );

@@ -104,4 +104,6 @@ export interface ClaimVerdict {
   evidence: string;
   /** The base images whose own size or contents the evidence read (none: the binary and the engine only). */
   bases: BaseRead[];
+  /** The metrics whose figures the evidence read (`size`, `pull`): where a report shows them. */
+  metrics: string[];
 }

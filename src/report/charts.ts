@@ -3,12 +3,13 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import type { Chart } from '../metrics/metric.js';
 import { metricList } from '../metrics/registry.js';
 import type { RunResult } from '../metrics/run-result.js';
+import { decisionChart } from './decision-chart.js';
 
 export type { Chart } from '../metrics/metric.js';
 
-/** The report's charts, one per metric that has one, in registry order. */
+/** The report's charts: how the answer was decided, then one per metric that has one, in registry order. */
 export function chartsOf(run: RunResult): Chart[] {
-  return metricList().flatMap((m) => (m.chart ? [m.chart(run)] : []));
+  return [decisionChart(run), ...metricList().flatMap((m) => (m.chart ? [m.chart(run)] : []))];
 }
 
 /**

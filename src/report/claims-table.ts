@@ -94,12 +94,20 @@ export function claimsTable(verdicts: ClaimVerdict[], quoted = false): RenderedT
 
 /**
  * The verdicts article by article, each article's claims in the order of
- * the verdicts (confirmed first), with the article's counts: how report.html
- * groups them.
+ * the verdicts (confirmed first), with the article's counts, its words and
+ * where they stand: how report.html groups them. `anchors` maps a metric to
+ * the place in the report that shows its figures (`#figures-size`): each
+ * claim links to the figures its evidence read.
  */
 export function claimsByArticle(
   verdicts: ClaimVerdict[],
+  anchors: ReadonlyMap<string, string> = new Map(),
 ): Array<{ article: string; title: string; counts: string; table: RenderedTable }> {
+  const figuresIn = column(
+    'Figures',
+    (v) =>
+      v.metrics.map((m) => (anchors.has(m) ? `[${m}](${anchors.get(m)})` : m)).join(', ') || '–',
+  );
   const articles = [...new Set(verdicts.map((v) => v.article))];
   return articles.map((article) => {
     const own = verdicts
@@ -112,7 +120,7 @@ export function claimsByArticle(
         .filter(([, n]) => n > 0)
         .map(([v, n]) => `${n} ${v}`)
         .join(', '),
-      table: claimsTable(own),
+      table: tableOf([...QUOTED_COLUMNS, figuresIn], own),
     };
   });
 }

@@ -14,14 +14,39 @@ const escapeHtml = (text: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );
 
-/** `code` spans as the Markdown notes write them. */
+/** `code` spans and links within the page (`[size](#figures-size)`) as the Markdown notes write them. */
 const inlineCode = (text: string) =>
-  escapeHtml(text).replace(/`([^`]+)`/g, (_, code: string) => `<code>${code}</code>`);
+  escapeHtml(text)
+    .replace(/`([^`]+)`/g, (_, code: string) => `<code>${code}</code>`)
+    .replace(
+      /\[([^\]]+)\]\((#[a-z0-9-]+)\)/g,
+      (_, label: string, href: string) => `<a href="${href}">${label}</a>`,
+    );
 
-function table(section: RenderedTable): string {
+/** The id of the place that shows a metric's figures. */
+const figuresId = (metric: string) => `figures-${metric}`;
+
+/**
+ * Each metric's anchor: on the first table that holds its figures, else on
+ * its chart.
+ */
+function figureAnchors(tables: readonly RenderedTable[], charts: ReadonlyArray<{ id: string }>) {
+  const anchors = new Map<string, string>();
+  for (const t of tables) {
+    for (const m of t.metrics ?? []) if (!anchors.has(m)) anchors.set(m, `#${figuresId(m)}`);
+  }
+  for (const c of charts) if (!anchors.has(c.id)) anchors.set(c.id, `#chart-${c.id}`);
+  return anchors;
+}
+
+function table(section: RenderedTable, anchored?: Set<string>): string {
+  // Each metric's anchor goes on the first table with its figures.
+  const ids = (section.metrics ?? []).filter((m) => anchored && !anchored.has(m));
+  for (const m of ids) anchored?.add(m);
   const cell = (tag: 'th' | 'td', text: string, i: number) =>
     `<${tag}${section.columns[i]?.align === 'left' ? '' : ' class="num"'}>${inlineCode(text)}</${tag}>`;
   return [
+    ...ids.map((m) => `<span id="${figuresId(m)}"></span>`),
     // A wide table scrolls in its own box: the page never scrolls sideways.
     '<div class="table-wrap"><table>',
     `<thead><tr>${section.columns.map((c, i) => cell('th', c.header, i)).join('')}</tr></thead>`,
@@ -56,8 +81,9 @@ pre { background: #f6f8fa; padding: .5rem; overflow-x: auto; }
  * network), the tables of the Markdown summary, failures with their log tails.
  */
 export async function toHtml(run: RunResult): Promise<string> {
+  const chartList = chartsOf(run);
   const charts = await Promise.all(
-    chartsOf(run).map(async (chart) => {
+    chartList.map(async (chart) => {
       const body = chart.missing
         ? `<p class="missing">Not shown: ${inlineCode(chart.missing)}.</p>`
         : await renderSvg(chart.spec);
@@ -73,7 +99,10 @@ export async function toHtml(run: RunResult): Promise<string> {
   const { verdicts, problem } = verdictsForReport(run);
   const sampling = samplingLines(run);
   const skipped = skippedLine(run);
-  const [lead, ...rest] = reportTables(run);
+  const tables = reportTables(run);
+  const anchors = figureAnchors(tables, chartList);
+  const anchored = new Set<string>();
+  const [lead, ...rest] = tables;
   const status = run.complete
     ? 'complete'
     : `incomplete${
@@ -120,12 +149,12 @@ ${run.variants.map((v) => `<li><strong>${escapeHtml(v.name)}</strong>: ${inlineC
 <h2 id="charts">Charts</h2>
 ${charts.join('\n')}
 <h2 id="tables">Tables</h2>
-${lead ? table(lead) : ''}
-${rest.map((s) => `${table(s)}\n<p>${inlineCode(s.note)}</p>`).join('\n')}
+${lead ? table(lead, anchored) : ''}
+${rest.map((s) => `${table(s, anchored)}\n<p>${inlineCode(s.note)}</p>`).join('\n')}
 ${failures.length ? `<h2 id="failures">Failures</h2>\n${failures.join('\n')}` : ''}
 <h2 id="claims">Claims of the seed articles</h2>
 <p>${inlineCode(problem ?? `${verdictCounts(verdicts)}.`)}</p>
-${claimsByArticle(verdicts)
+${claimsByArticle(verdicts, anchors)
   .map(
     (a) =>
       `<details>\n<summary><strong>${escapeHtml(a.title)}</strong> (${escapeHtml(a.article)}): ${escapeHtml(a.counts)}</summary>\n${table(a.table)}\n</details>`,

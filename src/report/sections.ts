@@ -8,6 +8,8 @@ export interface RenderedTable {
   columns: ReadonlyArray<{ header: string; align: Align }>;
   rows: string[][];
   note: string;
+  /** The metrics whose figures it holds (`size`, `gaps`): where a claim's evidence points. */
+  metrics?: readonly string[];
 }
 
 /** Renders declared columns over rows: every writer's table comes from here. */
@@ -37,13 +39,17 @@ const VARIANT_COLUMN: Column<VariantRow> = {
  * tables (the flags builds'), when it has their figures.
  */
 export function reportTables(run: RunResult): RenderedTable[] {
-  const groups = new Map<string, TablePart[]>();
+  const groups = new Map<string, Array<{ metric: string; part: TablePart }>>();
   for (const m of metricList()) {
     if (!m.table) continue;
-    groups.set(m.table.table, [...(groups.get(m.table.table) ?? []), m.table]);
+    groups.set(m.table.table, [
+      ...(groups.get(m.table.table) ?? []),
+      { metric: m.name, part: m.table },
+    ]);
   }
   const all = variantRows(run);
-  const variantTables = [...groups.values()].flatMap((parts, index) => {
+  const variantTables = [...groups.values()].flatMap((group, index) => {
+    const parts = group.map((g) => g.part);
     const rows = all.filter((row) => parts.some((p) => p.includes(row)));
     if (index > 0 && rows.length === 0) return [];
     const columns = [VARIANT_COLUMN, ...parts.flatMap((p) => p.columns(run))];
@@ -51,12 +57,12 @@ export function reportTables(run: RunResult): RenderedTable[] {
       .map((p) => p.note(run))
       .filter(Boolean)
       .join(' ');
-    return [tableOf(columns, rows, note)];
+    return [{ ...tableOf(columns, rows, note), metrics: group.map((g) => g.metric) }];
   });
   const runTables = metricList().flatMap((m) => {
     const rows = m.runTable?.rows(run) ?? [];
     return m.runTable && rows.length
-      ? [{ columns: m.runTable.columns, rows, note: m.runTable.note(run) }]
+      ? [{ columns: m.runTable.columns, rows, note: m.runTable.note(run), metrics: [m.name] }]
       : [];
   });
   return [...variantTables, ...runTables];

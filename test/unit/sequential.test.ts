@@ -1,8 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { answerQuestions, QUESTIONS_OF_FIGURES } from '../../src/metrics/questions.js';
 import { samplingLines } from '../../src/report/sampling.js';
 import { readRun } from '../../src/results/read-run.js';
+import { DEFAULT_RUN } from '../fixtures.js';
 import { runMetric } from './metrics/metric-run.js';
 
 /** The start→ready samples of a variant in the run. */
@@ -113,9 +113,7 @@ describe('sampling until the question is decided', () => {
   it('keeps sampling the variants tied with the best while the question is open: one of them may become the best', async () => {
     // The kept default run: memory after the load is open (distroless not yet
     // told apart from scratch), and four variants are tied with scratch.
-    const run = await readRun(
-      fileURLToPath(new URL('../../results/history/20261207-124941-ba2f.json', import.meta.url)),
-    );
+    const run = await readRun(DEFAULT_RUN);
     const [memory] = answerQuestions(run).filter((q) => q.figure === 'memory load rss');
     expect(memory?.state).toBe('undecided');
     expect(memory?.tied.length).toBeGreaterThan(0);

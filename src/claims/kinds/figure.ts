@@ -20,6 +20,7 @@ export const figureName = text.refine(isFigureName, {
 
 /** A figure of a variant, or the reason it cannot be had from this run; notes the base it turns on. */
 export function figure(run: RunResult, variant: string, name: string, reads: BaseReads) {
+  reads.read(name);
   const v = okVariant(run, variant);
   const f = figuresByName(v).get(name);
   if (!f)

@@ -19,6 +19,17 @@ export class BaseReads {
   private readonly found = new Map<string, BaseRead>();
   private readonly standInFigures = new Set<string>();
   private readonly standInVariants = new Set<string>();
+  private readonly figuresRead = new Set<string>();
+
+  /** Marks a figure (`image size`) as read by the evidence, whatever base it turns on. */
+  read(figure: string): void {
+    this.figuresRead.add(figure);
+  }
+
+  /** The figures the evidence read, in the order first read. */
+  figures(): string[] {
+    return [...this.figuresRead];
+  }
 
   /**
    * What `v`'s `which` base gives the evidence; `figure`, the figure read
