@@ -144,6 +144,8 @@ export type ResolveBasesOptions = EnsureStandInsOptions & {
   pullTimeoutMs?: number;
   /** @default DEFAULT_BASES_TIMEOUT_MS */
   basesTimeoutMs?: number;
+  /** The engine's own words behind a progress line said in words (`--debug` prints them). */
+  onDebug?: (message: string) => void;
 };
 
 /**
@@ -177,8 +179,9 @@ export async function resolveBases(
       options.onProgress?.(`asking the registry of ${image} (at most ${waitMs / 1000} s)`);
       const why = await engine.registryAnswers(image, waitMs);
       if (why !== undefined) {
-        // The engine's own words stay in the log; the reason says them in words.
-        options.onProgress?.(`the registry of ${image} did not answer: ${why}`);
+        // Said in words; the engine's own words go to the debug log.
+        options.onProgress?.(`the registry of ${image} did not answer: ${registryTrouble(why)}`);
+        options.onDebug?.(`the engine's words for the registry of ${image}: ${why}`);
         unanswered.push(`${image}: ${registryTrouble(why)}`);
         break;
       }

@@ -15,6 +15,8 @@ export interface Output {
    */
   status(line: string): void;
   result(text: string): void;
+  /** A machine's own words behind a line said in words: shown only with `--debug`. */
+  debug(line: string): void;
 }
 
 const CLEAR_LINE = '\r\u001b[2K';
@@ -24,6 +26,8 @@ export function createOutput(
   out: Pick<NodeJS.WriteStream, 'write'> &
     Partial<Pick<NodeJS.WriteStream, 'isTTY' | 'columns'>> = process.stdout,
   env: NodeJS.ProcessEnv = process.env,
+  /** `--debug`: the machine's own words too. */
+  debugging = false,
 ): Output {
   const isTTY = Boolean(stream.isTTY) && !env.CI;
   const color = isTTY && !('NO_COLOR' in env);
@@ -56,6 +60,11 @@ export function createOutput(
     result: (text) => {
       clearStatus();
       out.write(redact(text.endsWith('\n') ? text : `${text}\n`));
+    },
+    debug: (line) => {
+      if (!debugging) return;
+      clearStatus();
+      stream.write(`debug: ${redact(line)}\n`);
     },
   };
 }

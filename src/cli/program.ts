@@ -56,7 +56,10 @@ export function createProgram(context: ProgramContext): {
   const program = new Command('imgbench')
     .description('What each way of packaging a Go service into a container image really costs.')
     .version(packageJson().version, '-V, --version', 'print the version and exit')
-    .option('--debug', 'print stack traces')
+    .option(
+      '--debug',
+      "print stack traces, and a machine's own error words where a line says them in words",
+    )
     .helpCommand('help [command]', 'the help of a command')
     .addHelpText('after', `\n${EXIT_CODES}`);
 

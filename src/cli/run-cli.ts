@@ -44,8 +44,8 @@ const PROCESS_IO: CliIo = {
 
 /** `imgbench ARGV`: what it prints, and the exit code. */
 export async function runCli(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
-  const output = createOutput(io.stderr, io.stdout, io.env);
   const debug = argv.includes('--debug');
+  const output = createOutput(io.stderr, io.stdout, io.env, debug);
   const { program, exitCode } = createProgram({ output, connect: io.connect });
   // Which command's help to point at when commander refuses the input.
   let helpOf = 'imgbench --help';

@@ -49,6 +49,8 @@ import { makeRunId, RunStore } from './run-store.js';
 
 export type RunEvent =
   | { type: 'bases'; message: string }
+  /** What a machine said in its own words, behind a line said in words: printed with `--debug`. */
+  | { type: 'debug'; message: string }
   | { type: 'stage'; message: string }
   | ({ type: 'sample' } & SampleEvent)
   | { type: 'variant-start'; name: string; index: number; total: number }
@@ -194,6 +196,7 @@ async function startRun(
       roles.filter((role) => !options.baseImages[role]),
       {
         onProgress: (message) => emit({ type: 'bases', message }),
+        onDebug: (message) => emit({ type: 'debug', message }),
         pullTimeoutMs: options.timeouts.pull,
         basesTimeoutMs: options.basesTimeoutMs,
         go: options.go,

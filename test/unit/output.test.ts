@@ -35,6 +35,17 @@ describe('terminal output', () => {
     expect(s.err.at(-1)).toBe('rounds: build 1 round; pull 7 rounds,\n  up to 16 until decided\n');
   });
 
+  it("prints a machine's own words only with --debug", () => {
+    const raw =
+      '(HTTP code 500) server error - Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host';
+    const quiet = streams(false);
+    createOutput(quiet.stream, quiet.outStream, {}).debug(raw);
+    expect(quiet.err).toEqual([]);
+    const loud = streams(false);
+    createOutput(loud.stream, loud.outStream, {}, true).debug(raw);
+    expect(loud.err).toEqual([`debug: ${raw}\n`]);
+  });
+
   it('in CI or a pipe, every line is a plain line', () => {
     for (const [isTTY, env] of [
       [false, {}],

@@ -3,9 +3,8 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { type Config, DEFAULT_CONFIG_FILE, loadConfig } from '../../config/config.js';
 import type { Engine } from '../../engine/engine.js';
 import { formatDuration, formatMB } from '../../format/format.js';
-import { plannedLooks } from '../../measure/decision.js';
 import { METRIC_MODULES, METRIC_OPTIONS } from '../../metrics/registry.js';
-import { RUN_OPTIONS, type RunOptionsInput } from '../../metrics/run-options.js';
+import { defaultLooks, RUN_OPTIONS, type RunOptionsInput } from '../../metrics/run-options.js';
 import { checkMaxBudgets } from '../../report/budgets.js';
 import { verdictCounts, verdictsForReport } from '../../report/claims-table.js';
 import { toJson } from '../../report/json.js';
@@ -63,9 +62,9 @@ export function declareRun() {
 }
 
 /** `8 to 64 samples, until decided` or `1 sample`: a repeated metric's rounds by default. */
-const samplesWords = (s: { default: number; untilDecided?: boolean }) =>
+const samplesWords = (s: { default: number; untilDecided?: boolean; looksEvery?: number }) =>
   s.untilDecided
-    ? `${plannedLooks(s.default)[0]} to ${s.default} samples, until decided`
+    ? `${defaultLooks(s)[0]} to ${s.default} samples, until decided`
     : `${s.default} sample${s.default === 1 ? '' : 's'}`;
 
 /** The metrics `--metrics` takes: what each measures and where it runs, from the registry. */
@@ -109,6 +108,7 @@ export async function runCommand(
     onEvent: (event) => {
       const elapsed = formatDuration(performance.now() - started);
       if (event.type === 'bases') output.progress(`bases: ${event.message} (${elapsed})`);
+      else if (event.type === 'debug') output.debug(event.message);
       else if (event.type === 'stage') output.progress(`${event.message} (${elapsed})`);
       else if (event.type === 'sample') {
         const metric = event.note ? `${event.metric} [${event.note}]` : event.metric;
