@@ -11,27 +11,49 @@ import { dockerCli, hostLeftovers, imgbench } from './helpers.js';
 
 /**
  * The engines users have, beside the host's 20.10: Debian 13's dockerd 26.1
- * (scripts/engine-26.sh), on its classic store and on the containerd image
- * store. The same images, moved with `docker save | docker load`, measure to
- * the same bytes on all three; each engine's own figure is kept beside.
+ * and Debian unstable's 28.5 (scripts/engine.sh), on their classic store and
+ * on the containerd image store. The same images, moved with `docker save |
+ * docker load`, measure to the same bytes on all of them; each engine's own
+ * figure is kept beside. 28.5 with the containerd store builds the six and
+ * serves as the second engine.
  */
-const script = join(packageRoot(), 'scripts', 'engine-26.sh');
-const engine26 = (args: string[]) =>
+const script = join(packageRoot(), 'scripts', 'engine.sh');
+const engineSh = (args: string[]) =>
   execFileSync('bash', [script, ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-const socket = '/run/imgbench-engine26/docker.sock';
-const on26 = (args: string[]) =>
-  execFileSync('docker', ['-H', `unix://${socket}`, ...args], { encoding: 'utf8' }).trim();
-const moveTo26 = (image: string) =>
-  execFileSync('bash', ['-c', `docker save ${image} | docker -H unix://${socket} load -q`], {
-    stdio: 'ignore',
-  });
+const VERSIONS = ['26.1', '28.5'] as const;
+type Version = (typeof VERSIONS)[number];
+const socketOf = (version: Version) => `/run/imgbench-engine${version.split('.')[0]}/docker.sock`;
+const on = (version: Version, args: string[]) =>
+  execFileSync('docker', ['-H', `unix://${socketOf(version)}`, ...args], {
+    encoding: 'utf8',
+  }).trim();
+const moveTo = (version: Version, image: string) =>
+  execFileSync(
+    'bash',
+    ['-c', `docker save ${image} | docker -H unix://${socketOf(version)} load -q`],
+    { stdio: 'ignore' },
+  );
 
 const IMAGES = ['imgbench/sample:golang', 'imgbench/sample:distroless'];
+const SIX = ['golang', 'alpine', 'multi-stage', 'stripped', 'scratch', 'distroless'];
+/** The variants built in a second stage from the same builder: the same bytes on every engine. */
+const MULTI_STAGE = ['multi-stage', 'stripped', 'scratch', 'distroless'];
 
-describe('one size basis on 20.10 classic, 26.1 classic and 26.1 containerd store', () => {
+type RunFile = {
+  complete: boolean;
+  engine: { serverVersion: string; imageStore?: string };
+  secondEngine?: { info: { serverVersion: string; imageStore?: string } };
+  variants: Array<{ name: string; state: string; size?: { sizeBytes: number } }>;
+};
+const readRunFile = (folder: string): RunFile =>
+  JSON.parse(readFileSync(join(folder, 'latest', 'results.json'), 'utf8'));
+const sizesOf = (run: RunFile) =>
+  Object.fromEntries(run.variants.map((v) => [v.name, v.size?.sizeBytes]));
+
+describe('one size basis on 20.10 classic and on 26.1 and 28.5, classic and containerd store', () => {
   const before = {
     pid: readFileSync('/var/run/docker.pid', 'utf8').trim(),
     docker0: execFileSync('ip', ['-o', 'link', 'show', 'docker0'], { encoding: 'utf8' }) !== '',
@@ -40,86 +62,104 @@ describe('one size basis on 20.10 classic, 26.1 classic and 26.1 containerd stor
   type Sized = { sizeBytes: number; engineSizeBytes?: number; layers?: unknown };
   const measured: Record<string, Record<string, Sized>> = {};
 
+  let hostRun: RunFile | undefined;
+
   beforeAll(async () => {
-    // The images, as a run builds them on the host's engine.
+    // The six, as a run builds them on the host's engine, with 28.5 on its
+    // containerd store pulling, starting and loading them (the second engine).
+    const dockerd = join(engineSh(['bin', '28.5']).trim(), 'dockerd');
     const built = await imgbench([
       'run',
-      '--metrics',
-      'size',
-      '--variants',
-      'golang,distroless',
+      '--quick',
       '--bases',
       'offline',
+      '--pull-dockerd',
+      dockerd,
+      '--pull-image-store',
+      'containerd',
       '--out',
-      out,
+      join(out, 'host'),
     ]);
     expect(built.status, built.stderr).toBe(0);
+    hostRun = readRunFile(join(out, 'host'));
     const host = await DockerEngine.connect();
     const sizes: Record<string, Sized> = {};
     for (const image of IMAGES) sizes[image] = await measureImageSize(host, image);
     measured['20.10 classic'] = sizes;
-  }, 20 * 60_000);
+  }, 30 * 60_000);
+
+  it('28.5 on its containerd store, as the second engine: six ok, every metric', () => {
+    expect(hostRun?.complete).toBe(true);
+    expect(hostRun?.variants.map((v) => [v.name, v.state])).toEqual(SIX.map((v) => [v, 'ok']));
+    expect(hostRun?.secondEngine?.info.serverVersion).toMatch(/^28\.5\./);
+    expect(hostRun?.secondEngine?.info.imageStore).toBe('containerd');
+    console.log(`20.10 sizes: ${JSON.stringify(sizesOf(hostRun as RunFile))}`);
+  });
 
   afterAll(() => {
-    engine26(['stop']);
+    engineSh(['stop']);
     rmSync(out, { recursive: true, force: true });
   });
 
-  for (const store of ['classic', 'containerd'] as const) {
-    it(
-      `26.1 ${store}: the layer tars sum to the same bytes, and the engine's own figure is kept`,
-      async () => {
-        expect(engine26(['start', store])).toBe(`DOCKER_HOST=unix://${socket}\n`);
-        try {
-          const engine = await DockerEngine.connect({ socketPath: socket });
-          const info = await engine.info();
-          expect(info.serverVersion).toMatch(/^26\.1\./);
-          expect(info.imageStore).toBe(store);
-          const sizes: Record<string, Sized> = {};
-          measured[`26.1 ${store}`] = sizes;
-          for (const image of IMAGES) {
-            moveTo26(image);
-            const size = await measureImageSize(engine, image);
-            sizes[image] = size;
-            const host = measured['20.10 classic']?.[image];
-            expect(size.sizeBytes, image).toBe(host?.sizeBytes);
-            expect(size.layers, image).toEqual(host?.layers);
-            // The engine's own figure, as docker image inspect gives it there.
-            expect(size.engineSizeBytes).toBe(
-              Number(on26(['image', 'inspect', '-f', '{{.Size}}', image])),
-            );
-          }
-          if (store === 'containerd') {
-            // The containerd store counts more than the classic one, for the same image.
-            const golang = measured['26.1 containerd']?.['imgbench/sample:golang'];
-            expect(golang?.engineSizeBytes).toBeGreaterThan(
-              measured['20.10 classic']?.['imgbench/sample:golang']?.engineSizeBytes ?? 0,
-            );
-          }
-        } finally {
-          engine26(['stop']);
-        }
-        // One line each, for the record: same basis, the engines' own figures.
-        for (const image of IMAGES) {
-          const row = Object.entries(measured).map(
-            ([k, v]) => `${k}: ${v[image]?.sizeBytes} (engine ${v[image]?.engineSizeBytes})`,
+  for (const version of VERSIONS) {
+    for (const store of ['classic', 'containerd'] as const) {
+      it(
+        `${version} ${store}: the layer tars sum to the same bytes, and the engine's own figure is kept`,
+        async () => {
+          expect(engineSh(['start', version, store])).toBe(
+            `DOCKER_HOST=unix://${socketOf(version)}\n`,
           );
-          console.log(`${image}: ${row.join('; ')}`);
-        }
-      },
-      15 * 60_000,
-    );
+          try {
+            const engine = await DockerEngine.connect({ socketPath: socketOf(version) });
+            const info = await engine.info();
+            expect(info.serverVersion.startsWith(`${version}.`)).toBe(true);
+            expect(info.imageStore).toBe(store);
+            const sizes: Record<string, Sized> = {};
+            measured[`${version} ${store}`] = sizes;
+            for (const image of IMAGES) {
+              moveTo(version, image);
+              const size = await measureImageSize(engine, image);
+              sizes[image] = size;
+              const host = measured['20.10 classic']?.[image];
+              expect(size.sizeBytes, image).toBe(host?.sizeBytes);
+              expect(size.layers, image).toEqual(host?.layers);
+              // The engine's own figure, as docker image inspect gives it there.
+              expect(size.engineSizeBytes).toBe(
+                Number(on(version, ['image', 'inspect', '-f', '{{.Size}}', image])),
+              );
+            }
+            if (store === 'containerd') {
+              // The containerd store counts more than the classic one, for the same image.
+              const golang = measured[`${version} containerd`]?.['imgbench/sample:golang'];
+              expect(golang?.engineSizeBytes).toBeGreaterThan(
+                measured['20.10 classic']?.['imgbench/sample:golang']?.engineSizeBytes ?? 0,
+              );
+            }
+          } finally {
+            engineSh(['stop', version]);
+          }
+          // One line each, for the record: same basis, the engines' own figures.
+          for (const image of IMAGES) {
+            const row = Object.entries(measured).map(
+              ([k, v]) => `${k}: ${v[image]?.sizeBytes} (engine ${v[image]?.engineSizeBytes})`,
+            );
+            console.log(`${image}: ${row.join('; ')}`);
+          }
+        },
+        15 * 60_000,
+      );
+    }
   }
 
   it(
     'a build on 26.1 with the containerd store stops before building, in one line',
     async () => {
-      engine26(['start', 'containerd']);
+      engineSh(['start', '26.1', 'containerd']);
       try {
         const result = await imgbench(
           ['run', '--metrics', 'size', '--variants', 'scratch', '--bases', 'offline', '--out', out],
           {
-            DOCKER_HOST: `unix://${socket}`,
+            DOCKER_HOST: `unix://${socketOf('26.1')}`,
           },
         );
         expect(result.status).toBe(2);
@@ -129,12 +169,44 @@ describe('one size basis on 20.10 classic, 26.1 classic and 26.1 containerd stor
           /^imgbench: dockerd 26\.1\.\S+, containerd image store cannot build from a tar context \(moby\/moby#47717, fixed in Docker 27\.5\.0\); build on its classic store/,
         );
         expect(result.stderr).not.toMatch(/no such host/);
-        expect(on26(['images', '-q', '--filter', 'label=org.imgbench.managed=true'])).toBe('');
+        expect(on('26.1', ['images', '-q', '--filter', 'label=org.imgbench.managed=true'])).toBe(
+          '',
+        );
       } finally {
-        engine26(['stop']);
+        engineSh(['stop', '26.1']);
       }
     },
     5 * 60_000,
+  );
+
+  it(
+    "28.5 on its containerd store, as the build engine: six ok, the multi-stage images to the byte of 20.10's",
+    async () => {
+      engineSh(['start', '28.5', 'containerd']);
+      try {
+        // The stand-ins the six build on, moved in: the builds themselves run on 28.5.
+        for (const role of ['golang', 'golang-alpine', 'alpine', 'distroless-static'] as const) {
+          moveTo('28.5', STAND_IN_RECIPES[role].tag);
+        }
+        const result = await imgbench(
+          ['run', '--quick', '--bases', 'offline', '--out', join(out, 'on-28.5')],
+          { DOCKER_HOST: `unix://${socketOf('28.5')}` },
+        );
+        expect(result.status, result.stderr).toBe(0);
+        const run = readRunFile(join(out, 'on-28.5'));
+        expect(run.engine.serverVersion).toMatch(/^28\.5\./);
+        expect(run.engine.imageStore).toBe('containerd');
+        expect(run.variants.map((v) => [v.name, v.state])).toEqual(SIX.map((v) => [v, 'ok']));
+        const here = sizesOf(run);
+        const host = sizesOf(hostRun as RunFile);
+        for (const name of MULTI_STAGE) expect(here[name], name).toBe(host[name]);
+        console.log(`28.5 containerd sizes: ${JSON.stringify(here)}`);
+        expect(on('28.5', ['ps', '-aq', '--filter', 'label=org.imgbench.managed=true'])).toBe('');
+      } finally {
+        engineSh(['stop', '28.5']);
+      }
+    },
+    30 * 60_000,
   );
 
   it(
@@ -158,14 +230,14 @@ describe('one size basis on 20.10 classic, 26.1 classic and 26.1 containerd stor
         );
       const hostRun = await scratchRun('host');
       expect(hostRun.status, hostRun.stderr).toBe(0);
-      engine26(['start', 'classic']);
+      engineSh(['start', '26.1', 'classic']);
       try {
         // The stand-in the scratch variant builds on, moved in; the build itself runs on 26.1.
-        moveTo26(STAND_IN_RECIPES['golang-alpine'].tag);
-        const newRun = await scratchRun('new', { DOCKER_HOST: `unix://${socket}` });
+        moveTo('26.1', STAND_IN_RECIPES['golang-alpine'].tag);
+        const newRun = await scratchRun('new', { DOCKER_HOST: `unix://${socketOf('26.1')}` });
         expect(newRun.status, newRun.stderr).toBe(0);
       } finally {
-        engine26(['stop']);
+        engineSh(['stop', '26.1']);
       }
       const compare = await imgbench([
         'compare',
@@ -192,7 +264,9 @@ describe('one size basis on 20.10 classic, 26.1 classic and 26.1 containerd stor
     expect(execFileSync('ip', ['-o', 'link', 'show', 'docker0'], { encoding: 'utf8' })).toMatch(
       /docker0/,
     );
-    expect(execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })).not.toMatch(/ib26br0/);
+    expect(execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })).not.toMatch(
+      /ib2[68]br0/,
+    );
     expect(hostLeftovers()).toEqual([]);
     expect(dockerCli(['ps', '-aq', '--filter', 'label=org.imgbench.managed=true'])).toBe('');
   });
