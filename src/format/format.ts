@@ -15,10 +15,10 @@ export function formatDuration(ms: number): string {
   return ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** A figure as a table shows it: MB for bytes, ms or s for times. */
+/**
+ * A figure as a table shows it: MB for bytes; for times, ms below a second
+ * and s from one (`5.72 s`, not `5718.8 ms`), so a column of pulls that
+ * spans both reads in one unit from a second up.
+ */
 export const formatFigure = (v: number, unit: 'bytes' | 'ms'): string =>
-  unit === 'bytes'
-    ? formatMB(v)
-    : v >= 10_000
-      ? `${(v / 1000).toFixed(2)} s`
-      : `${v.toFixed(1)} ms`;
+  unit === 'bytes' ? formatMB(v) : v >= 1_000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`;

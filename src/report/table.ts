@@ -28,7 +28,16 @@ export function renderColumns({ columns, rows }: Pick<RenderedTable, 'columns' |
 export function wrapWords(line: string, width: number | undefined): string {
   if (width === undefined || [...line].length <= width) return line;
   const indent = /^ */.exec(line)?.[0] ?? '';
-  const words = line.slice(indent.length).split(' ');
+  // A unit stays with its number: `95 %`, `3 s` never break between them.
+  const words = line
+    .slice(indent.length)
+    .split(' ')
+    .reduce<string[]>((out, word) => {
+      if (out.length > 0 && /^(%|×|ms|s|min|MB|GB|KB)[,.;:)]*$/.test(word)) {
+        out[out.length - 1] = `${out.at(-1)} ${word}`;
+      } else out.push(word);
+      return out;
+    }, []);
   const lines: string[] = [];
   let current = indent;
   for (const word of words) {

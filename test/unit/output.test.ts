@@ -82,7 +82,10 @@ describe('terminal output', () => {
     const wrapped = wrapWords(line, 40).split('\n');
     expect(wrapped.every((l) => [...l].length <= 40)).toBe(true);
     expect(wrapped.join(' ').replace(/ +/g, ' ').trim()).toBe(line.replace(/ +/g, ' ').trim());
-    expect(wrapped[0]).toBe('  Against the smallest, scratch (6.57');
+    // A unit stays with its number: `(6.57 MB):` goes to the next line whole.
+    expect(wrapped[0]).toBe('  Against the smallest, scratch');
+    expect(wrapped.some((l) => /^\s*(MB|%)/.test(l))).toBe(false);
+    expect(wrapWords('decided at 95 % over 2 looks', 16).split('\n')[0]).toBe('decided at 95 %');
     expect(wrapped.slice(1).every((l) => l.startsWith('    ') && !l.startsWith('     '))).toBe(
       true,
     );
