@@ -132,7 +132,9 @@ function robustToBase(
 function metricsRead(check: ClaimCheck | UnknownCheck, reads: BaseReads): string[] {
   const owner = metricList().find((m) => m.claimChecks?.some((k) => k.kind === check.kind));
   const ofFigures = reads.figures().map(metricOfFigure);
-  return [...new Set([owner?.name, ...ofFigures])].filter((m): m is string => m !== undefined);
+  return [...new Set([owner?.name, ...ofFigures, ...reads.metrics()])].filter(
+    (m): m is string => m !== undefined,
+  );
 }
 
 /** Every claim's verdict against a run; a claim the run cannot decide says why. */

@@ -71,6 +71,9 @@ body { overflow-wrap: anywhere; }
 #recommendation > p { font-size: 1.05rem; }
 nav { margin: 1rem 0; } summary { cursor: pointer; margin: .25rem 0; }
 th, td { border: 1px solid #d0d7de; padding: .25rem .5rem; text-align: left; }
+/* Words in a cell break at spaces only: a wide table scrolls in its box rather than breaking \`confirmed\` mid-word. */
+th, td { overflow-wrap: normal; }
+td { min-width: 3rem; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 code, pre { font-family: ui-monospace, monospace; font-size: 12px; }
 pre { background: #f6f8fa; padding: .5rem; overflow-x: auto; }

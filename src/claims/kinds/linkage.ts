@@ -10,6 +10,8 @@ export const linkage = checkKind(
   (run, check, reads) => {
     const v = variantOf(run, check.variant);
     reads.note(v, 'builder', 'contents');
+    // The linkage stands in the size table, beside the binary's size.
+    reads.readMetric('size');
     const b = binaryOf(run, check.variant);
     return judged(
       b.linkage === check.expected,

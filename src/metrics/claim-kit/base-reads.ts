@@ -31,6 +31,18 @@ export class BaseReads {
     return [...this.figuresRead];
   }
 
+  private readonly metricsOwn = new Set<string>();
+
+  /** Marks a metric's result as read where no named figure is (`size` for a binary's linkage). */
+  readMetric(metric: string): void {
+    this.metricsOwn.add(metric);
+  }
+
+  /** The metrics read without a named figure. */
+  metrics(): string[] {
+    return [...this.metricsOwn];
+  }
+
   /**
    * What `v`'s `which` base gives the evidence; `figure`, the figure read
    * (`image size`), when it is one of the figures a runtime base's size decides.
