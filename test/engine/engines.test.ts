@@ -78,10 +78,10 @@ describe('one size basis on 20.10 classic and on 26.1 and 28.5, classic and cont
       '--pull-image-store',
       'containerd',
       '--out',
-      join(out, 'host'),
+      join(out, 'six'),
     ]);
     expect(built.status, built.stderr).toBe(0);
-    hostRun = readRunFile(join(out, 'host'));
+    hostRun = readRunFile(join(out, 'six'));
     const host = await DockerEngine.connect();
     const sizes: Record<string, Sized> = {};
     for (const image of IMAGES) sizes[image] = await measureImageSize(host, image);
@@ -128,8 +128,9 @@ describe('one size basis on 20.10 classic and on 26.1 and 28.5, classic and cont
                 Number(on(version, ['image', 'inspect', '-f', '{{.Size}}', image])),
               );
             }
-            if (store === 'containerd') {
-              // The containerd store counts more than the classic one, for the same image.
+            if (store === 'containerd' && version === '26.1') {
+              // 26.1's containerd store counts more than the classic one, for the same image
+              // (each engine line changes that figure: it is kept, never compared).
               const golang = measured[`${version} containerd`]?.['imgbench/sample:golang'];
               expect(golang?.engineSizeBytes).toBeGreaterThan(
                 measured['20.10 classic']?.['imgbench/sample:golang']?.engineSizeBytes ?? 0,
