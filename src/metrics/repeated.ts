@@ -170,6 +170,14 @@ export async function measureRepeated<T>(
         );
         const next = looks.find((l) => l > done) ?? rounds;
         const cost = roundMsOf(contenders);
+        /** Whether fewer variants go on than did: then only the contenders do. */
+        const narrows = () => {
+          if (contenders.length === 0) return false;
+          if (contenders.length >= going.filter((n) => !failed.has(n)).length) return false;
+          going = contenders;
+          narrowed.push({ after: done, variants: contenders, msPerRound: cost });
+          return true;
+        };
         if (ctx.planner && !ctx.planner.mayTake(next - done, cost)) {
           stoppedBy = 'budget';
           // The rounds that fit, then the next look there: it stays one of
@@ -180,18 +188,10 @@ export async function measureRepeated<T>(
           ctx.onStage?.(
             `${key}: the ${next - done} rounds to the look after ${next} do not fit the budget; ${fit} more of ${contenders.join(', ')}, then the last look after ${lastLook}`,
           );
-          if (contenders.length < going.filter((n) => !failed.has(n)).length) {
-            going = contenders;
-            narrowed.push({ after: done, variants: contenders, msPerRound: cost });
-          }
+          narrows();
           return { only: contenders, lastRound: lastLook };
         }
-        if (
-          contenders.length > 0 &&
-          contenders.length < going.filter((n) => !failed.has(n)).length
-        ) {
-          going = contenders;
-          narrowed.push({ after: done, variants: contenders, msPerRound: roundMsOf(contenders) });
+        if (narrows()) {
           ctx.onStage?.(
             `${key}: after ${done} rounds only ${contenders.join(', ')} go on (every other question on them decided)`,
           );
