@@ -10,6 +10,7 @@ import { compareCommand, declareCompare } from './commands/compare.js';
 import { declareDoctor, doctorCommand } from './commands/doctor.js';
 import { ALL_PASSED, BAD_INPUT, BUDGET_BREACHED, VARIANT_FAILED } from './commands/exit-codes.js';
 import { declareHistory, historyCommand } from './commands/history.js';
+import { declareMerge, mergeCommand } from './commands/merge.js';
 import { declareReport, reportCommand } from './commands/report.js';
 import { declareRun, runCommand } from './commands/run.js';
 import type { Output } from './output.js';
@@ -98,6 +99,9 @@ export function createProgram(context: ProgramContext): {
         ),
       ),
     ),
+  );
+  program.addCommand(
+    declareMerge().action(async (runs, values) => done(await mergeCommand(runs, values, output))),
   );
   program.addCommand(
     declareHistory().action(async (dir, values) => done(await historyCommand(dir, values, output))),

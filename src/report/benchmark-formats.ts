@@ -4,6 +4,7 @@ import { type Figure, figureDefinition, figuresByName } from '../metrics/figures
 import { ruleOf } from '../metrics/questions.js';
 import type { RunResult, VariantResult } from '../metrics/run-result.js';
 import { standInDeciding } from '../metrics/stand-in-marks.js';
+import type { MergedRun } from '../results/merged-run.js';
 
 /**
  * One figure of one variant, as the continuous-benchmark tools read it: the
@@ -67,9 +68,14 @@ function extraWords(run: RunResult, e: BenchmarkEntry): string {
  * if any, and the run.
  */
 export function toGithubBenchmark(run: RunResult): string {
-  const results = entries(run).map((e) => ({
-    // The same name in every run of the same variants: `scratch / startup start→ready`.
-    name: `${e.variant} / ${e.figure}`,
+  return `${JSON.stringify(githubBenchmarkResults(run), null, 2)}\n`;
+}
+
+function githubBenchmarkResults(run: RunResult, machine?: string) {
+  return entries(run).map((e) => ({
+    // The same name in every run of the same variants: `scratch / startup start→ready`,
+    // after the machine's name in a merged run: `ubuntu-24.04: scratch / startup start→ready`.
+    name: `${machine ? `${machine}: ` : ''}${e.variant} / ${e.figure}`,
     unit: e.unit,
     value: e.value,
     ...(e.interval && {
@@ -77,7 +83,6 @@ export function toGithubBenchmark(run: RunResult): string {
     }),
     extra: extraWords(run, e),
   }));
-  return `${JSON.stringify(results, null, 2)}\n`;
 }
 
 /** A Bencher measure's slug from a figure's name: `startup start→ready` → `startup-start-ready`. */
@@ -93,14 +98,35 @@ export const measureSlug = (figure: string) =>
  * median's interval.
  */
 export function toBencher(run: RunResult): string {
-  const bmf: Record<string, Record<string, Record<string, number>>> = {};
+  return `${JSON.stringify(bencherMetrics(run), null, 2)}\n`;
+}
+
+function bencherMetrics(run: RunResult, machine?: string, into: BencherMetrics = {}) {
   for (const e of entries(run)) {
-    const measures = bmf[e.variant] ?? {};
-    bmf[e.variant] = measures;
+    const benchmark = machine ? `${machine} / ${e.variant}` : e.variant;
+    const measures = into[benchmark] ?? {};
+    into[benchmark] = measures;
     measures[`${measureSlug(e.figure)}-${e.unit}`] = {
       value: e.value,
       ...(e.interval && { lower_value: e.interval.low, upper_value: e.interval.high }),
     };
   }
+  return into;
+}
+
+type BencherMetrics = Record<string, Record<string, Record<string, number>>>;
+
+/** A merged run's machines in one github-benchmark input: each name after its machine's. */
+export const toGithubBenchmarkMerged = (merged: MergedRun): string =>
+  `${JSON.stringify(
+    merged.machines.flatMap((m) => githubBenchmarkResults(m.run, m.name)),
+    null,
+    2,
+  )}\n`;
+
+/** A merged run's machines in one Bencher file: each benchmark `machine / variant`. */
+export function toBencherMerged(merged: MergedRun): string {
+  const bmf: BencherMetrics = {};
+  for (const m of merged.machines) bencherMetrics(m.run, m.name, bmf);
   return `${JSON.stringify(bmf, null, 2)}\n`;
 }

@@ -132,7 +132,7 @@ function changedEngines(base: RunResult, head: RunResult): Map<EngineRole, strin
 /** Below this many variants with a figure, no shared shift is estimated. */
 const MIN_VARIANTS_FOR_SHIFT = 3;
 
-type Interval = readonly [number, number];
+export type Interval = readonly [number, number];
 
 /**
  * A figure's interval as the rule sees it in its run: an exact figure is its
@@ -152,7 +152,7 @@ function intervalOf(run: RunResult, name: string, f: Figure): Interval | undefin
  * lies wholly off 1, `same` within 1 ± the margin, else `undecided`. Two exact
  * figures changed when they differ at all.
  */
-function decideChange(
+export function decideChange(
   base: Interval | undefined,
   head: Interval | undefined,
   marginPct: number,

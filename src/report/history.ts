@@ -8,32 +8,69 @@ import { HEADLINE_FIGURES } from '../metrics/headlines.js';
 import type { Column } from '../metrics/metric.js';
 import type { RunResult } from '../metrics/run-result.js';
 import { runSizeBasis } from '../metrics/size/index.js';
-import { readRun } from '../results/read-run.js';
+import { readRunOrMerged } from '../results/read-run.js';
 import { tableOf } from './sections.js';
 import { renderColumns } from './table.js';
 
-/** The figures a trend shows by default: one per metric. */
+/** A kept run, with the machine it ran on when it came from a merged run (`imgbench merge`). */
+export interface KeptRun {
+  machine?: string;
+  run: RunResult;
+}
+
 /** Every run in `dir` (run folders, or results.json files under any name), oldest first. */
 export async function loadHistory(dir: string): Promise<RunResult[]> {
+  return (await loadKeptRuns(dir)).map((k) => k.run);
+}
+
+/**
+ * Every run in `dir`, oldest first: run folders and results.json files, and
+ * the machines' runs of merged ones (folders with merged.json, or the files),
+ * each with its machine's name.
+ */
+export async function loadKeptRuns(dir: string): Promise<KeptRun[]> {
   const entries = await readdir(dir).catch(() => {
     throw new UsageError(
       `No history at \`${dir}\`; pass a folder of runs (run folders or their results.json files), such as results/history`,
     );
   });
-  const runs: RunResult[] = [];
+  const runs: KeptRun[] = [];
   for (const entry of entries.sort()) {
     const path = join(dir, entry);
     const isDir = (await stat(path)).isDirectory();
     if (!isDir && !entry.endsWith('.json')) continue;
     if (isDir && entry === 'latest') continue;
-    runs.push(await readRun(path));
+    const read = await readRunOrMerged(path);
+    if (read.kind === 'run') runs.push({ run: read.run });
+    else runs.push(...read.merged.machines.map((m) => ({ machine: m.name, run: m.run })));
   }
   if (runs.length === 0) {
     throw new UsageError(
       `\`${dir}\` holds no runs; copy run folders or their results.json into it`,
     );
   }
-  return runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  return runs.sort((a, b) => a.run.startedAt.localeCompare(b.run.startedAt));
+}
+
+/**
+ * The trend of each machine on its own (its figures are never set beside
+ * another machine's), then that of the runs kept on their own.
+ */
+export function toMachineTrends(kept: readonly KeptRun[], figures?: readonly string[]): string {
+  const machines = [...new Set(kept.map((k) => k.machine))];
+  if (machines.length === 1 && machines[0] === undefined) {
+    return toTrendTable(
+      kept.map((k) => k.run),
+      figures,
+    );
+  }
+  return machines
+    .sort((a, b) => (a === undefined ? 1 : b === undefined ? -1 : 0))
+    .map((machine) => {
+      const runs = kept.filter((k) => k.machine === machine).map((k) => k.run);
+      return `${machine === undefined ? 'Runs kept on their own' : `On ${machine}`}\n\n${toTrendTable(runs, figures)}`;
+    })
+    .join('\n\n');
 }
 
 /**

@@ -8,14 +8,14 @@ import { recommendationLines } from './recommend.js';
 import { samplingLines } from './sampling.js';
 import { type RenderedTable, reportTables } from './sections.js';
 
-const escapeHtml = (text: string) =>
+export const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );
 
 /** `code` spans and links within the page (`[size](#figures-size)`) as the Markdown notes write them. */
-const inlineCode = (text: string) =>
+export const inlineCode = (text: string) =>
   escapeHtml(text)
     .replace(/`([^`]+)`/g, (_, code: string) => `<code>${code}</code>`)
     .replace(
@@ -39,7 +39,8 @@ function figureAnchors(tables: readonly RenderedTable[], charts: ReadonlyArray<{
   return anchors;
 }
 
-function table(section: RenderedTable, anchored?: Set<string>): string {
+/** A table in its own scroll box; `anchored`: the metrics whose anchor a table above already has. */
+export function htmlTable(section: RenderedTable, anchored?: Set<string>): string {
   // Each metric's anchor goes on the first table with its figures.
   const ids = (section.metrics ?? []).filter((m) => anchored && !anchored.has(m));
   for (const m of ids) anchored?.add(m);
@@ -127,17 +128,9 @@ export async function toHtml(run: RunResult): Promise<string> {
         ]
       : [],
   );
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>imgbench run ${escapeHtml(run.runId)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>imgbench run ${escapeHtml(run.runId)}</h1>
-${recommendationHtml(run)}<ul id="answer">
+  return htmlPage(
+    `imgbench run ${run.runId}`,
+    `${recommendationHtml(run)}<ul id="answer">
 ${answerLines(run)
   .map((line) => `<li>${strong(inlineCode(line))}</li>`)
   .join('\n')}
@@ -152,17 +145,33 @@ ${run.variants.map((v) => `<li><strong>${escapeHtml(v.name)}</strong>: ${inlineC
 <h2 id="charts">Charts</h2>
 ${charts.join('\n')}
 <h2 id="tables">Tables</h2>
-${lead ? table(lead, anchored) : ''}
-${rest.map((s) => `${table(s, anchored)}\n<p>${inlineCode(s.note)}</p>`).join('\n')}
+${lead ? htmlTable(lead, anchored) : ''}
+${rest.map((s) => `${htmlTable(s, anchored)}\n<p>${inlineCode(s.note)}</p>`).join('\n')}
 ${failures.length ? `<h2 id="failures">Failures</h2>\n${failures.join('\n')}` : ''}
 <h2 id="claims">Claims of the seed articles</h2>
 <p>${inlineCode(problem ?? `${verdictCounts(verdicts)}.`)}</p>
 ${claimsByArticle(verdicts, anchors)
   .map(
     (a) =>
-      `<details>\n<summary><strong>${escapeHtml(a.title)}</strong> (${escapeHtml(a.article)}): ${escapeHtml(a.counts)}</summary>\n${table(a.table)}\n</details>`,
+      `<details>\n<summary><strong>${escapeHtml(a.title)}</strong> (${escapeHtml(a.article)}): ${escapeHtml(a.counts)}</summary>\n${htmlTable(a.table)}\n</details>`,
   )
-  .join('\n')}
+  .join('\n')}`,
+  );
+}
+
+/** A whole page: `title` as its title and first heading, then `body`. */
+export function htmlPage(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+${body}
 </body>
 </html>
 `;

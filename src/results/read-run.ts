@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { runResultSchema } from '../metrics/results-schema.js';
 import { type RunResult, SCHEMA_VERSION } from '../metrics/run-result.js';
 import { firstProblem } from '../validation/messages.js';
+import { MERGED_FILE, type MergedRun } from './merged-run.js';
 
 export const RESULTS_FILE = 'results.json';
 
@@ -12,11 +13,34 @@ const RUN_HINT =
 
 /** Reads a saved run from a run folder, a results.json, or `<out>/latest`; anything else is bad input. */
 export async function readRun(path: string): Promise<RunResult> {
+  const read = await readRunOrMerged(path);
+  if (read.kind === 'merged') {
+    throw new UsageError(
+      `\`${path}\` is a merged run (\`imgbench merge\`), not one run; pass one of the runs it was merged from`,
+    );
+  }
+  return read.run;
+}
+
+/**
+ * Reads a saved run, or a merged one (`imgbench merge`: a folder with
+ * merged.json, or the file): every run in it checked as readRun checks one.
+ */
+export async function readRunOrMerged(
+  path: string,
+): Promise<{ kind: 'run'; run: RunResult } | { kind: 'merged'; merged: MergedRun }> {
   let file = path;
   let folder = false;
   try {
     folder = (await stat(path)).isDirectory();
-    if (folder) file = join(path, RESULTS_FILE);
+    if (folder) {
+      const merged = join(path, MERGED_FILE);
+      const hasMerged = await stat(merged).then(
+        () => true,
+        () => false,
+      );
+      file = hasMerged ? merged : join(path, RESULTS_FILE);
+    }
   } catch {
     throw new UsageError(`No run at \`${path}\`: nothing is there; ${RUN_HINT}`);
   }
@@ -40,6 +64,24 @@ export async function readRun(path: string): Promise<RunResult> {
       { cause: error },
     );
   }
+  const merged = parsed as Partial<MergedRun> | null;
+  if (merged?.kind === 'merged') {
+    if (!Array.isArray(merged.machines) || merged.machines.length === 0) {
+      throw new UsageError(`\`${file}\` is a merged run without machines; merge the runs again`);
+    }
+    const machines = merged.machines.map((m, i) => {
+      if (typeof m?.name !== 'string') {
+        throw new UsageError(`\`${file}\`: machine ${i + 1} has no name; merge the runs again`);
+      }
+      return { name: m.name, run: checkedRun(m.run, `${file} (machine ${m.name})`) };
+    });
+    return { kind: 'merged', merged: { ...(merged as MergedRun), machines } };
+  }
+  return { kind: 'run', run: checkedRun(parsed, file) };
+}
+
+/** A parsed results.json as this imgbench reads it, or bad input said in one line. */
+function checkedRun(parsed: unknown, file: string): RunResult {
   const head = parsed as { schemaVersion?: unknown; variants?: unknown } | null;
   if (typeof head?.schemaVersion !== 'number' || !Array.isArray(head.variants)) {
     throw new UsageError(

@@ -1,7 +1,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { HEADLINE_FIGURES } from '../../metrics/headlines.js';
 import { parseList } from '../../metrics/run-options.js';
-import { loadHistory, toTrendTable } from '../../report/history.js';
+import { loadKeptRuns, toMachineTrends } from '../../report/history.js';
 import type { Output } from '../output.js';
 
 /** The default folder of kept runs, in the repository and in a nightly job's workspace. */
@@ -25,8 +25,8 @@ export async function historyCommand(
   values: { figure?: string; json?: boolean },
   output: Output,
 ): Promise<number> {
-  const runs = await loadHistory(dir ?? DEFAULT_HISTORY_DIR);
+  const kept = await loadKeptRuns(dir ?? DEFAULT_HISTORY_DIR);
   const figures = values.figure ? parseList('--figure', values.figure) : undefined;
-  output.result(toTrendTable(runs, figures));
+  output.result(toMachineTrends(kept, figures));
   return 0;
 }

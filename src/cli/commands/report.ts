@@ -2,13 +2,20 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { UsageError } from '../../errors.js';
 import { NEEDS, type Need, parseNeeds } from '../../metrics/needs.js';
 import type { RunSettings } from '../../metrics/run-result.js';
-import { toBencher, toGithubBenchmark } from '../../report/benchmark-formats.js';
+import {
+  toBencher,
+  toBencherMerged,
+  toGithubBenchmark,
+  toGithubBenchmarkMerged,
+} from '../../report/benchmark-formats.js';
 import { toCsv } from '../../report/csv.js';
 import { toHtml } from '../../report/html.js';
 import { toJson } from '../../report/json.js';
 import { toMarkdown } from '../../report/markdown.js';
+import { mergedHtml, mergedMarkdown, mergedText } from '../../report/merged-report.js';
 import { toTable } from '../../report/table.js';
-import { readRun } from '../../results/read-run.js';
+import type { MergedRun } from '../../results/merged-run.js';
+import { readRunOrMerged } from '../../results/read-run.js';
 import type { Output } from '../output.js';
 
 export const REPORT_FORMATS = [
@@ -64,7 +71,14 @@ export async function reportCommand(
       `Expected \`--format\` to be one of ${REPORT_FORMATS.join(', ')}, got \`${format}\``,
     );
   }
-  const saved = await readRun(path);
+  const read = await readRunOrMerged(path);
+  if (read.kind === 'merged') {
+    output.result(
+      await renderMerged(read.merged, format as (typeof REPORT_FORMATS)[number], output),
+    );
+    return 0;
+  }
+  const saved = read.run;
   // The recommendation for other needs than the run was given: the same figures, weighed again.
   const run = values.needs
     ? { ...saved, settings: { ...saved.settings, needs: values.needs } as RunSettings }
@@ -80,4 +94,25 @@ export async function reportCommand(
   }[format as (typeof REPORT_FORMATS)[number]];
   output.result(await render());
   return 0;
+}
+
+/** A merged run (`imgbench merge`) in a format: every machine's figures side by side. */
+function renderMerged(
+  merged: MergedRun,
+  format: (typeof REPORT_FORMATS)[number],
+  output: Output,
+): string {
+  if (format === 'csv') {
+    throw new UsageError(
+      "A merged run has no CSV of its own: report each machine's run with `--format csv`, or this one with `--format json`",
+    );
+  }
+  return {
+    table: () => mergedText(merged, output.width ? { width: output.width } : {}),
+    markdown: () => mergedMarkdown(merged),
+    json: () => `${JSON.stringify(merged, null, 2)}\n`,
+    html: () => mergedHtml(merged),
+    'github-benchmark': () => toGithubBenchmarkMerged(merged),
+    bencher: () => toBencherMerged(merged),
+  }[format]();
 }
