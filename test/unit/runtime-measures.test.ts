@@ -1,10 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { demuxLogs } from '../../src/engine/docker-engine.js';
 import { exitReason } from '../../src/measure/container-runtime.js';
 import { waitForHttp200 } from '../../src/measure/http-probe.js';
-import { memoryCgroupPath, parseMemoryStat } from '../../src/metrics/memory/cgroup-memory.js';
+import {
+  memoryCgroupPath,
+  parseMemoryStat,
+  readCgroupMemory,
+} from '../../src/metrics/memory/cgroup-memory.js';
 import { runLoad } from '../../src/metrics/memory/load.js';
 import { normalizeRunOptions } from '../../src/metrics/run-options.js';
 
@@ -71,6 +76,37 @@ describe('cgroup memory files', () => {
       path: '/sys/fs/cgroup/system.slice/docker-abc.scope',
     });
     expect(memoryCgroupPath('')).toBeUndefined();
+  });
+
+  const tree = join(import.meta.dirname, '..', 'fixtures', 'cgroup');
+  const files = { proc: join(tree, 'proc'), cgroup: join(tree, 'sys', 'fs', 'cgroup') };
+
+  it('reads a v2 container: anon, file and memory.peak (systemd driver)', async () => {
+    const memory = await readCgroupMemory(4242, files);
+    expect(memory).toEqual({
+      rssBytes: 6184960,
+      cacheBytes: 397312,
+      peakBytes: 8339456,
+      cgroupVersion: 2,
+      path: expect.stringMatching(/\/system\.slice\/docker-3f1c9a2b[0-9a-f]+\.scope$/),
+    });
+  });
+
+  it('reads a v2 container without memory.peak (cgroupfs driver, kernel before 5.19)', async () => {
+    const memory = await readCgroupMemory(4343, files);
+    expect(memory).toMatchObject({ rssBytes: 5865472, cacheBytes: 397312, cgroupVersion: 2 });
+    expect(memory.peakBytes).toBeUndefined();
+  });
+
+  it("reads a v1 container on a hybrid host (v1 hierarchies and a 0:: line) from v1's memory tree", async () => {
+    const memory = await readCgroupMemory(4444, files);
+    expect(memory).toMatchObject({ rssBytes: 847872, cacheBytes: 0, cgroupVersion: 1 });
+    expect(memory.path).toContain('/memory/docker/39bc4a08');
+    expect(memory.peakBytes).toBeGreaterThan(memory.rssBytes);
+  });
+
+  it('says which process had no memory cgroup', async () => {
+    await expect(readCgroupMemory(9999, files)).rejects.toThrow(/no such file|ENOENT/);
   });
 
   it('reads memory.stat as numbers', () => {

@@ -14,10 +14,25 @@ export interface CgroupMemory {
   path: string;
 }
 
-const CGROUP_ROOT = '/sys/fs/cgroup';
+/** Where the kernel shows processes and cgroups; a fixture tree in tests. */
+export interface KernelFiles {
+  /** @default '/proc' */
+  proc: string;
+  /** @default '/sys/fs/cgroup' */
+  cgroup: string;
+}
 
-/** The memory cgroup of a process, from its /proc/<pid>/cgroup (v1 `N:memory:/path`, v2 `0::/path`). */
-export function memoryCgroupPath(procCgroup: string): { version: 1 | 2; path: string } | undefined {
+const HOST_FILES: KernelFiles = { proc: '/proc', cgroup: '/sys/fs/cgroup' };
+
+/**
+ * The memory cgroup of a process, from its /proc/<pid>/cgroup: v1
+ * `N:memory:/path` (also on a hybrid host, whose `0::/path` line is the
+ * unified tree without the memory controller), else v2's `0::/path`.
+ */
+export function memoryCgroupPath(
+  procCgroup: string,
+  cgroupRoot = HOST_FILES.cgroup,
+): { version: 1 | 2; path: string } | undefined {
   // Each line is `hierarchy-id:controllers:path`; the path may itself hold colons.
   const entries = procCgroup
     .trim()
@@ -27,9 +42,9 @@ export function memoryCgroupPath(procCgroup: string): { version: 1 | 2; path: st
       return { id, controllers: controllers.split(','), path: path.join(':') };
     });
   const v1 = entries.find((e) => e.controllers.includes('memory'));
-  if (v1) return { version: 1, path: join(CGROUP_ROOT, 'memory', v1.path) };
+  if (v1) return { version: 1, path: join(cgroupRoot, 'memory', v1.path) };
   const v2 = entries.find((e) => e.id === '0' && e.controllers.join('') === '');
-  return v2 ? { version: 2, path: join(CGROUP_ROOT, v2.path) } : undefined;
+  return v2 ? { version: 2, path: join(cgroupRoot, v2.path) } : undefined;
 }
 
 export function parseMemoryStat(text: string): Map<string, number> {
@@ -50,9 +65,13 @@ async function readNumber(path: string): Promise<number | undefined> {
 }
 
 /** Reads the memory figures of the cgroup that holds host process `pid`. */
-export async function readCgroupMemory(pid: number): Promise<CgroupMemory> {
-  const cgroup = memoryCgroupPath(await readFile(`/proc/${pid}/cgroup`, 'utf8'));
-  if (!cgroup) throw new Error(`no memory cgroup for pid ${pid} in /proc/${pid}/cgroup`);
+export async function readCgroupMemory(
+  pid: number,
+  files: KernelFiles = HOST_FILES,
+): Promise<CgroupMemory> {
+  const procFile = join(files.proc, String(pid), 'cgroup');
+  const cgroup = memoryCgroupPath(await readFile(procFile, 'utf8'), files.cgroup);
+  if (!cgroup) throw new Error(`no memory cgroup for pid ${pid} in ${procFile}`);
   const stat = parseMemoryStat(await readFile(join(cgroup.path, 'memory.stat'), 'utf8'));
   const pick = (...keys: string[]) => {
     for (const key of keys) {
