@@ -113,8 +113,9 @@ export const memory: Metric<'memory', VariantPart<'memory', typeof memorySchema,
   result: { scope: 'variant', key: 'memory', schema: memorySchema, always: false },
   /**
    * Samples until the least memory is decided, at most 32 rounds, looking
-   * every 8 (8, 16, 24, 32): each settles and serves a load (~13 s a round of
-   * six variants). RSS after the load is bimodal: one sample in five to one
+   * every 8 (8, 16, 24, 32): each settles (DEFAULT_SETTLE_MS) and serves a
+   * load (~9 s a round of six variants, ~13 s with the 1 s settle of runs
+   * before 2026-12-07 evening). RSS after the load is bimodal: one sample in five to one
    * in four of the same image ends 0.5 MB (9 %) higher, as the garbage
    * collector's cycle falls, so two variants of the same binary are told
    * equal within ±5 % only when the interval's rank clears that share: 16
@@ -126,7 +127,7 @@ export const memory: Metric<'memory', VariantPart<'memory', typeof memorySchema,
    * runs decide. The budget, not a cap below what the noise needs, ends a
    * run that cannot afford more.
    */
-  samples: { default: 32, quick: 2, untilDecided: true, looksEvery: 8, expectedMs: 2_000 },
+  samples: { default: 32, quick: 2, untilDecided: true, looksEvery: 8, expectedMs: 1_500 },
   figures: MEMORY_FIGURES,
   headlines: [
     { figure: IDLE_RSS.name },
