@@ -62,3 +62,10 @@ export const DEFAULT_RUN = join(
   'fixtures',
   'run-default-20261207-124941-ba2f.json',
 );
+
+/**
+ * `imgbench merge` of three `--quick` runs of the sample service, one per
+ * engine (dockerd 20.10 classic, 26.1 classic, 28.5 on its containerd store,
+ * each building and measuring), frozen.
+ */
+export const MERGED_ENGINES_RUN = join(import.meta.dirname, 'fixtures', 'merged-engines.json');

@@ -40,7 +40,8 @@ export const variantRows = (run: RunResult): VariantRow[] =>
 /** Marks a figure taken on fewer rounds than any decision of the rule needs. */
 export const FEW_ROUNDS_MARK = '◦';
 
-const times = (r: number) => `${r.toFixed(r >= 10 ? 1 : 2)}×`;
+/** A ratio as the tables write it: `0.45×`, `59.1×`. */
+export const times = (r: number) => `${r.toFixed(r >= 10 ? 1 : 2)}×`;
 
 /**
  * A figure over the reference variant's, round by round, with the interval

@@ -198,13 +198,16 @@ export function machineFigures(merged: MergedRun, figure: string): MachineFigure
   }
 }
 
-/** A question's answer on one machine, in a few words: the winner, the tied ones, or undecided. */
+/** A question's answer on each machine, in a few words: the winner, the tied ones, or undecided. */
 export interface MachineAnswer {
   question: string;
   /** By machine, in the merged run's order. */
   answers: string[];
-  /** Whether every machine gave the same answer. */
-  same: boolean;
+  /**
+   * `same`: every machine decided it, alike; `differs`: every machine decided
+   * it, not alike; `open`: some machine has not decided it (or has no figure).
+   */
+  agreement: 'same' | 'differs' | 'open';
 }
 
 /** Each question of the answer block as every machine's run answered it. */
@@ -227,13 +230,15 @@ export function machineAnswers(merged: MergedRun): MachineAnswer[] {
         ];
       }
       const rounds = q.open[0]?.against?.n;
-      return [
-        `undecided (${best} or ${q.open.map((c) => c.variant.name).join(', ')}${rounds ? `, ${rounds} rounds` : ''})`,
-        'undecided',
-      ];
+      return [`undecided${rounds ? ` at ${rounds} rounds` : ''} (${best} leads)`, 'undecided'];
     });
     const answers = answered.map(([text]) => text);
-    const same = answered.every(([, key]) => key === answered[0]?.[1] && key !== 'undecided');
-    return { question, answers, same };
+    const keys = answered.map(([, key]) => key);
+    const agreement = keys.some((k) => k === 'undecided' || k === 'missing')
+      ? 'open'
+      : keys.every((k) => k === keys[0])
+        ? 'same'
+        : 'differs';
+    return { question, answers, agreement };
   });
 }

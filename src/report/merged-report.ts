@@ -1,7 +1,7 @@
 import { engineName } from '../engine/engine.js';
 import { UsageError } from '../errors.js';
 import { formatFigure, formatMB } from '../format/format.js';
-import { FEW_ROUNDS_MARK } from '../metrics/cells.js';
+import { FEW_ROUNDS_MARK, times } from '../metrics/cells.js';
 import { figureDefinition, isFigureName } from '../metrics/figures.js';
 import { HEADLINE_FIGURES } from '../metrics/headlines.js';
 import type { Column } from '../metrics/metric.js';
@@ -27,7 +27,6 @@ interface MergedSection {
   lines: string[];
 }
 
-const times = (r: number) => `${r.toFixed(r >= 10 ? 1 : 2)}×`;
 const interval = (ci: readonly [number, number]) => `${ci[0].toFixed(2)}–${ci[1].toFixed(2)}`;
 
 /** `+512 B`, `−1.20 MB`: a difference of bytes. */
@@ -117,7 +116,9 @@ export function mergedSections(
   });
 
   const answers = machineAnswers(merged);
-  const differ = answers.filter((a) => !a.same).map((a) => a.question);
+  const which = (agreement: (typeof answers)[number]['agreement']) =>
+    answers.filter((a) => a.agreement === agreement).map((a) => a.question);
+  const [same, differ, open] = [which('same'), which('differs'), which('open')];
   sections.push({
     title: 'The answers on each machine',
     table: tableOf(
@@ -134,9 +135,17 @@ export function mergedSections(
       answers,
     ),
     lines: [
-      differ.length === 0
-        ? 'Every machine gave the same answer to every question.'
-        : `Not the same answer on every machine: ${differ.join('; ')}. Each answer is its own machine's, by the rule of its run (an undecided one is not an answer).`,
+      ...(same.length ? [`The same answer on every machine: ${same.join('; ')}.`] : []),
+      ...(differ.length
+        ? [
+            `Decided on every machine, not alike: ${differ.join('; ')}. Each answer is its own machine's, by the rule of its run.`,
+          ]
+        : []),
+      ...(open.length
+        ? [
+            `Not decided on every machine: ${open.join('; ')}; more rounds on the machine that left it open would tell whether the machines agree.`,
+          ]
+        : []),
     ],
   });
 

@@ -133,7 +133,7 @@ describe('the declared command line', SPAWNS, () => {
     ],
     [
       ['frobnicate'],
-      /^imgbench: Unknown command `frobnicate`; expected one of run, bases, doctor, clean, report, compare, history, claims; see `imgbench --help`$/,
+      /^imgbench: Unknown command `frobnicate`; expected one of run, bases, doctor, clean, report, compare, merge, history, claims; see `imgbench --help`$/,
     ],
     // An empty list is refused before the engine is reached, not read as "every variant".
     [

@@ -6,6 +6,7 @@ import {
   ALL_VARIANTS_RUN,
   HISTORY_FIXTURE_IDS,
   HISTORY_FIXTURES_DIR,
+  MERGED_ENGINES_RUN,
   OLDER_ALL_VARIANTS_RUN,
   STAND_INS_ALL_VARIANTS_RUN,
 } from '../fixtures.js';
@@ -51,6 +52,15 @@ describe.each(RUNS)('imgbench report of run $id', ({ id, file }) => {
   it.each(REPORT_FORMATS)('--format %s is as frozen', async (format) => {
     await expect(await reportOutput(file, format)).toMatchFileSnapshot(
       join(import.meta.dirname, '..', 'golden', id, `report.${EXTENSIONS[format]}`),
+    );
+  });
+});
+
+// A merged run (`imgbench merge`): every format but CSV, which a merged run has none of.
+describe('imgbench report of the merged run of three engines', () => {
+  it.each(REPORT_FORMATS.filter((f) => f !== 'csv'))('--format %s is as frozen', async (format) => {
+    await expect(await reportOutput(MERGED_ENGINES_RUN, format)).toMatchFileSnapshot(
+      join(import.meta.dirname, '..', 'golden', 'merged-engines', `report.${EXTENSIONS[format]}`),
     );
   });
 });
