@@ -67,3 +67,13 @@ export function runtimeCheck(message: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * A container start that the engine's runtime refused, in one line: the
+ * engine's words and what to check; undefined when the image is the cause.
+ */
+export function startRefusal(message: string): string | undefined {
+  const words = engineWords(message);
+  const check = runtimeCheck(words);
+  return check ? `the engine could not start a container: ${words}; ${check}` : undefined;
+}

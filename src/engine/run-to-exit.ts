@@ -1,6 +1,7 @@
-import { ImgbenchError } from '../errors.js';
+import { errorMessage, ImgbenchError } from '../errors.js';
 import { tail } from '../exec/run-command.js';
 import type { ContainerSpec, Engine } from './engine.js';
+import { startRefusal } from './engine-words.js';
 import { managedLabels } from './labels.js';
 
 /** Memory and pid limits of every container imgbench runs. */
@@ -29,7 +30,11 @@ export async function runToExit(
     pidsLimit: CONTAINER_LIMITS.pidsLimit,
   });
   try {
-    await engine.startContainer(id);
+    await engine.startContainer(id).catch((error: unknown) => {
+      // A runtime that cannot start any container (too old, seccomp, cgroup): one line, what to check.
+      const refusal = startRefusal(errorMessage(error));
+      throw refusal ? new ImgbenchError('E_MEASURE', refusal, { cause: error }) : error;
+    });
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const state = await engine.inspectContainer(id);

@@ -5,7 +5,7 @@ import {
   type Engine,
   HOST_CLOCK,
 } from '../engine/engine.js';
-import { engineWords, runtimeCheck } from '../engine/engine-words.js';
+import { engineWords, startRefusal } from '../engine/engine-words.js';
 import { managedLabels } from '../engine/labels.js';
 import { CONTAINER_LIMITS } from '../engine/run-to-exit.js';
 import { type ErrorCode, errorMessage, ImgbenchError } from '../errors.js';
@@ -204,12 +204,9 @@ export async function startUntilReady(
       if (error instanceof TimeoutError) throw error;
       // The OCI runtime's own words, e.g. `exec /main: no such file or directory`;
       // when the runtime itself refused (too old, seccomp, cgroup), what to check.
-      const words = engineWords(errorMessage(error));
-      const check = runtimeCheck(words);
+      const message = errorMessage(error);
       throw new StartupFailure(
-        check
-          ? `the engine could not start a container: ${words}; ${check}`
-          : `the container did not start: ${words}`,
+        startRefusal(message) ?? `the container did not start: ${engineWords(message)}`,
         '',
       );
     }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Engine } from '../../src/engine/engine.js';
 import { engineWords, registryTrouble, runtimeCheck } from '../../src/engine/engine-words.js';
+import { runToExit } from '../../src/engine/run-to-exit.js';
 
 // What dockerode and the engines here said, as the errors carried it.
 const NO_DNS =
@@ -49,5 +51,29 @@ describe('an engine error in words', () => {
     // The image's own fault is the variant's failure, not the engine's.
     expect(runtimeCheck(NO_ENTRYPOINT)).toBeUndefined();
     expect(runtimeCheck('Conflict. The container name is already in use')).toBeUndefined();
+  });
+});
+
+describe('a command container the runtime refuses to start', () => {
+  it("is said in one line with what to check, not as the engine's 500", async () => {
+    // dockerd 29.7.2 with a runc built without seccomp, as its log said it.
+    const said =
+      '(HTTP code 500) server error - failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: seccomp: config provided but seccomp not supported: unknown';
+    const removed: string[] = [];
+    const engine = {
+      createContainer: async () => 'c1',
+      startContainer: async () => {
+        throw new Error(said);
+      },
+      removeContainer: async (id: string) => {
+        removed.push(id);
+      },
+    } as unknown as Engine;
+    const failed = runToExit(engine, { image: 'golang:1.24', cmd: ['go', 'version'] }, 1_000);
+    await expect(failed).rejects.toThrow(
+      /^the engine could not start a container: failed to create task .*seccomp not supported: unknown; the runtime's seccomp setup refused the container: check the engine's seccomp profile/,
+    );
+    await expect(failed).rejects.not.toThrow(/HTTP code 500/);
+    expect(removed).toEqual(['c1']);
   });
 });
