@@ -69,7 +69,11 @@ describe('a command container the runtime refuses to start', () => {
         removed.push(id);
       },
     } as unknown as Engine;
-    const failed = runToExit(engine, { image: 'golang:1.24', cmd: ['go', 'version'] }, 1_000);
+    const failed = runToExit(
+      engine,
+      { image: 'golang:1.24', cmd: ['go', 'version'], labels: {} },
+      1_000,
+    );
     await expect(failed).rejects.toThrow(
       /^the engine could not start a container: failed to create task .*seccomp not supported: unknown; the runtime's seccomp setup refused the container: check the engine's seccomp profile/,
     );
