@@ -73,6 +73,16 @@ export function toMachineTrends(kept: readonly KeptRun[], figures?: readonly str
     .join('\n\n');
 }
 
+/** The figures `--figure` names, each checked, else one per metric (the headline figures). */
+export function figuresToShow(figures: readonly string[] | undefined): readonly string[] {
+  for (const figure of figures ?? []) {
+    if (!isFigureName(figure)) {
+      throw new UsageError(`Unknown figure \`${figure}\` in \`--figure\`; see \`imgbench --help\``);
+    }
+  }
+  return figures ?? HEADLINE_FIGURES;
+}
+
 /**
  * One table per figure: a row per variant, a column per run (oldest first,
  * headed by its start date and run id), each cell the figure's median.
@@ -81,11 +91,7 @@ export function toTrendTable(
   runs: RunResult[],
   figures: readonly string[] = HEADLINE_FIGURES,
 ): string {
-  for (const figure of figures) {
-    if (!isFigureName(figure)) {
-      throw new UsageError(`Unknown figure \`${figure}\` in \`--figure\`; see \`imgbench --help\``);
-    }
-  }
+  figuresToShow(figures);
   const names = [...new Set(runs.flatMap((r) => r.variants.map((v) => v.name)))];
   const parts: string[] = [];
   for (const figure of figures) {

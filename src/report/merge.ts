@@ -5,10 +5,10 @@ import { sizeBasisOf } from '../measure/image-size.js';
 import { figureDefinition, figuresByName } from '../metrics/figures.js';
 import type { Figure } from '../metrics/metric.js';
 import { answerQuestions } from '../metrics/questions.js';
-import { referenceOf } from '../metrics/ratio.js';
+import { type RatioStatistics, referenceOf } from '../metrics/ratio.js';
 import { relativeOf } from '../metrics/relative.js';
 import { ruleOfMetric } from '../metrics/rule-of.js';
-import { figuresOf, type RunResult } from '../metrics/run-result.js';
+import { figuresOf, type RunResult, type VariantResult } from '../metrics/run-result.js';
 import { packageJson } from '../package-json.js';
 import { MERGED_FILE, type MergedMachine, type MergedRun } from '../results/merged-run.js';
 import { decideChange } from './compare.js';
@@ -30,6 +30,9 @@ export function machineNameOf(run: RunResult): string {
 export const serviceNameOf = (run: RunResult): string =>
   `${basename(run.service.dir) || run.service.dir}${run.service.mainPackage === '.' ? '' : ` (${run.service.mainPackage})`}`;
 
+export const TOO_FEW_RUNS =
+  'Expected two runs or more to merge: `imgbench merge RUN RUN…` (run folders or results.json files, each optionally NAME=RUN)';
+
 /**
  * The runs as one merged run: at least two, of one service (the same main
  * package) and at least one variant in common. Names not given are the
@@ -40,11 +43,7 @@ export function mergeRuns(
   inputs: ReadonlyArray<{ name?: string; run: RunResult }>,
   now = new Date(),
 ): MergedRun {
-  if (inputs.length < 2) {
-    throw new UsageError(
-      'Expected two runs or more to merge: `imgbench merge RUN RUN…` (run folders or results.json files, each optionally NAME=RUN)',
-    );
-  }
+  if (inputs.length < 2) throw new UsageError(TOO_FEW_RUNS);
   const [first] = inputs as [{ run: RunResult }];
   for (const { run } of inputs) {
     if (run.service.mainPackage !== first.run.service.mainPackage) {
@@ -120,7 +119,7 @@ export interface MachineFigure {
   /** The variant's state on the machine, when not ok. */
   state: string | undefined;
   /** The figure over the machine's own reference variant's, round by round. */
-  ref?: { p50: number; ci?: [number, number]; n: number };
+  ref?: RatioStatistics;
   /** Whether the variant is the machine's reference (its ratio is 1 by definition). */
   isReference: boolean;
   across: AcrossDecision;
@@ -137,34 +136,42 @@ export function machineFigures(merged: MergedRun, figure: string): MachineFigure
   const [first] = merged.machines as [MergedMachine];
   const margin = ruleOfMetric(first.run, '').marginPct;
   const names = [...new Set(merged.machines.flatMap((m) => m.run.variants.map((v) => v.name)))];
-  const refOf = (run: RunResult, variant: string) =>
-    relativeOf(run)?.figures[variant]?.[figure]?.ref;
-  return names.flatMap((variant) =>
-    merged.machines.map((m, index): MachineFigure => {
+  return names.flatMap((variant) => {
+    // The variant as each machine has it, read once: its row, and what the others are set against.
+    const seen = merged.machines.map((m) => {
       const v = m.run.variants.find((x) => x.name === variant);
-      const f = v?.state === 'ok' ? figuresByName(v).get(figure) : undefined;
-      const ref = refOf(m.run, variant);
-      const row = {
+      return {
+        machine: m,
+        v,
+        f: v?.state === 'ok' ? figuresByName(v).get(figure) : undefined,
+        ref: relativeOf(m.run)?.figures[variant]?.[figure]?.ref,
+      };
+    });
+    const base = seen[0] as (typeof seen)[number];
+    return seen.map(
+      ({ machine, v, f, ref }, index): MachineFigure => ({
         variant,
-        machine: m.name,
-        engine: engineOfFigure(m.run, figure),
+        machine: machine.name,
+        engine: engineOfFigure(machine.run, figure),
         figure: f,
         state: v ? (v.state === 'ok' ? undefined : v.state) : 'not in this run',
-        isReference: referenceOf(m.run) === variant,
-        ...(ref ? { ref: { p50: ref.p50, n: ref.n, ...(ref.ci ? { ci: ref.ci } : {}) } } : {}),
-      };
-      return { ...row, across: index === 0 ? { kind: 'first' } : across(first, m, variant) };
-    }),
-  );
-
-  function across(a: MergedMachine, b: MergedMachine, variant: string): AcrossDecision {
-    const [va, vb] = [a, b].map((m) => m.run.variants.find((x) => x.name === variant));
-    const [fa, fb] = [va, vb].map((v) =>
-      v?.state === 'ok' ? figuresByName(v).get(figure) : undefined,
+        isReference: referenceOf(machine.run) === variant,
+        ...(ref ? { ref } : {}),
+        across: index === 0 ? { kind: 'first' } : across(base, seen[index] as typeof base),
+      }),
     );
-    if (!fa || !fb) return { kind: 'none', why: `not measured on ${fa ? b.name : a.name}` };
+  });
+
+  function across(
+    a: { machine: MergedMachine; v?: VariantResult; f?: Figure; ref?: RatioStatistics },
+    b: { machine: MergedMachine; v?: VariantResult; f?: Figure; ref?: RatioStatistics },
+  ): AcrossDecision {
+    const [fa, fb] = [a.f, b.f];
+    if (!fa || !fb) {
+      return { kind: 'none', why: `not measured on ${fa ? b.machine.name : a.machine.name}` };
+    }
     if (!fa.samples || !fb.samples) {
-      const [sa, sb] = [va, vb].map((v) => (v ? figuresOf(v).size : undefined));
+      const [sa, sb] = [a.v, b.v].map((v) => (v ? figuresOf(v).size : undefined));
       if (figure === 'image size' && sa && sb && sizeBasisOf(sa) !== sizeBasisOf(sb)) {
         return { kind: 'none', why: 'sizes taken on different bases' };
       }
@@ -178,14 +185,12 @@ export function machineFigures(merged: MergedRun, figure: string): MachineFigure
           : {}),
       };
     }
-    if (referenceOf(a.run) !== referenceOf(b.run)) {
-      return {
-        kind: 'none',
-        why: `the reference variant differs (${referenceOf(a.run)}, ${referenceOf(b.run)})`,
-      };
+    const [refA, refB] = [referenceOf(a.machine.run), referenceOf(b.machine.run)];
+    if (refA !== refB) {
+      return { kind: 'none', why: `the reference variant differs (${refA}, ${refB})` };
     }
-    if (variant === referenceOf(a.run)) return { kind: 'reference' };
-    const [ra, rb] = [refOf(a.run, variant), refOf(b.run, variant)];
+    if (a.v?.name === refA) return { kind: 'reference' };
+    const [ra, rb] = [a.ref, b.ref];
     if (!ra || !rb) return { kind: 'none', why: 'no ratio to the reference on one machine' };
     const decided = decideChange(ra.ci, rb.ci, margin);
     return {

@@ -1,8 +1,7 @@
 import { engineName } from '../engine/engine.js';
-import { UsageError } from '../errors.js';
 import { formatFigure, formatMB } from '../format/format.js';
 import { FEW_ROUNDS_MARK, times } from '../metrics/cells.js';
-import { figureDefinition, isFigureName } from '../metrics/figures.js';
+import { figureDefinition } from '../metrics/figures.js';
 import { HEADLINE_FIGURES } from '../metrics/headlines.js';
 import type { Column } from '../metrics/metric.js';
 import { ruleOfMetric } from '../metrics/rule-of.js';
@@ -64,16 +63,6 @@ function refCell(row: MachineFigure): string {
   return row.ref.ci
     ? `${times(row.ref.p50)} (${interval(row.ref.ci)})`
     : `${times(row.ref.p50)} ${FEW_ROUNDS_MARK}`;
-}
-
-/** The checked figures to show: the given ones, else one per metric (as `imgbench history`). */
-export function mergedFigures(figures: readonly string[] | undefined): readonly string[] {
-  for (const figure of figures ?? []) {
-    if (!isFigureName(figure)) {
-      throw new UsageError(`Unknown figure \`${figure}\` in \`--figure\`; see \`imgbench --help\``);
-    }
-  }
-  return figures ?? HEADLINE_FIGURES;
 }
 
 /** The merged report's parts, in order: machines, the answers on each, then one table per figure. */

@@ -4,13 +4,9 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { UsageError } from '../../errors.js';
 import { HEADLINE_FIGURES } from '../../metrics/headlines.js';
 import { parseList } from '../../metrics/run-options.js';
-import { MERGED_FILE, mergeRuns } from '../../report/merge.js';
-import {
-  mergedFigures,
-  mergedHtml,
-  mergedMarkdown,
-  mergedText,
-} from '../../report/merged-report.js';
+import { figuresToShow } from '../../report/history.js';
+import { MERGED_FILE, mergeRuns, TOO_FEW_RUNS } from '../../report/merge.js';
+import { mergedHtml, mergedMarkdown, mergedText } from '../../report/merged-report.js';
 import { readRun } from '../../results/read-run.js';
 import type { Output } from '../output.js';
 
@@ -57,12 +53,9 @@ export async function mergeCommand(
   values: { out?: string; figure?: string },
   output: Output,
 ): Promise<number> {
-  const figures = mergedFigures(values.figure ? parseList('--figure', values.figure) : undefined);
-  if (args.length < 2) {
-    throw new UsageError(
-      'Expected two runs or more to merge: `imgbench merge RUN RUN…` (run folders or results.json files, each optionally NAME=RUN)',
-    );
-  }
+  const figures = figuresToShow(values.figure ? parseList('--figure', values.figure) : undefined);
+  // Before any run is read: one line, whatever the one run given is.
+  if (args.length < 2) throw new UsageError(TOO_FEW_RUNS);
   const inputs = [];
   for (const arg of args) {
     const { name, path } = await namedRun(arg);
