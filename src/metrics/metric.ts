@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import type { BaseRole } from '../bases/base-roles.js';
 import type { Engine } from '../engine/engine.js';
 import type { HostChanges } from '../exec/host-changes.js';
+import type { Started } from '../measure/container-runtime.js';
+import type { Sample } from '../measure/sampler.js';
 import type { PullSite } from '../second-engine/pull-site.js';
 import type { OptionSet } from '../validation/run-option.js';
 import type { Variant } from '../variants/variant-catalog.js';
@@ -134,7 +136,26 @@ export type Measure =
    * On the second dockerd, from the images pushed to the run's registry: the
    * metrics that run there share one push, one registry and one engine.
    */
-  | { runsOn: 'second engine'; stage: SecondEngineStage };
+  | { runsOn: 'second engine'; stage: SecondEngineStage }
+  /**
+   * On the second dockerd, in a running container of each variant: the
+   * metrics that read one (startup, memory) share it, one container per
+   * variant and round (measureContainers).
+   */
+  | { runsOn: 'second engine'; inContainer: InContainer };
+
+/**
+ * A metric's reading of a container of a variant just started until ready
+ * (on the second engine), and what it keeps of its samples.
+ */
+export interface InContainer<T = unknown> {
+  /** Its reading of the started container, which is removed after every reading of it. */
+  measure(engine: Engine, started: Started, ctx: StageContext): Promise<Sample<T>>;
+  /** The variant with its samples' result. */
+  attach(variant: OkVariant, samples: Array<Sample<T>>, ctx: StageContext): VariantResult;
+  /** The figures its samples make, whose questions decide when its rounds stop. */
+  figures: readonly string[];
+}
 
 /** A stage takes the run as it stands and returns it with its own figures added. */
 export type Stage = (ctx: StageContext, run: RunResult) => Promise<RunResult>;

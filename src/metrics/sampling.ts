@@ -26,6 +26,13 @@ export const samplingSchema = z.object({
   /** The questions on its figures that were still undecided when it stopped. */
   undecided: z.array(z.string()),
   /**
+   * The measurements whose samples were taken with its own, in the same
+   * sample of a variant (startup and memory: one container per variant and
+   * round). Absent: its samples were its own (runs before 2026-12-08 took
+   * memory in containers of its own).
+   */
+  sharedWith: z.array(z.string()).optional(),
+  /**
    * The looks after which only some variants went on, those an open question
    * still compared (the others' questions decided): the rounds after the look,
    * the variants, and the wall time of one round of them, ms.
@@ -74,8 +81,8 @@ export class RoundPlanner {
     return this.endsAtMs === undefined ? Number.POSITIVE_INFINITY : this.endsAtMs - this.now();
   }
 
-  /** This measurement's share of the time left, ms; Infinity without a budget. */
-  private shareMs(): number {
+  /** The share of the time left of the measurement now running, ms; Infinity without a budget. */
+  shareMs(): number {
     if (this.endsAtMs === undefined) return Number.POSITIVE_INFINITY;
     const kept = [...this.toCome.values()].reduce((sum, ms) => sum + ms, 0);
     return (this.leftMs() - kept) / (1 + this.toCome.size);

@@ -2,21 +2,11 @@ import type { Engine } from '../engine/engine.js';
 import { LABEL_RUN_ID, LABEL_VARIANT } from '../engine/labels.js';
 import { splitReference } from '../engine/reference.js';
 import { errorMessage, ImgbenchError } from '../errors.js';
-import {
-  type RuntimeOptions,
-  runtimeOptions,
-  startUntilReady,
-} from '../measure/container-runtime.js';
-import type { Sample } from '../measure/sampler.js';
+import { runtimeOptions, startUntilReady } from '../measure/container-runtime.js';
 import type { PullEngine, RunRegistry } from '../second-engine/pull-site.js';
-import type { SecondEngineStage, StageContext } from './metric.js';
-import {
-  bailedOut,
-  failed,
-  measureRepeated,
-  okVariants,
-  type RepeatedMeasurement,
-} from './repeated.js';
+import type { InContainer, SecondEngineStage, StageContext } from './metric.js';
+import type { MetricName } from './registry.js';
+import { bailedOut, failed, measureTogether, okVariants, type PartTaken } from './repeated.js';
 import type { OkVariant, PullResult, RunResult } from './run-result.js';
 
 /** What a variant's push left in the run's registry: a pull's figures before any pull. */
@@ -246,32 +236,53 @@ export async function onSecondEngine(
 }
 
 /**
- * A repeated measurement of each ok variant's running container on the
- * second engine (startup, memory): the images pulled and one warm-up start
- * first, then `rounds` samples of `sample` in shuffled rounds.
+ * The metrics that read a running container of each ok variant on the
+ * second engine (startup, memory), in one round loop: the images pulled and
+ * one warm-up start first, then, each round, one container of each variant
+ * started until ready, read by every metric still sampling that variant, in
+ * registry order, and removed. A memory sample is thus the container whose
+ * start→ready a startup sample is, read after its settle and load; a start
+ * costs each round once, not once per metric.
  */
-export async function measureContainers<T>(
+export async function measureContainers(
   ctx: StageContext,
   site: SecondEngine,
   start: RunResult,
-  metric: 'startup' | 'memory',
-  sample: (engine: Engine, reference: string, runtime: RuntimeOptions) => Promise<Sample<T>>,
-  attach: RepeatedMeasurement<T>['attach'],
-  figures: readonly string[],
+  metrics: ReadonlyArray<{ metric: MetricName; reads: InContainer }>,
 ): Promise<RunResult> {
   const run = await site.ensurePulled(start);
   await site.warmUp(run);
-  return measureRepeated<T>(ctx, run, {
-    metric,
-    failureStage: metric,
-    rounds: ctx.options.samples[metric],
-    measure: (v, labels) =>
-      sample(
+  return measureTogether(
+    ctx,
+    run,
+    metrics.map(({ metric, reads }) => ({
+      metric,
+      failureStage: metric,
+      rounds: ctx.options.samples[metric],
+      attach: (v, samples) => reads.attach(v, samples, ctx),
+      figures: reads.figures,
+    })),
+    async (v, labels, _round, wanted) => {
+      const started = await startUntilReady(
         site.engine,
         site.reference(v),
         runtimeOptions(ctx.options.timeouts, labels, ctx.options.service),
-      ),
-    attach,
-    figures,
-  });
+      );
+      const taken = new Map<string, PartTaken>();
+      try {
+        for (const { metric, reads } of metrics) {
+          if (!wanted.has(metric)) continue;
+          const began = performance.now();
+          const sample = await reads.measure(site.engine, started, ctx).then(
+            (sample) => ({ sample }),
+            (error: unknown) => ({ error }),
+          );
+          taken.set(metric, { ...sample, ownMs: performance.now() - began });
+        }
+      } finally {
+        await site.engine.removeContainer(started.id);
+      }
+      return taken;
+    },
+  );
 }

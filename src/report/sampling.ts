@@ -36,6 +36,10 @@ export function samplingLines(run: RunResult): string[] {
     const narrowed = (s.narrowed ?? [])
       .map((n) => `; after ${n.after} only ${n.variants.join(', ')} went on`)
       .join('');
-    return `${key}: ${s.rounds} round${s.rounds === 1 ? '' : 's'} (${stopped}${looks}; a round of every variant took ${formatDuration(s.msPerRound)}${narrowed})${open.length ? `: ${open.join('; ')}` : ''}.`;
+    // A round's time counts the container it shares, as if it were alone.
+    const shared = s.sharedWith?.length
+      ? `, its containers serving ${s.sharedWith.join(', ')} too`
+      : '';
+    return `${key}: ${s.rounds} round${s.rounds === 1 ? '' : 's'} (${stopped}${looks}; a round of every variant took ${formatDuration(s.msPerRound)}${shared}${narrowed})${open.length ? `: ${open.join('; ')}` : ''}.`;
   });
 }

@@ -61,6 +61,9 @@ describe('startup and memory on the real engine', () => {
       expect(ms).toBeGreaterThan(startToReady[i] ?? Number.POSITIVE_INFINITY);
     }
     expect(scratch.memory?.idleRssBytes.n).toBe(2);
+    // Read in the containers whose start→ready startup timed: one container per variant and round.
+    expect(run.sampling?.memory?.sharedWith).toEqual(['startup']);
+    expect(run.sampling?.startup?.sharedWith).toEqual(['memory']);
     expect(scratch.memory?.loadFailures).toBe(0);
     // A Go HTTP server holds some hundreds of KB to some MB of anonymous memory; the cgroup counts bytes.
     expect(scratch.memory?.idleRssBytes.p50).toBeGreaterThan(100_000);

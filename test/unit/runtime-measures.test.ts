@@ -150,7 +150,7 @@ describe('--repeat and --quick', () => {
     });
     // By default the most rounds: pull, startup and memory stop once their questions are decided.
     const byDefault = normalizeRunOptions();
-    expect(byDefault.samples).toEqual({ ...once, build: 1, pull: 16, startup: 64, memory: 32 });
+    expect(byDefault.samples).toEqual({ ...once, build: 1, pull: 16, startup: 64, memory: 48 });
     expect(byDefault.looks).toEqual({
       size: [1],
       gaps: [1],
@@ -158,7 +158,7 @@ describe('--repeat and --quick', () => {
       build: [1],
       pull: [7, 16],
       startup: [8, 16, 32, 64],
-      memory: [8, 16, 24, 32],
+      memory: [8, 16, 24, 32, 40, 48],
     });
     // Fixed rounds take one look: --repeat and --quick.
     expect(normalizeRunOptions({ repeat: 7 }).looks.startup).toEqual([7]);

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerState } from '../../src/engine/engine.js';
 import { UsageError } from '../../src/errors.js';
-import { DEFAULT_RUNTIME_OPTIONS, StartupFailure } from '../../src/measure/container-runtime.js';
+import {
+  DEFAULT_RUNTIME_OPTIONS,
+  StartupFailure,
+  startUntilReady,
+} from '../../src/measure/container-runtime.js';
 import { normalizeRunOptions } from '../../src/metrics/run-options.js';
-import { measureStartup } from '../../src/metrics/startup/measure-startup.js';
 import {
   DEFAULT_TIMEOUTS,
   formatLimit,
@@ -109,7 +112,7 @@ describe('startup limits', () => {
   it('a start that never returns fails as a start timeout and the container is removed', async () => {
     const engine = new StuckEngine('start');
     const options = { ...DEFAULT_RUNTIME_OPTIONS, startTimeoutMs: 50, labels: {} };
-    const error = await measureStartup(engine, 'imgbench/golang:x', options).catch((e) => e);
+    const error = await startUntilReady(engine, 'imgbench/golang:x', options).catch((e) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.message).toMatch(
       /^start of a container of `imgbench\/golang:x` timed out after 50 ms; raise the limit with `--timeout start=100ms`$/,
@@ -121,7 +124,7 @@ describe('startup limits', () => {
     // Nothing answers on the published port while the engine says the container runs.
     const engine = new StuckEngine('ready');
     const options = { ...DEFAULT_RUNTIME_OPTIONS, readyTimeoutMs: 100, labels: {} };
-    const error = await measureStartup(engine, 'imgbench/scratch:x', options).catch((e) => e);
+    const error = await startUntilReady(engine, 'imgbench/scratch:x', options).catch((e) => e);
     expect(error).toBeInstanceOf(StartupFailure);
     expect(error.code).toBe('E_TIMEOUT');
     expect(error.message).toBe(

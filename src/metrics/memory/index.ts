@@ -1,11 +1,11 @@
 import { formatMB } from '../../format/format.js';
+import type { Sample } from '../../measure/sampler.js';
 import { type SampleStatistics, summarize } from '../../measure/statistics.js';
 import { present, RATIO_CSV_COLUMNS, ratioCell, ratioCells, ratioNote, timed } from '../cells.js';
 import { groupedBars, MB, missingMetric, samplesPerVariant } from '../charts.js';
 import type { Chart, FigureDefinition, Metric, VariantPart } from '../metric.js';
 import { stats } from '../repeated.js';
 import { figuresOf, type RunResult } from '../run-result.js';
-import { measureContainers } from '../second-engine.js';
 import { type MemoryDetail, measureMemory } from './measure-memory.js';
 import { type MemoryResult, memorySchema } from './schema.js';
 
@@ -45,7 +45,10 @@ function memoryNote(run: RunResult): string {
   const after = failing.length
     ? `then after a load of ${m.load.requests} GETs of ${m.load.path} at concurrency ${m.load.concurrency}, of which some got no 2xx answer for ${failing.map((v) => v.name).join(', ')} (counted beside the figure: that load is not the one asked for; set the path with \`--load PATH\`)`
     : `then after ${m.load.requests} GETs of ${m.load.path} at concurrency ${m.load.concurrency}`;
-  return `Memory: cgroup v${m.cgroupVersion} counters, anonymous memory (RSS) without page cache, ${m.idleRssBytes.n} samples; idle after ${m.load.settleMs} ms, ${after}.`;
+  const shared = run.sampling?.memory?.sharedWith?.includes('startup')
+    ? ', each read in the container whose start→ready a startup sample timed'
+    : '';
+  return `Memory: cgroup v${m.cgroupVersion} counters, anonymous memory (RSS) without page cache, ${m.idleRssBytes.n} samples${shared}; idle after ${m.load.settleMs} ms, ${after}.`;
 }
 
 function memoryChart(run: RunResult): Chart {
@@ -79,55 +82,50 @@ export const memory: Metric<'memory', VariantPart<'memory', typeof memorySchema,
   description:
     'the running service’s memory from its cgroup: idle after settling, after a fixed HTTP load, and the peak',
   runsOn: 'second engine',
-  stage: (ctx, site, run) => {
-    const { load } = ctx.options.service;
-    return measureContainers<MemoryDetail>(
-      ctx,
-      site,
-      run,
-      'memory',
-      (engine, reference, runtime) => measureMemory(engine, reference, runtime, load),
-      (v, samples) => {
-        const peaks = samples.map((s) => s.detail.afterLoad.peakBytes);
-        const memory: MemoryResult = {
-          engine: 'isolated',
-          cgroupVersion: samples[0]?.detail.idle.cgroupVersion ?? 1,
-          load: {
-            path: load.path,
-            requests: load.requests,
-            concurrency: load.concurrency,
-            settleMs: load.settleMs,
-          },
-          loadFailures: samples.reduce((n, s) => n + s.detail.load.failures, 0),
-          idleRssBytes: stats(samples, (d) => d.idle.rssBytes),
-          idleCacheBytes: stats(samples, (d) => d.idle.cacheBytes),
-          loadRssBytes: stats(samples, (d) => d.afterLoad.rssBytes),
-          loadCacheBytes: stats(samples, (d) => d.afterLoad.cacheBytes),
-        };
-        if (peaks.every((p) => p !== undefined)) memory.peakBytes = summarize(peaks as number[]);
-        return { ...v, memory };
-      },
-      MEMORY_FIGURES.map((f) => f.name),
-    );
+  inContainer: {
+    measure: (engine, started, ctx) => measureMemory(engine, started, ctx.options.service.load),
+    attach: (v, samples: Array<Sample<MemoryDetail>>, ctx) => {
+      const { load } = ctx.options.service;
+      const peaks = samples.map((s) => s.detail.afterLoad.peakBytes);
+      const memory: MemoryResult = {
+        engine: 'isolated',
+        cgroupVersion: samples[0]?.detail.idle.cgroupVersion ?? 1,
+        load: {
+          path: load.path,
+          requests: load.requests,
+          concurrency: load.concurrency,
+          settleMs: load.settleMs,
+        },
+        loadFailures: samples.reduce((n, s) => n + s.detail.load.failures, 0),
+        idleRssBytes: stats(samples, (d) => d.idle.rssBytes),
+        idleCacheBytes: stats(samples, (d) => d.idle.cacheBytes),
+        loadRssBytes: stats(samples, (d) => d.afterLoad.rssBytes),
+        loadCacheBytes: stats(samples, (d) => d.afterLoad.cacheBytes),
+      };
+      if (peaks.every((p) => p !== undefined)) memory.peakBytes = summarize(peaks as number[]);
+      return { ...v, memory };
+    },
+    figures: MEMORY_FIGURES.map((f) => f.name),
   },
   result: { scope: 'variant', key: 'memory', schema: memorySchema, always: false },
   /**
-   * Samples until the least memory is decided, at most 32 rounds, looking
-   * every 8 (8, 16, 24, 32): each settles (DEFAULT_SETTLE_MS) and serves a
-   * load (~9 s a round of six variants, ~13 s with the 1 s settle of runs
-   * before 2026-12-07 evening). RSS after the load is bimodal: one sample in five to one
-   * in four of the same image ends 0.5 MB (9 %) higher, as the garbage
-   * collector's cycle falls, so two variants of the same binary are told
-   * equal within ±5 % only when the interval's rank clears that share: 16
-   * rounds did not (run 20261207-054035-6e49); replayed on the 32 rounds of
-   * run 20261207-055700-4758, 20 did and 18 did not; runs 20261207-124941-ba2f
-   * and 20261207-160501-3505 were still open at 20 and 14, the latter's own
-   * estimate 15. Doubling (7, 14, 32) jumps from 14 to 32, a step of four
-   * minutes that the budget could not take; steps of 8 look where these
-   * runs decide. The budget, not a cap below what the noise needs, ends a
+   * Samples until the least memory is decided, at most 48 rounds, looking
+   * every 8 (8, 16, … 48). A sample is read in the container whose start a
+   * startup sample times (measureContainers), so its own cost is the settle
+   * (DEFAULT_SETTLE_MS) and the load: ~0.8 s of go-httpbin's, against ~1.5 s
+   * with a container of its own (runs before 2026-12-08). RSS after the load
+   * is bimodal: one sample in five to one in four of the same image ends
+   * 0.5 MB (9 %) higher, as the garbage collector's cycle falls, so two
+   * variants of the same binary are told equal within ±5 % only when the
+   * interval's rank clears that share: 16 rounds did not (run
+   * 20261207-054035-6e49); replayed on the 32 rounds of run
+   * 20261207-055700-4758, 20 did and 18 did not; the sample service's run
+   * 20261207-213630-fe9e and go-httpbin's 20261207-201811-c493 were still
+   * open at 32, the latter's own estimate 33. Steps of 8 look where these
+   * runs decide; the budget, not a cap below what the noise needs, ends a
    * run that cannot afford more.
    */
-  samples: { default: 32, quick: 2, untilDecided: true, looksEvery: 8, expectedMs: 1_500 },
+  samples: { default: 48, quick: 2, untilDecided: true, looksEvery: 8, expectedMs: 800 },
   figures: MEMORY_FIGURES,
   headlines: [
     { figure: IDLE_RSS.name },

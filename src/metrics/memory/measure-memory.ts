@@ -1,5 +1,5 @@
 import { type Engine, HOST_CLOCK } from '../../engine/engine.js';
-import { type RuntimeOptions, startUntilReady } from '../../measure/container-runtime.js';
+import type { Started } from '../../measure/container-runtime.js';
 import type { Sample } from '../../measure/sampler.js';
 import type { LoadSettings } from '../../service/service-settings.js';
 import { type CgroupMemory, readCgroupMemory } from './cgroup-memory.js';
@@ -14,27 +14,23 @@ export interface MemoryDetail {
   load: LoadResult;
 }
 
-/** One memory sample: idle after settling, then after a bounded load; the sample's duration is the load's. */
+/**
+ * One memory sample of a container just started until ready: idle after
+ * settling, then after a bounded load; the sample's duration is the load's.
+ */
 export async function measureMemory(
   engine: Engine,
-  image: string,
-  options: RuntimeOptions,
+  started: Started,
   load: MemoryLoadOptions,
 ): Promise<Sample<MemoryDetail>> {
-  const started = await startUntilReady(engine, image, options);
-  try {
-    await (engine.clock ?? HOST_CLOCK).sleep(load.settleMs);
-    const { pid } = await engine.inspectContainer(started.id);
-    const idle = await readCgroupMemory(pid);
-    const loadUrl = `${started.base}${load.path}`;
-    const result = await runLoad(loadUrl, {
-      requests: load.requests,
-      concurrency: load.concurrency,
-      timeoutMs: 60_000,
-    });
-    const afterLoad = await readCgroupMemory(pid);
-    return { durationMs: result.durationMs, detail: { idle, afterLoad, load: result } };
-  } finally {
-    await engine.removeContainer(started.id);
-  }
+  await (engine.clock ?? HOST_CLOCK).sleep(load.settleMs);
+  const { pid } = await engine.inspectContainer(started.id);
+  const idle = await readCgroupMemory(pid);
+  const result = await runLoad(`${started.base}${load.path}`, {
+    requests: load.requests,
+    concurrency: load.concurrency,
+    timeoutMs: 60_000,
+  });
+  const afterLoad = await readCgroupMemory(pid);
+  return { durationMs: result.durationMs, detail: { idle, afterLoad, load: result } };
 }

@@ -1,4 +1,5 @@
 import { PROBE_INTERVAL_MS } from '../../measure/http-probe.js';
+import type { Sample } from '../../measure/sampler.js';
 import type { SampleStatistics } from '../../measure/statistics.js';
 import {
   present,
@@ -20,8 +21,7 @@ import type {
 } from '../metric.js';
 import { stats } from '../repeated.js';
 import { figuresOf, type RunResult } from '../run-result.js';
-import { measureContainers } from '../second-engine.js';
-import { measureStartup, type StartupDetail } from './measure-startup.js';
+import { type StartupDetail, startupSample } from './measure-startup.js';
 import { type StartupResult, startupSchema } from './schema.js';
 
 const START_TO_READY: FigureDefinition = {
@@ -100,24 +100,19 @@ export const startup: Metric<'startup', VariantPart<'startup', typeof startupSch
   description:
     'container start → the first 200 of the ready path, on the second dockerd with the image just pulled',
   runsOn: 'second engine',
-  stage: (ctx, site, run) =>
-    measureContainers<StartupDetail>(
-      ctx,
-      site,
-      run,
-      'startup',
-      measureStartup,
-      (v, samples) => ({
-        ...v,
-        startup: {
-          engine: 'isolated',
-          probeIntervalMs: PROBE_INTERVAL_MS,
-          startToReadyMs: stats(samples, (d) => d.startToReadyMs),
-          createToReadyMs: stats(samples, (d) => d.createToReadyMs),
-        },
-      }),
-      [START_TO_READY.name],
-    ),
+  inContainer: {
+    measure: async (_engine, started) => startupSample(started),
+    attach: (v, samples: Array<Sample<StartupDetail>>) => ({
+      ...v,
+      startup: {
+        engine: 'isolated',
+        probeIntervalMs: PROBE_INTERVAL_MS,
+        startToReadyMs: stats(samples, (d) => d.startToReadyMs),
+        createToReadyMs: stats(samples, (d) => d.createToReadyMs),
+      },
+    }),
+    figures: [START_TO_READY.name],
+  },
   result: { scope: 'variant', key: 'startup', schema: startupSchema, always: false },
   /**
    * Starts until the fastest is decided, at most 64 rounds: start→ready is

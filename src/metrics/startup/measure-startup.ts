@@ -1,5 +1,4 @@
-import type { Engine } from '../../engine/engine.js';
-import { type RuntimeOptions, startUntilReady } from '../../measure/container-runtime.js';
+import type { Started } from '../../measure/container-runtime.js';
 import type { Sample } from '../../measure/sampler.js';
 
 export interface StartupDetail {
@@ -8,14 +7,8 @@ export interface StartupDetail {
   probeAttempts: number;
 }
 
-/** One startup sample; the sample's duration is start → ready. The container is removed after. */
-export async function measureStartup(
-  engine: Engine,
-  image: string,
-  options: RuntimeOptions,
-): Promise<Sample<StartupDetail>> {
-  const started = await startUntilReady(engine, image, options);
-  await engine.removeContainer(started.id);
+/** One startup sample: the container's own start → ready, as startUntilReady timed it. */
+export function startupSample(started: Started): Sample<StartupDetail> {
   const startToReadyMs = started.readyMs - started.startMs;
   return {
     durationMs: startToReadyMs,
