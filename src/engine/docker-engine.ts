@@ -210,6 +210,7 @@ export class DockerEngine implements Engine {
         entrypoint: toArray(image.Config?.Entrypoint),
         cmd: toArray(image.Config?.Cmd),
         workingDir: image.Config?.WorkingDir ?? '',
+        env: image.Config?.Env ?? [],
         user: image.Config?.User ?? '',
         created: image.Created,
         exposedPorts: Object.keys(image.Config?.ExposedPorts ?? {}).flatMap((key) => {

@@ -58,6 +58,8 @@ export interface ImageDetails {
   entrypoint: string[];
   cmd: string[];
   workingDir: string;
+  /** The image's ENV, `NAME=value` each (absent from fakes that do not say). */
+  env?: string[];
   user: string;
   created: string;
   /** TCP ports the image's EXPOSE lines name (absent from fakes that do not say). */

@@ -40,15 +40,31 @@ export interface SizeFacts {
 /** The basis a recorded size is on. */
 export const sizeBasisOf = (size: SizeFacts): SizeBasis => size.basis ?? 'engine';
 
-/** The binary the image runs: the first word of ENTRYPOINT, else of CMD, resolved against WORKDIR. */
-export function entryBinaryPath(image: {
+/** The PATH of a container whose image sets none: the engine's default on Linux (moby's DefaultPathEnv). */
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The folders a bare command name is looked up in: the image's PATH, else the default. */
+export function searchPath(env: readonly string[] | undefined): string[] {
+  const set = env?.findLast((e) => e.startsWith('PATH='));
+  return (set ? set.slice('PATH='.length) : DEFAULT_PATH).split(':').filter(Boolean);
+}
+
+/**
+ * Where the binary the image runs may be, in the order the runtime tries
+ * them: the first word of ENTRYPOINT, else of CMD; with a slash, resolved
+ * against WORKDIR; a bare name (`app`, `sh`), in each folder of the image's
+ * PATH in turn, as the runtime looks it up.
+ */
+export function entryBinaryPaths(image: {
   entrypoint: string[];
   cmd: string[];
   workingDir: string;
-}): string | undefined {
+  env?: readonly string[];
+}): string[] {
   const first = image.entrypoint[0] ?? image.cmd[0];
-  if (!first) return undefined;
-  return posix.resolve(image.workingDir || '/', first);
+  if (!first) return [];
+  if (first.includes('/')) return [posix.resolve(image.workingDir || '/', first)];
+  return searchPath(image.env).map((dir) => posix.resolve(image.workingDir || '/', dir, first));
 }
 
 /** Size (the layer tars' sum, and the engine's own figure), layers and the service binary of an image. */
@@ -60,15 +76,22 @@ export async function measureImageSize(
 ): Promise<SizeFacts> {
   const image = await engine.inspectImage(ref);
   if (!image) throw new ImgbenchError('E_MEASURE', `Image \`${ref}\` is not in the engine`);
-  const path = entryBinaryPath(image);
-  if (!path) {
+  const paths = entryBinaryPaths(image);
+  if (paths.length === 0) {
     throw new ImgbenchError('E_MEASURE', `Image \`${ref}\` has neither ENTRYPOINT nor CMD`);
   }
-  const file = await engine.readImageFile(ref, path, ELF_HEAD_BYTES, labels);
+  let file: Awaited<ReturnType<Engine['readImageFile']>>;
+  for (const path of paths) {
+    file = await engine.readImageFile(ref, path, ELF_HEAD_BYTES, labels);
+    if (file) break;
+  }
   if (!file) {
+    const name = image.entrypoint[0] ?? image.cmd[0];
     throw new ImgbenchError(
       'E_MEASURE',
-      `Image \`${ref}\` runs \`${path}\`, which is not in the image`,
+      paths.length === 1
+        ? `Image \`${ref}\` runs \`${paths[0]}\`, which is not in the image`
+        : `Image \`${ref}\` runs \`${name}\`, which is in none of the folders of its PATH (${searchPath(image.env).join(':')})`,
     );
   }
   const linkage = readLinkage(file.head);
