@@ -7,23 +7,21 @@ export interface Sample<T> {
 }
 
 export interface RoundsOptions<T> {
-  /** Samples per subject: the most, when `looks` may stop sooner. */
+  /** Samples per subject: the most, when `stopAt` may stop sooner. */
   rounds: number;
   /**
-   * After these rounds (below `rounds`), `stopAt` is asked whether enough
-   * has been measured: true stops, false goes on with every subject, a list
-   * goes on with those subjects only (the others' questions are decided),
-   * and `{ only, lastRound }` goes on with those up to `lastRound` and stops
-   * there (a last look brought forward). A subject left out never comes
-   * back, so the rounds a subject has are always the first ones: the i-th
-   * samples of any two subjects come from round i.
+   * After each round but the last, `stopAt` is asked whether enough has
+   * been measured: true stops, false goes on with every subject, a list
+   * goes on with those subjects only (the others' questions are decided).
+   * A subject left out never comes back, so the rounds a subject has are
+   * always the first ones: the i-th samples of any two subjects come from
+   * round i.
    */
-  looks?: readonly number[];
   stopAt?: (
     roundsDone: number,
     samples: ReadonlyMap<string, Array<Sample<T>>>,
     failures: ReadonlyMap<string, unknown>,
-  ) => Promise<boolean | readonly string[] | { only: readonly string[]; lastRound: number }>;
+  ) => Promise<boolean | readonly string[]>;
   /** Shuffles subject order each round; injectable for tests. @default Math.random */
   random?: () => number;
   onSample?: (subject: string, round: number, durationMs: number) => void;
@@ -69,8 +67,7 @@ export async function runRounds<T>(
   const samples = new Map<string, Array<Sample<T>>>(subjects.map((s) => [s, []]));
   const failures = new Map<string, unknown>();
   let going: ReadonlySet<string> = new Set(subjects);
-  let rounds = options.rounds;
-  for (let round = 0; round < rounds; round++) {
+  for (let round = 0; round < options.rounds; round++) {
     const bench = new Bench({ iterations: 1, time: 0, warmup: false, retainSamples: true });
     const active = subjects.filter((s) => !failures.has(s) && going.has(s));
     if (active.length === 0) break;
@@ -102,13 +99,11 @@ export async function runRounds<T>(
       }
     }
     const done = round + 1;
-    if (done < rounds && options.looks?.includes(done) && options.stopAt) {
+    if (done < options.rounds && options.stopAt) {
       const verdict = await options.stopAt(done, samples, failures);
       if (verdict === true) break;
       if (verdict === false) continue;
-      const only = 'only' in verdict ? verdict.only : verdict;
-      if ('lastRound' in verdict) rounds = Math.min(rounds, Math.max(done, verdict.lastRound));
-      going = new Set([...going].filter((s) => only.includes(s)));
+      going = new Set([...going].filter((s) => verdict.includes(s)));
     }
   }
   return { samples, failures };

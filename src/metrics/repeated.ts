@@ -162,6 +162,13 @@ interface PartRounds {
 const mean = (xs: readonly number[] | undefined) =>
   xs?.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
 
+/** Adds `ms` to the times kept for `name`. */
+const addTime = (times: Map<string, number[]>, name: string, ms: number) => {
+  const kept = times.get(name);
+  if (kept) kept.push(ms);
+  else times.set(name, [ms]);
+};
+
 /** The run with each variant's samples of `p` attached, or failed at its stage. */
 const withSamplesOf = (run: RunResult, p: PartRounds) =>
   withVariants(run, (v) => {
@@ -317,7 +324,7 @@ export async function measureTogether(
         round,
         new Set(wanting.map((s) => s.part.metric)),
       ).catch((error: unknown) => {
-        sharedMs.set(name, [...(sharedMs.get(name) ?? []), performance.now() - started]);
+        addTime(sharedMs, name, performance.now() - started);
         throw error;
       });
       let own = 0;
@@ -326,7 +333,7 @@ export async function measureTogether(
         const got = taken.get(s.part.metric);
         if (!got) continue;
         own += got.ownMs;
-        s.ownMs.set(name, [...(s.ownMs.get(name) ?? []), got.ownMs]);
+        addTime(s.ownMs, name, got.ownMs);
         if ('error' in got) {
           s.failures.set(name, got.error);
           continue;
@@ -342,13 +349,12 @@ export async function measureTogether(
           ...(s.part.note ? { note: s.part.note } : {}),
         });
       }
-      sharedMs.set(name, [...(sharedMs.get(name) ?? []), performance.now() - started - own]);
+      addTime(sharedMs, name, performance.now() - started - own);
       return { durationMs, detail: undefined };
     },
     {
       rounds,
-      // Every round: each part looks at its own rounds, and ends at its own most.
-      looks: Array.from({ length: rounds }, (_, i) => i + 1),
+      // After every round: each part looks at its own looks, and ends at its own most.
       stopAt: async (done, _samples, shared) => {
         for (const s of states) {
           for (const [name, error] of shared)

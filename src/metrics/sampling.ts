@@ -87,18 +87,6 @@ export class RoundPlanner {
     const kept = [...this.toCome.values()].reduce((sum, ms) => sum + ms, 0);
     return (this.leftMs() - kept) / (1 + this.toCome.size);
   }
-
-  /** Whether `rounds` more rounds of `msPerRound` each fit this measurement's share of the time left. */
-  mayTake(rounds: number, msPerRound: number): boolean {
-    return rounds * msPerRound <= this.shareMs();
-  }
-
-  /** How many more rounds of `msPerRound` each fit this measurement's share of the time left. */
-  roundsThatFit(msPerRound: number): number {
-    const share = this.shareMs();
-    if (share === Number.POSITIVE_INFINITY) return Number.MAX_SAFE_INTEGER;
-    return msPerRound > 0 ? Math.max(0, Math.floor(share / msPerRound)) : 0;
-  }
 }
 
 /** The key of a repeated measurement: its metric, and the link of a pull (`pull unlimited`). */

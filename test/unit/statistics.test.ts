@@ -59,22 +59,21 @@ describe('summarize', () => {
 });
 
 describe('runRounds', () => {
-  it('brings the next look forward when asked: the rounds that fit, then stop', async () => {
+  it('asks after every round but the last, goes on with the subjects it is given, and stops when told', async () => {
     const asked: number[] = [];
     const { samples } = await runRounds(
       ['a', 'b', 'c'],
       async (s) => ({ durationMs: 1, detail: s }),
       {
         rounds: 32,
-        looks: [8, 16, 24],
         stopAt: async (done) => {
           asked.push(done);
-          return { only: ['a', 'b'], lastRound: 11 };
+          return done === 11 ? true : done >= 8 ? ['a', 'b'] : false;
         },
       },
     );
-    // One look, at 8: a and b went on to round 11, c stopped there, and no look came after.
-    expect(asked).toEqual([8]);
+    // After 8, only a and b went on; after 11, none: c kept its first 8 rounds.
+    expect(asked).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect([...samples.values()].map((v) => v.length)).toEqual([11, 11, 8]);
   });
 
@@ -166,14 +165,13 @@ describe('RoundPlanner', () => {
     const planner = new RoundPlanner(100_000, [{ key: 'memory', firstLookMs: 20_000 }], () => now);
     now = 10_000;
     // (90 s left − 20 s kept) ÷ 2 = 35 s: 35 rounds of 1 s, not 36.
-    expect(planner.roundsThatFit(1_000)).toBe(35);
-    expect(planner.mayTake(35, 1_000)).toBe(true);
-    expect(planner.mayTake(36, 1_000)).toBe(false);
+    expect(planner.shareMs()).toBe(35_000);
     planner.start('memory');
     // Memory's own share: all that is left.
-    expect(planner.roundsThatFit(1_000)).toBe(90);
+    expect(planner.shareMs()).toBe(90_000);
     now = 101_000;
-    expect(planner.roundsThatFit(1_000)).toBe(0);
-    expect(new RoundPlanner(undefined, []).mayTake(1e9, 1e9)).toBe(true);
+    // Past the budget: no round fits.
+    expect(planner.shareMs()).toBe(-1_000);
+    expect(new RoundPlanner(undefined, []).shareMs()).toBe(Number.POSITIVE_INFINITY);
   });
 });
