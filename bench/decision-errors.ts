@@ -6,8 +6,9 @@
  * - same code twice: both sides drawn from one variant's own samples, so
  *   the true ratio is 1: deciding "lower" or "higher" is a false decision;
  * - one side slowed by a known amount (+50 ms of startup, +10 %, +2 %): the
- *   true ratio is known; deciding the other way round, or "equivalent" when
- *   it lies outside the margin, is a false decision.
+ *   true ratio is known; deciding the other way round, "equivalent" when it
+ *   lies outside the margin, or "lower" (by more than the margin) when it
+ *   lies inside, is a false decision.
  *
  * Each resampled run draws its rounds one look at a time (the looks a
  * default run plans for the metric) and stops at the first look that
@@ -94,7 +95,8 @@ const SCENARIOS: Scenario[] = [
 function isFalse(verdict: Verdict, s: Scenario): boolean {
   if (verdict === 'undecided') return false;
   if (verdict === 'equivalent') return !s.withinMargin;
-  if (s.truth === 'equal') return true;
+  // "lower" and "higher" say: by more than the margin.
+  if (s.withinMargin) return true;
   return verdict === 'higher';
 }
 
@@ -281,6 +283,6 @@ if (values.same) {
     cells.map((x, c) => (c < 3 ? x.padEnd(widths[c] ?? 0) : x.padStart(widths[c] ?? 0))).join('  ');
   console.log([line(header), ...rows.map(line)].join('\n'));
   console.log(
-    '\nFALSE: a winner where both sides are the same code, the slower side decided faster, or "equivalent" where the difference is beyond the margin. paired: rounds of two variants of one run, the sign of their log-ratio flipped at random (same code twice keeps a real run\'s round-to-round spread); unpaired: each side drawn alone from one variant\'s samples, as if no round pace were shared (harder).',
+    '\nFALSE: a winner where both sides are the same code or differ by less than the margin, the slower side decided faster, or "equivalent" where the difference is beyond the margin. paired: rounds of two variants of one run, the sign of their log-ratio flipped at random (same code twice keeps a real run\'s round-to-round spread); unpaired: each side drawn alone from one variant\'s samples, as if no round pace were shared (harder).',
   );
 }

@@ -11,8 +11,13 @@ import { median, medianCiRanks } from './statistics.js';
  * that rounds are independent, not that times are normal). The comparison is
  * decided when that interval lies
  * - wholly inside 1 ± the margin: equivalent ("no difference bigger than 5 %");
- * - else wholly below or above 1: A is lower, or higher;
- * and is undecided otherwise.
+ * - wholly below 1 − the margin or above 1 + it: A is lower, or higher, by
+ *   more than the margin;
+ * and is undecided while it crosses an edge of the band. A true ratio inside
+ * the band can then only ever be decided equivalent and one outside it only
+ * lower or higher, so two runs of the same code cannot decide one difference
+ * of 3 % "higher" and the other "equivalent" (an interval that merely
+ * excluded 1 would allow both).
  *
  * Sequential looks: a measurement that looks at its rounds several times
  * (after 7, 11 and 16 rounds, say) and stops at the first that decides would
@@ -142,16 +147,16 @@ export function decideRatios(ratios: readonly number[], rule: RuleOf): Decision 
   const verdict: Verdict =
     ci[0] >= 1 - m && ci[1] <= 1 + m
       ? 'equivalent'
-      : ci[1] < 1
+      : ci[1] < 1 - m
         ? 'lower'
-        : ci[0] > 1
+        : ci[0] > 1 + m
           ? 'higher'
           : 'undecided';
   if (verdict !== 'undecided') return { verdict, n, p50, ci, lookConfidencePct };
-  // The half-width that would decide: below the distance to 1, or inside the margin.
+  // The half-width that would decide: below the median's distance to the
+  // nearer edge of the band, on whichever side of it the median lies.
   const half = (ci[1] - ci[0]) / 2;
-  const off = Math.abs(p50 - 1);
-  const wanted = Math.max(off, m - off);
+  const wanted = Math.min(Math.abs(p50 - (1 - m)), Math.abs(p50 - (1 + m)));
   const roundsNeeded =
     wanted > 0 && half > 0 ? Math.max(n + 1, Math.ceil(n * (half / wanted) ** 2)) : undefined;
   return {

@@ -79,7 +79,7 @@ function answerLine(run: RunResult, q: QuestionAnswer): string {
     const open = q.open[0] as Required<Contender>;
     const d = open.against;
     const why = d.ci
-      ? `${best.variant.name} is ${decisionWords(d, confidence)} of ${show(open)}: the interval neither excludes 1 nor lies within ${margin}`
+      ? `${best.variant.name} is ${decisionWords(d, confidence)} of ${show(open)}: the interval crosses an edge of 1 ${margin}, so it lies neither within nor beyond it`
       : `${d.n} rounds give no interval at ${d.lookConfidencePct.toFixed(1)} % (${d.roundsNeeded} do)`;
     const more = d.roundsNeeded
       ? `; about ${d.roundsNeeded} rounds would decide it, if the spread holds`

@@ -47,7 +47,7 @@ export function toCompareTable(comparison: Comparison): string {
     '',
     renderColumns(tableOf(COLUMNS, comparison.changes)),
     '',
-    `Decided by one rule: the interval of head ÷ base, bounded by each run's interval of its median (distribution-free, at each run's confidence per look), is "CHANGED" when it lies wholly off 1, "the same" when it lies within ±${comparison.marginPct} %, and "undecided" otherwise, with the rounds each run had (a run needs 6 or more for an interval). Change ÷ round: the change of the variant's figure over the median of all variants in the same round, where both runs have intervals of it; it decides, since a machine that is slower in one run moves every variant of a round alike. Elsewhere the change counts once the shift that every variant shared (the median of their changes) is taken out.`,
+    `Decided by one rule: the interval of head ÷ base, bounded by each run's interval of its median (distribution-free, at each run's confidence per look), is "CHANGED" when it lies wholly beyond 1 ± ${comparison.marginPct} %, "the same" when it lies within it, and "undecided" otherwise, with the rounds each run had (a run needs 6 or more for an interval). Change ÷ round: the change of the variant's figure over the median of all variants in the same round, where both runs have intervals of it; it decides, since a machine that is slower in one run moves every variant of a round alike. Elsewhere the change counts once the shift that every variant shared (the median of their changes) is taken out.`,
   ];
   for (const line of comparison.engineChanges) {
     out.push(

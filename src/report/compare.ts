@@ -56,8 +56,8 @@ export interface FigureChange {
   significant: boolean;
   /**
    * The rule's decision on the change (measure/decision.ts): `changed` when
-   * the interval of head ÷ base lies wholly off 1, `same` when it lies within
-   * 1 ± the head run's margin, `undecided` otherwise; with the rounds each
+   * the interval of head ÷ base lies wholly beyond 1 ± the head run's
+   * margin, `same` when it lies within it, `undecided` otherwise; with the rounds each
    * run had. The interval of the ratio is bounded by the two runs' intervals
    * (of the figure over its rounds' median, where both have them).
    */
@@ -149,7 +149,8 @@ function intervalOf(run: RunResult, name: string, f: Figure): Interval | undefin
  * The rule on two runs' intervals of one figure: head ÷ base lies in
  * [head low ÷ base high, head high ÷ base low] (each scaled by `scale`, the
  * shift every variant shared, when it is taken out); `changed` when that
- * lies wholly off 1, `same` within 1 ± the margin, else `undecided`. Two exact
+ * lies wholly beyond 1 ± the margin, `same` within it, else `undecided` (the
+ * decision rule's band, measure/decision.ts). Two exact
  * figures changed when they differ at all.
  */
 export function decideChange(
@@ -165,7 +166,11 @@ export function decideChange(
   const ci: [number, number] = [head[0] / (base[1] * scale), head[1] / (base[0] * scale)];
   const m = marginPct / 100;
   const decision =
-    ci[0] >= 1 - m && ci[1] <= 1 + m ? 'same' : ci[0] > 1 || ci[1] < 1 ? 'changed' : 'undecided';
+    ci[0] >= 1 - m && ci[1] <= 1 + m
+      ? 'same'
+      : ci[0] > 1 + m || ci[1] < 1 - m
+        ? 'changed'
+        : 'undecided';
   return { decision, ratioCi: ci };
 }
 

@@ -186,7 +186,7 @@ export function mergedSections(
     );
     const lines = [
       timed
-        ? `Each ${figure} is its own machine's and is not set against another machine's: a faster runner is not a faster variant. Against ${first.name}: each machine's ratio to its own reference (÷ ref, round by round, where the machine's pace cancels) over the first machine's, with the interval bounded by the two intervals; differs when it lies wholly off 1, the same within ±${margin} % when it lies inside that, else undecided (the rule of every comparison of imgbench). ${FEW_ROUNDS_MARK}: too few rounds for an interval.`
+        ? `Each ${figure} is its own machine's and is not set against another machine's: a faster runner is not a faster variant. Against ${first.name}: each machine's ratio to its own reference (÷ ref, round by round, where the machine's pace cancels) over the first machine's, with the interval bounded by the two intervals; differs when it lies wholly beyond 1 ± ${margin} %, the same when it lies inside that band, else undecided (the rule of every comparison of imgbench). ${FEW_ROUNDS_MARK}: too few rounds for an interval.`
         : `Bytes are set against bytes: the same image built on two machines is the same bytes or not.${rows.some((r) => r.across.kind === 'exact' && r.across.withinNoisePct !== undefined) ? ' A figure with a stated noise (the compressed size: gzip of the same layers) is the same within it.' : ''}`,
       differs.length === 0
         ? `No variant's ${figure} differs from ${first.name}'s${timed ? ' relative to its reference' : ''}.`

@@ -57,6 +57,35 @@ describe('the decision rule', () => {
     expect(d.roundsNeeded).toBeGreaterThan(8);
   });
 
+  it('decides a difference inside the margin only equivalent, one beyond it only higher or lower', () => {
+    // 3.7 % higher: an interval that excludes 1 but reaches past 1.05 is not yet decided…
+    const near = [1.01, 1.02, 1.03, 1.037, 1.04, 1.05, 1.06, 1.037];
+    const wide = decideRatios(near, rule(1));
+    expect(wide.ci?.[0]).toBeGreaterThan(1);
+    expect(wide.ci?.[1]).toBeGreaterThan(1.05);
+    expect(wide.verdict).toBe('undecided');
+    // …and the rounds it asks for are those that bring the interval inside the band.
+    expect(wide.roundsNeeded).toBeGreaterThan(near.length);
+    // With the spread narrower, the same median is equivalent: never "higher".
+    const narrow = near.map((r) => 1.037 + (r - 1.037) / 4);
+    expect(decideRatios(narrow, rule(1)).verdict).toBe('equivalent');
+    // 16 % slower, its interval crossing 1.05: undecided until it clears the band.
+    const slow = [1.03, 1.1, 1.14, 1.16, 1.18, 1.22, 1.32, 1.16];
+    expect(decideRatios(slow, rule(1)).verdict).toBe('undecided');
+    expect(
+      decideRatios(
+        slow.map((r) => 1.16 + (r - 1.16) / 2),
+        rule(1),
+      ).verdict,
+    ).toBe('higher');
+    expect(
+      decideRatios(
+        slow.map((r) => 1 / (1.16 + (r - 1.16) / 2)),
+        rule(1),
+      ).verdict,
+    ).toBe('lower');
+  });
+
   it('errs at most as often as it says when two identical variants are compared at every look', () => {
     // A seeded generator: noise of ±20 % that both variants share nothing of.
     let seed = 7;
