@@ -49,6 +49,20 @@ describe('sampling until the question is decided', () => {
     expect(run.sampling?.startup).toMatchObject({ rounds: 8, stoppedBy: 'decided' });
   });
 
+  it('samples a difference inside the margin on until it is decided equal, never higher', async () => {
+    // distroless 1.1 % to 5.9 % slower in every round (3.5 % in the middle): at
+    // 8 rounds the interval excludes 1 but reaches past 1.05, which decides nothing.
+    const { run } = await startup((v, i) => (v === 'scratch' ? 100 : 103.5 + ((i % 7) - 3) * 0.8));
+    const sampling = run.sampling?.startup;
+    expect(sampling?.stoppedBy).toBe('decided');
+    expect(sampling?.rounds).toBeGreaterThan(8);
+    const [q] = answerQuestions(run).filter((x) => x.figure === 'startup start→ready');
+    expect(q?.state).toBe('tied');
+    expect(q?.ranked[1]?.against).toMatchObject({ verdict: 'equivalent' });
+    // scratch ÷ distroless: below 1 (scratch is faster) and inside the band.
+    expect(q?.ranked[1]?.against?.ci?.[1]).toBeLessThan(1);
+  });
+
   it('takes every round planned when the noise keeps the question open, and says what more would decide it', async () => {
     // Each start 100 to 140 ms, on patterns of their own: the ratios spread from 0.7 to 1.4.
     const { run } = await startup(noisy);
