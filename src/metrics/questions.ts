@@ -121,13 +121,30 @@ export const QUESTIONS_OF_FIGURES = {
       .map((q) => q.question),
   open: (run: RunResult, figures: readonly string[]) =>
     openQuestions(run, figures).map((q) => q.question),
-  // The best, those tied with it and those not told apart: a tied variant can
-  // become the best as rounds go on, so only the ones decided worse stop.
   contenders: (run: RunResult, figures: readonly string[]) => [
     ...new Set(
-      openQuestions(run, figures).flatMap((q) =>
-        [q.ranked[0], ...q.tied, ...q.open].flatMap((c) => (c ? [c.variant.name] : [])),
-      ),
+      openQuestions(run, figures).flatMap((q) => stillGoing(q).map((c) => c.variant.name)),
     ),
   ],
 };
+
+/**
+ * The variants of an open question that sample on: the best, those tied with
+ * it and those not told apart from it (any of them can become the best as
+ * rounds go on), and every other variant that one of them is not yet decided
+ * ahead of. A variant leaves only once each of those is decided lower than it
+ * by more than the margin; since it never comes back, the rounds it shares
+ * with whichever of them ends the best are those that decided it behind.
+ */
+function stillGoing(q: QuestionAnswer): Contender[] {
+  const best = q.ranked[0];
+  if (!best) return [];
+  const going = [best, ...q.tied, ...q.open];
+  const behind = q.ranked.filter((c) => !going.includes(c));
+  return [
+    ...going,
+    ...behind.filter((c) =>
+      going.some((d) => compareFigures(d.figure, c.figure, q.rule).verdict !== 'lower'),
+    ),
+  ];
+}

@@ -124,6 +124,25 @@ describe('sampling until the question is decided', () => {
     expect(best?.ranked.at(-1)?.against?.n).toBe(8);
   });
 
+  it('keeps a variant decided behind the best while another contender is not yet decided ahead of it', async () => {
+    // scratch ~96 ms is the best; distroless alternates 82 and 118 ms (not told
+    // apart from scratch); stripped 122 ms is decided behind scratch at the first
+    // look but not behind distroless (118 ÷ 122 = 0.97), which may yet become the best.
+    const { run } = await runMetric(
+      'startup',
+      {
+        ready: (v, i) => ({
+          ms: v === 'scratch' ? 95 + (i % 3) : v === 'distroless' ? (i % 2 ? 82 : 118) : 122,
+        }),
+      },
+      { repeat: undefined, variants: ['scratch', 'distroless', 'stripped'] },
+    );
+    expect(samplesOf(run, 'stripped')).toHaveLength(64);
+    const [q] = answerQuestions(run).filter((x) => x.figure === 'startup start→ready');
+    expect(q?.ranked[0]?.variant.name).toBe('scratch');
+    expect(q?.ranked.find((c) => c.variant.name === 'stripped')?.against?.verdict).toBe('lower');
+  });
+
   it('keeps sampling the variants tied with the best while the question is open: one of them may become the best', async () => {
     // The kept default run: memory after the load is open (distroless not yet
     // told apart from scratch), and four variants are tied with scratch.
