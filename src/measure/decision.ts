@@ -124,6 +124,18 @@ export interface RuleOf {
 }
 
 /**
+ * Where an interval of a ratio lies against the band 1 ± `marginPct` %:
+ * wholly inside it, wholly below or above it, or across an edge.
+ */
+export function bandVerdict(ci: readonly [number, number], marginPct: number): Verdict {
+  const m = marginPct / 100;
+  if (ci[0] >= 1 - m && ci[1] <= 1 + m) return 'equivalent';
+  if (ci[1] < 1 - m) return 'lower';
+  if (ci[0] > 1 + m) return 'higher';
+  return 'undecided';
+}
+
+/**
  * Decides the per-round ratios of one comparison (see the rule above). An
  * undecided one says how many rounds would decide it, were the ratios' spread
  * to stay what it is: the interval narrows as 1/√n.
@@ -144,14 +156,7 @@ export function decideRatios(ratios: readonly number[], rule: RuleOf): Decision 
     };
   }
   const m = rule.marginPct / 100;
-  const verdict: Verdict =
-    ci[0] >= 1 - m && ci[1] <= 1 + m
-      ? 'equivalent'
-      : ci[1] < 1 - m
-        ? 'lower'
-        : ci[0] > 1 + m
-          ? 'higher'
-          : 'undecided';
+  const verdict = bandVerdict(ci, rule.marginPct);
   if (verdict !== 'undecided') return { verdict, n, p50, ci, lookConfidencePct };
   // The half-width that would decide: below the median's distance to the
   // nearer edge of the band, on whichever side of it the median lies.

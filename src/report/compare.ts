@@ -1,5 +1,5 @@
 import { type EngineInfo, engineName } from '../engine/engine.js';
-import { medianInterval } from '../measure/decision.js';
+import { bandVerdict, medianInterval } from '../measure/decision.js';
 import { sizeBasisOf } from '../measure/image-size.js';
 import { median } from '../measure/statistics.js';
 import {
@@ -164,13 +164,9 @@ export function decideChange(
     return { decision: base[0] === head[0] * scale ? 'same' : 'changed' };
   }
   const ci: [number, number] = [head[0] / (base[1] * scale), head[1] / (base[0] * scale)];
-  const m = marginPct / 100;
+  const verdict = bandVerdict(ci, marginPct);
   const decision =
-    ci[0] >= 1 - m && ci[1] <= 1 + m
-      ? 'same'
-      : ci[0] > 1 + m || ci[1] < 1 - m
-        ? 'changed'
-        : 'undecided';
+    verdict === 'equivalent' ? 'same' : verdict === 'undecided' ? 'undecided' : 'changed';
   return { decision, ratioCi: ci };
 }
 
